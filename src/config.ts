@@ -1,0 +1,162 @@
+/**
+ * The one reader of `process.env`. Every variable is validated here, all problems are reported in
+ * one error, and the result is frozen so nothing downstream can drift from what was checked.
+ */
+import { parseDuration, parseSize } from "./util/units.ts";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: LogLevel;
+  readonly redisUrl: string;
+  readonly redisClusterNodes: readonly string[];
+  readonly redisPrefix: string;
+  readonly databaseUrl: string;
+  readonly databasePoolSize: number;
+  readonly adminToken: string | undefined;
+  readonly trustProxy: boolean;
+  readonly geoipPath: string | undefined;
+  readonly streamPartitions: number;
+  readonly streamRetentionMs: number;
+  readonly streamMaxBytes: number;
+  readonly trimIntervalMs: number;
+  readonly consumerBatch: number;
+  readonly consumerBlockMs: number;
+  readonly claimIdleMs: number;
+  readonly maxDeliveries: number;
+  readonly shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Documented defaults: they make `npm start` work against a local Redis and MySQL. */
+export const CONFIG_DEFAULTS = {
+  PORT: "8000",
+  HOST: "0.0.0.0",
+  LOG_LEVEL: "info",
+  REDIS_URL: "redis://127.0.0.1:6379",
+  REDIS_PREFIX: "ichnos",
+  DATABASE_URL: "mysql://root@127.0.0.1:3306/ichnos",
+  DATABASE_POOL_SIZE: "10",
+  TRUST_PROXY: "false",
+  STREAM_PARTITIONS: "4",
+  STREAM_RETENTION: "7d",
+  STREAM_MAX_BYTES: "1GiB",
+  TRIM_INTERVAL: "60s",
+  CONSUMER_BATCH: "500",
+  CONSUMER_BLOCK: "2s",
+  CLAIM_IDLE: "60s",
+  MAX_DELIVERIES: "5",
+  SHUTDOWN_TIMEOUT: "15s",
+} as const;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const raw = (name: keyof typeof CONFIG_DEFAULTS): string => {
+    const value = env[name];
+    return value === undefined || value.trim() === "" ? CONFIG_DEFAULTS[name] : value.trim();
+  };
+  const optional = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const check = <T>(name: string, value: string, parse: (v: string) => T, fallback: T): T => {
+    try {
+      return parse(value);
+    } catch (err) {
+      problems.push(`${name}=${JSON.stringify(value)}: ${(err as Error).message}`);
+      return fallback;
+    }
+  };
+  const int = (min: number, max: number) => (v: string) => {
+    if (!/^\d+$/.test(v)) throw new Error("expected a whole number");
+    const n = Number(v);
+    if (n < min || n > max) throw new Error(`expected a number from ${min} to ${max}`);
+    return n;
+  };
+  const url = (protocols: string[]) => (v: string) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(v);
+    } catch {
+      throw new Error(`not a URL; expected e.g. ${protocols[0]}//host:port`);
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      throw new Error(`expected a ${protocols.join(" or ")} URL, got ${parsed.protocol}`);
+    }
+    if (!parsed.hostname) throw new Error("the URL has no host");
+    return v;
+  };
+  const bool = (v: string) => {
+    if (/^(1|true|yes|on)$/i.test(v)) return true;
+    if (/^(0|false|no|off)$/i.test(v)) return false;
+    throw new Error("expected true or false");
+  };
+  const duration = (min: number) => (v: string) => {
+    const ms = parseDuration(v);
+    if (ms < min) throw new Error(`must be at least ${min} ms`);
+    return ms;
+  };
+
+  const logLevel = check("LOG_LEVEL", raw("LOG_LEVEL").toLowerCase(), (v) => {
+    if (!(LOG_LEVELS as readonly string[]).includes(v)) {
+      throw new Error(`unknown level; use one of ${LOG_LEVELS.join(", ")}`);
+    }
+    return v as LogLevel;
+  }, "info" as LogLevel);
+
+  const clusterNodes = optional("REDIS_CLUSTER_NODES");
+  const config: Config = {
+    port: check("PORT", raw("PORT"), int(0, 65535), 8000),
+    host: raw("HOST"),
+    logLevel,
+    redisUrl: check("REDIS_URL", raw("REDIS_URL"), url(["redis:", "rediss:"]), ""),
+    redisClusterNodes: clusterNodes
+      ? check("REDIS_CLUSTER_NODES", clusterNodes, (v) => v.split(",").map((node) => {
+          if (!/^[^\s:,]+:\d{1,5}$/.test(node.trim())) throw new Error(`"${node}" is not host:port`);
+          return node.trim();
+        }), [])
+      : [],
+    redisPrefix: check("REDIS_PREFIX", raw("REDIS_PREFIX"), (v) => {
+      // Braces would break the Cluster hash tags the key builder adds.
+      if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(v)) throw new Error("use 1-64 letters, digits, _ . : -");
+      return v;
+    }, "ichnos"),
+    databaseUrl: check("DATABASE_URL", raw("DATABASE_URL"), (v) => {
+      url(["mysql:", "mariadb:"])(v);
+      if (new URL(v).pathname.replace(/^\//, "") === "") throw new Error("the URL names no database");
+      return v;
+    }, ""),
+    databasePoolSize: check("DATABASE_POOL_SIZE", raw("DATABASE_POOL_SIZE"), int(1, 1000), 10),
+    adminToken: optional("ADMIN_TOKEN"),
+    trustProxy: check("TRUST_PROXY", raw("TRUST_PROXY"), bool, false),
+    geoipPath: optional("GEOIP_PATH"),
+    streamPartitions: check("STREAM_PARTITIONS", raw("STREAM_PARTITIONS"), int(1, 1024), 4),
+    streamRetentionMs: check("STREAM_RETENTION", raw("STREAM_RETENTION"), duration(1000), 0),
+    streamMaxBytes: check("STREAM_MAX_BYTES", raw("STREAM_MAX_BYTES"), (v) => {
+      const n = parseSize(v);
+      if (n < 1024) throw new Error("must be at least 1 KiB");
+      return n;
+    }, 0),
+    trimIntervalMs: check("TRIM_INTERVAL", raw("TRIM_INTERVAL"), duration(10), 0),
+    consumerBatch: check("CONSUMER_BATCH", raw("CONSUMER_BATCH"), int(1, 10_000), 500),
+    consumerBlockMs: check("CONSUMER_BLOCK", raw("CONSUMER_BLOCK"), duration(1), 0),
+    claimIdleMs: check("CLAIM_IDLE", raw("CLAIM_IDLE"), duration(1), 0),
+    maxDeliveries: check("MAX_DELIVERIES", raw("MAX_DELIVERIES"), int(1, 1000), 5),
+    shutdownTimeoutMs: check("SHUTDOWN_TIMEOUT", raw("SHUTDOWN_TIMEOUT"), duration(1), 0),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

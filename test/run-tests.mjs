@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Runs the uvu suites and prints the "N passed, N failed" line CI reads. uvu prints no such line
+// and never exits while a socket or timer is open, so the child is killed shortly after its
+// summary; a suite that throws while loading has no summary and counts as one failure.
+import { spawn } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, relative } from "node:path";
+
+const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["test/unit", "test/integration"];
+const uvuBin = createRequire(import.meta.url).resolve("uvu").replace(/dist[\\/]index\.js$/, "bin.js");
+const GRACE_MS = 3000;
+
+function listTests(path) {
+  if (statSync(path).isFile()) return [path];
+  return readdirSync(path, { withFileTypes: true }).flatMap((d) => {
+    const p = join(path, d.name);
+    if (d.isDirectory()) return listTests(p);
+    return /\.test\.ts$/.test(d.name) ? [p] : [];
+  }).sort();
+}
+
+function runFile(file) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", file], {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    let out = "";
+    let killer;
+    child.stdout.on("data", (chunk) => {
+      process.stdout.write(chunk);
+      out += chunk;
+      if (!killer && /^\s*Duration:/m.test(out)) {
+        killer = setTimeout(() => {
+          process.stderr.write(`\n[run-tests] ${file}: open handles after summary; killed\n`);
+          child.kill("SIGKILL");
+        }, GRACE_MS);
+      }
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(killer);
+      const num = (label) => Number(new RegExp(`^\\s*${label}:\\s+(\\d+)`, "m").exec(out)?.[1] ?? Number.NaN);
+      const total = num("Total");
+      if (Number.isNaN(total)) return resolve({ passed: 0, failed: 1, skipped: 0, file });
+      const passed = num("Passed");
+      const skipped = num("Skipped") || 0;
+      let failed = total - passed;
+      // A non-zero exit that was not our kill means something failed outside a test.
+      if (failed === 0 && code !== 0 && signal !== "SIGKILL") failed = 1;
+      resolve({ passed, failed, skipped, file });
+    });
+  });
+}
+
+const files = roots.flatMap(listTests);
+let passed = 0, failed = 0, skipped = 0;
+const failedFiles = [];
+const started = Date.now();
+for (const file of files) {
+  console.log(`\n# ${relative(process.cwd(), file)}`);
+  const r = await runFile(file);
+  passed += r.passed; failed += r.failed; skipped += r.skipped;
+  if (r.failed > 0) failedFiles.push(r.file);
+}
+console.log(`\n${files.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+if (failedFiles.length) console.log(`failing: ${failedFiles.join(", ")}`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 || files.length === 0 ? 1 : 0);
