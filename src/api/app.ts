@@ -1,0 +1,79 @@
+/**
+ * The web application: route families, the one error hook, and the headers every response gets.
+ * Built from its dependencies only; nothing here connects or listens (see serve.ts).
+ */
+import { H3, type H3Event, HTTPError, HTTPResponse } from "h3";
+import type { Logger } from "../logger.ts";
+import type { HeartbeatChecks } from "./heartbeat.ts";
+import { registerMonitorRoutes } from "./routes/monitor.ts";
+
+export interface WebDeps {
+  readonly log: Logger;
+  readonly checks: HeartbeatChecks;
+}
+
+/** A route family (`src/api/routes/<family>.ts`) adds its routes to the app. */
+export type RouteFamily = (app: H3, deps: WebDeps) => void;
+
+/**
+ * Registration order. Add later families here (locate, submit, content pages, static files);
+ * a catch-all such as static files must come last so the specific routes stay reachable.
+ */
+export const ROUTE_FAMILIES: readonly RouteFamily[] = [registerMonitorRoutes];
+
+const HSTS = "max-age=31536000; includeSubDomains";
+// SPEC §1.2: self plus the map hosts. TODO(ASSET_URL): add the tiles host once config has it.
+const CSP = [
+  "default-src 'self'",
+  "img-src 'self' data: https://*.tiles.mapbox.com https://api.mapbox.com",
+  "script-src 'self' https://api.mapbox.com",
+  "style-src 'self' https://api.mapbox.com",
+  "connect-src 'self' https://*.tiles.mapbox.com https://api.mapbox.com",
+].join("; ");
+
+function addSecurityHeaders(response: Response, log: Logger): void {
+  const headers = response.headers;
+  try {
+    headers.set("strict-transport-security", HSTS);
+    headers.set("x-content-type-options", "nosniff");
+    if (headers.get("content-type")?.startsWith("text/html")) {
+      headers.set("content-security-policy", CSP);
+      headers.set("x-frame-options", "DENY");
+      headers.set("x-xss-protection", "1; mode=block");
+    }
+  } catch (err) {
+    // Responses with immutable headers (Response.redirect, proxied fetch responses) cannot take
+    // them; h3 ignores the hook's return value, so the only option is to say so.
+    log.warn({ err }, "could not add security headers");
+  }
+}
+
+function notFound(): HTTPResponse {
+  return new HTTPResponse("<h1>404 Not Found</h1>", {
+    status: 404,
+    headers: { "content-type": "text/html; charset=utf-8" },
+  });
+}
+
+/**
+ * The one error hook. 404 is Ichnaea's HTML page; other HTTP errors keep h3's small JSON body
+ * (SPEC §1.1: 405 uses the framework's default); anything unexpected is logged and hidden.
+ * The API error envelope (SPEC §1.6) is to be produced here too, from typed errors.
+ */
+function handleError(error: HTTPError, event: H3Event, log: Logger): unknown {
+  if (error.status === 404) return notFound();
+  if (!error.unhandled) return undefined;
+  const err = error.cause instanceof Error ? error.cause : error;
+  log.error({ err, method: event.req.method, path: event.url.pathname }, "unhandled error");
+  return new HTTPError({ status: 500, statusText: "Internal Server Error", message: "Internal Server Error" });
+}
+
+export function createWebApp(deps: WebDeps): H3 {
+  const app = new H3({
+    silent: true,
+    onError: (error, event) => handleError(error, event, deps.log),
+    onResponse: (response) => addSecurityHeaders(response, deps.log),
+  });
+  for (const register of ROUTE_FAMILIES) register(app, deps);
+  return app;
+}

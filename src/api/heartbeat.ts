@@ -1,0 +1,117 @@
+/**
+ * `/__heartbeat__` (SPEC §1.1.1): three backend checks run in parallel, each bounded by a timeout
+ * so a hung backend cannot hang the load balancer's probe. The checks are injected so the
+ * composition root builds them from real clients and tests can build them from broken ones.
+ */
+import type { Cluster, Redis } from "ioredis";
+import type { Pool } from "mysql2/promise";
+import type { GeoIp } from "../geoip/geoip-reader.ts";
+import type { Logger } from "../logger.ts";
+
+export interface HeartbeatChecks {
+  database(): Promise<{ latestMigration: string | null }>;
+  redis(): Promise<void>;
+  geoip(): { up: boolean; buildTime: Date | null };
+}
+
+export interface HeartbeatChecksDeps {
+  readonly pool: Pool;
+  readonly redis: Pick<Redis | Cluster, "ping">;
+  readonly geoip: GeoIp;
+  readonly readLatestMigration: (pool: Pool) => Promise<string | null>;
+}
+
+export interface HeartbeatBody {
+  database: { up: boolean; time: number; alembic_version: string };
+  geoip: { up: boolean; time: number; age_in_days: number; version: string };
+  redis: { up: boolean; time: number };
+}
+
+export interface HeartbeatReport {
+  readonly status: 200 | 503;
+  readonly body: HeartbeatBody;
+}
+
+export interface HeartbeatOptions {
+  readonly log: Logger;
+  readonly timeoutMs?: number;
+  readonly now?: () => Date;
+}
+
+// The values SPEC §6.5 shows for broken backends; also used for checks that throw or time out
+// (SPEC §1.1.1's `{"up": null, "time": -1}` contradicts the tests; the tests win).
+const DATABASE_DOWN = { up: false, time: 0, alembic_version: "unknown" } as const;
+const GEOIP_DOWN = { up: false, time: 0, age_in_days: -1, version: "2020-02-26T12:17:00Z" } as const;
+const REDIS_DOWN = { up: false, time: 0 } as const;
+const DEFAULT_TIMEOUT_MS = 2000;
+const DAY_MS = 86_400_000;
+
+export function createHeartbeatChecks(deps: HeartbeatChecksDeps): HeartbeatChecks {
+  return {
+    async database() {
+      await deps.pool.query("SELECT now()");
+      return { latestMigration: await deps.readLatestMigration(deps.pool) };
+    },
+    async redis() {
+      await deps.redis.ping();
+    },
+    geoip: () => ({ up: deps.geoip.available, buildTime: deps.geoip.buildTime() }),
+  };
+}
+
+type Outcome<T> = { ok: true; value: T; ms: number } | { ok: false };
+
+function timeout(ms: number, name: string): { promise: Promise<never>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name} check timed out after ${ms} ms`)), ms);
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
+async function runCheck<T>(name: string, check: () => T | Promise<T>, options: HeartbeatOptions): Promise<Outcome<T>> {
+  const started = performance.now();
+  const limit = timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, name);
+  try {
+    const pending = Promise.resolve().then(check);
+    // The loser of the race may still reject later; nobody is waiting for it any more.
+    pending.catch(() => {});
+    const value = await Promise.race([pending, limit.promise]);
+    return { ok: true, value, ms: Math.round(performance.now() - started) };
+  } catch (err) {
+    options.log.warn({ err, check: name }, "heartbeat check failed");
+    return { ok: false };
+  } finally {
+    limit.cancel();
+  }
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ`, the format Ichnaea reports the GeoIP build time in. */
+function formatBuildTime(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+function geoipEntry(outcome: Outcome<{ up: boolean; buildTime: Date | null }>, now: Date): HeartbeatBody["geoip"] {
+  if (!outcome.ok || !outcome.value.up) return { ...GEOIP_DOWN };
+  const built = outcome.value.buildTime;
+  if (!built) return { up: true, time: outcome.ms, age_in_days: GEOIP_DOWN.age_in_days, version: GEOIP_DOWN.version };
+  const ageInDays = Math.round((now.getTime() - built.getTime()) / DAY_MS);
+  return { up: true, time: outcome.ms, age_in_days: ageInDays, version: formatBuildTime(built) };
+}
+
+export async function runHeartbeat(checks: HeartbeatChecks, options: HeartbeatOptions): Promise<HeartbeatReport> {
+  const [database, redis, geoip] = await Promise.all([
+    runCheck("database", () => checks.database(), options),
+    runCheck("redis", () => checks.redis(), options),
+    runCheck("geoip", () => checks.geoip(), options),
+  ]);
+  const body: HeartbeatBody = {
+    database: database.ok
+      ? { up: true, time: database.ms, alembic_version: database.value.latestMigration ?? DATABASE_DOWN.alembic_version }
+      : { ...DATABASE_DOWN },
+    geoip: geoipEntry(geoip, options.now?.() ?? new Date()),
+    redis: redis.ok ? { up: true, time: redis.ms } : { ...REDIS_DOWN },
+  };
+  const allUp = body.database.up && body.geoip.up && body.redis.up;
+  return { status: allUp ? 200 : 503, body };
+}

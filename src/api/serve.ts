@@ -1,0 +1,75 @@
+/**
+ * Puts the web app on a socket. Shutdown belongs to the caller (STACK-NOTES §1): srvx would
+ * otherwise install SIGINT/SIGTERM handlers that close only the HTTP server, leaving a process
+ * that holds Redis and MySQL pools and so ignores SIGTERM.
+ */
+import { type IncomingMessage, Server, type ServerResponse } from "node:http";
+import { type H3, serve } from "h3";
+import type { Logger } from "../logger.ts";
+
+export interface HttpServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly log: Logger;
+}
+
+export interface HttpServer {
+  /** The bound address, e.g. `http://127.0.0.1:41234/` (the real port when asked for port 0). */
+  readonly url: string;
+  /** Stops accepting, closes idle keep-alive connections, resolves when in-flight requests end. */
+  close(): Promise<void>;
+}
+
+function answerThenHangUp(res: ServerResponse): void {
+  if (!res.headersSent) {
+    res.setHeader("connection", "close");
+    return;
+  }
+  const socket = res.socket;
+  res.once("finish", () => socket?.end());
+}
+
+/**
+ * Node's close() only drops connections that are idle at that moment; a keep-alive connection
+ * serving a request then stays open until the client's keep-alive timeout (measured: 3.3 s with
+ * fetch). So responses in flight when closing, and any that still arrive on open connections,
+ * end their connection once answered.
+ */
+function trackInFlight(server: Server): { hangUpAll(): void } {
+  const inFlight = new Set<ServerResponse>();
+  let closing = false;
+  server.on("request", (_req: IncomingMessage, res: ServerResponse) => {
+    if (closing) answerThenHangUp(res);
+    inFlight.add(res);
+    res.once("close", () => inFlight.delete(res));
+  });
+  return {
+    hangUpAll() {
+      closing = true;
+      for (const res of inFlight) answerThenHangUp(res);
+    },
+  };
+}
+
+export async function startHttpServer(app: H3, options: HttpServerOptions): Promise<HttpServer> {
+  const server = serve(app, { hostname: options.host, port: options.port, silent: true, gracefulShutdown: false });
+  await server.ready();
+  const url = server.url ?? `http://${options.host}:${options.port}/`;
+  const node = server.node?.server;
+  const tracker = node instanceof Server ? trackInFlight(node) : undefined;
+  options.log.info({ url }, "http server listening");
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      tracker?.hangUpAll();
+      const closed = server.close();
+      // Node 19+ does this inside close() too; explicit so it does not rest on that default.
+      if (node instanceof Server) node.closeIdleConnections();
+      await closed;
+      options.log.info({ url }, "http server closed");
+    })();
+    return closing;
+  };
+  return { url, close };
+}

@@ -1,0 +1,23 @@
+import { createHash } from "node:crypto";
+import type { RowDataPacket } from "mysql2/promise";
+import type { Pool, PoolConnection } from "./pool.ts";
+
+/**
+ * Runs `fn` while holding a MySQL named lock (GET_LOCK), so several processes starting at once
+ * do one-time work (group creation) exactly once. Names are hashed: MySQL allows 64 characters.
+ */
+export async function withNamedLock<T>(pool: Pool, name: string, timeoutS: number, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
+  const lockName = `ichnos:${createHash("sha1").update(name).digest("hex")}`;
+  const conn = await pool.getConnection();
+  try {
+    const [rows] = await conn.query<RowDataPacket[]>("SELECT GET_LOCK(?, ?) AS got", [lockName, timeoutS]);
+    if (Number(rows[0]?.got) !== 1) throw new Error(`timed out after ${timeoutS} s waiting for the database lock "${name}"`);
+    try {
+      return await fn(conn);
+    } finally {
+      await conn.query("SELECT RELEASE_LOCK(?)", [lockName]);
+    }
+  } finally {
+    conn.release();
+  }
+}

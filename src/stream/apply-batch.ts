@@ -1,0 +1,130 @@
+/**
+ * One transaction of a group on one stream: lock the checkpoint row, skip what it already
+ * covers, apply the longest run of entries that may go next, move the checkpoint, commit, then
+ * XACK. Committing in stream order under the row lock is what makes the effect exactly-once
+ * even when several consumers of the group share the stream (DESIGN §3).
+ */
+import { advanceCheckpoint, lockCheckpoint } from "../db/stream-checkpoint.ts";
+import type { Pool } from "../db/pool.ts";
+import type { Logger } from "../logger.ts";
+import type { RedisClient } from "../redis/create-redis.ts";
+import { writeDeadLetters, type DeadLetterInput } from "./dead-letters.ts";
+import type { AnyConsumer } from "./define-consumer.ts";
+import { compareEntryIds } from "./entry-id.ts";
+import type { RawEntry, StreamEntry } from "./entry.ts";
+import { ack, pendingRange, rangeBetween } from "./stream-commands.ts";
+
+export interface ApplyContext {
+  readonly redis: RedisClient;
+  readonly pool: Pool;
+  readonly log: Logger;
+  readonly consumer: AnyConsumer;
+  readonly stream: string;
+  readonly deadStream: string;
+  /** Test seam: runs after COMMIT and before XACK (crash-recovery tests kill the process here). */
+  readonly afterCommit?: (ids: readonly string[]) => Promise<void> | void;
+}
+
+export interface ApplyOptions {
+  /** Apply at most this many entries (isolating a failing entry one at a time). */
+  readonly limit?: number;
+  /** Entries to move to the dead letters instead of projecting them. */
+  readonly giveUp?: ReadonlyMap<string, { error: string; deliveries: number }>;
+}
+
+export type ApplyResult =
+  | { kind: "done"; settled: string[]; released: string[]; applied: number; lost: number; waiting: boolean }
+  | { kind: "failed"; error: unknown; attempted: RawEntry[] };
+
+export class MissingCheckpointError extends Error {}
+
+function toStreamEntry(e: RawEntry): StreamEntry {
+  return { stream: e.stream, id: e.id, seq: e.seq, version: e.version, data: e.data };
+}
+
+export async function applyBatch(ctx: ApplyContext, held: readonly RawEntry[], options: ApplyOptions = {}): Promise<ApplyResult> {
+  const { redis, pool, consumer, stream } = ctx;
+  const group = consumer.name;
+  const conn = await pool.getConnection();
+  try {
+    await conn.beginTransaction();
+    const cp = await lockCheckpoint(conn, group, stream);
+    if (!cp) throw new MissingCheckpointError(`no checkpoint row for group ${group} on ${stream}`);
+
+    const stale = held.filter((e) => compareEntryIds(e.id, cp.lastId) <= 0);
+    const fresh = held.filter((e) => compareEntryIds(e.id, cp.lastId) > 0);
+    if (fresh.length === 0) {
+      await conn.commit();
+      await ack(redis, stream, group, stale.map((e) => e.id));
+      return { kind: "done", settled: stale.map((e) => e.id), released: [], applied: 0, lost: 0, waiting: false };
+    }
+
+    // An earlier entry still held by another consumer must be applied first.
+    const heldIds = new Set(held.map((e) => e.id));
+    const pending = await pendingRange(redis, stream, group, cp.lastId, fresh[fresh.length - 1]!.id, held.length + 1);
+    const foreign = pending.find((p) => !heldIds.has(p.id));
+    const candidates = (foreign ? fresh.filter((e) => compareEntryIds(e.id, foreign.id) < 0) : fresh)
+      .slice(0, options.limit ?? fresh.length);
+
+    const run: RawEntry[] = [];
+    const released: string[] = [];
+    let lost = 0;
+    let prev = { id: cp.lastId, seq: cp.lastEntry };
+    for (const entry of candidates) {
+      if (entry.seq !== prev.seq + 1) {
+        // A sequence restart (Redis lost its data) means the new sequence began at 1.
+        const missing = entry.seq > prev.seq ? entry.seq - prev.seq - 1 : entry.seq - 1;
+        if (missing > 0 && (await rangeBetween(redis, stream, prev.id, entry.id, 1)).length > 0) {
+          // Entries in the gap still exist: the group was rewound (replay) and they will be
+          // delivered again. Hand ours back and take them in order.
+          released.push(...fresh.filter((e) => compareEntryIds(e.id, entry.id) >= 0).map((e) => e.id));
+          break;
+        }
+        lost += missing;
+      }
+      run.push(entry);
+      prev = { id: entry.id, seq: entry.seq };
+    }
+    if (run.length === 0) {
+      await conn.rollback();
+      await ack(redis, stream, group, stale.map((e) => e.id));
+      return { kind: "done", settled: stale.map((e) => e.id), released, applied: 0, lost: 0, waiting: foreign !== undefined };
+    }
+
+    const dead: DeadLetterInput[] = [];
+    const toProject: StreamEntry[] = [];
+    for (const entry of run) {
+      const givenUp = options.giveUp?.get(entry.id);
+      if (entry.error) dead.push({ entry, error: `undecodable entry: ${entry.error}`, deliveries: 1 });
+      else if (givenUp) dead.push({ entry, ...givenUp });
+      else toProject.push(toStreamEntry(entry));
+    }
+    if (toProject.length > 0) {
+      try {
+        await consumer.project(toProject, { tx: conn, log: ctx.log, group, stream });
+      } catch (error) {
+        await conn.rollback();
+        return { kind: "failed", error, attempted: run.filter((e) => !e.error && !options.giveUp?.has(e.id)) };
+      }
+    }
+    await advanceCheckpoint(conn, { group, stream, lastId: prev.id, lastEntry: prev.seq, applied: toProject.length, lost });
+    // Dead letters are written before the commit: a crash in between duplicates a dead letter
+    // rather than losing the entry.
+    await writeDeadLetters(redis, ctx.deadStream, group, dead);
+    await conn.commit();
+    const settled = [...stale, ...run].map((e) => e.id);
+    await ctx.afterCommit?.(settled);
+    await ack(redis, stream, group, settled);
+
+    if (lost > 0) ctx.log.warn({ lost, before: run[0]!.id }, "entries were trimmed before this group read them; counted as lost");
+    for (const d of dead) {
+      ctx.log.error({ entryId: d.entry.id, deliveries: d.deliveries, error: d.error }, "entry moved to the dead letters");
+    }
+    return { kind: "done", settled, released, applied: toProject.length, lost, waiting: foreign !== undefined };
+  } catch (err) {
+    await conn.rollback().catch(() => undefined);
+    throw err;
+  } finally {
+    conn.release();
+  }
+}

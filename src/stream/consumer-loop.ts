@@ -1,0 +1,145 @@
+/**
+ * The loop of one group on one stream inside one process: read (own blocking connection),
+ * reclaim what dead consumers left, apply in order, isolate and dead-letter entries that keep
+ * failing, back off on infrastructure errors. Ends after the batch in hand when `signal` aborts.
+ */
+import type { Pool } from "../db/pool.ts";
+import { isTransientError } from "../db/pool.ts";
+import type { Logger } from "../logger.ts";
+import type { RedisClient } from "../redis/create-redis.ts";
+import { applyBatch, MissingCheckpointError, type ApplyContext } from "./apply-batch.ts";
+import type { AnyConsumer } from "./define-consumer.ts";
+import { compareEntryIds, previousEntryId } from "./entry-id.ts";
+import type { RawEntry } from "./entry.ts";
+import { ensureGroup } from "./ensure-group.ts";
+import type { Keys } from "./keys.ts";
+import { autoClaim, isNoGroupError, pendingRange, readGroup, redeliver } from "./stream-commands.ts";
+
+export interface LoopSettings {
+  readonly batchSize: number;
+  readonly blockMs: number;
+  readonly claimIdleMs: number;
+  readonly maxDeliveries: number;
+}
+
+export interface LoopDeps {
+  readonly redis: RedisClient;
+  /** This loop's own connection for the blocking XREADGROUP. */
+  readonly reader: RedisClient;
+  readonly pool: Pool;
+  readonly keys: Keys;
+  readonly log: Logger;
+  readonly consumerName: string;
+  readonly afterCommit?: ApplyContext["afterCommit"];
+}
+
+export interface LoopStats {
+  applied: number;
+  lost: number;
+  deadLettered: number;
+  batches: number;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+
+function mergeHeld(held: RawEntry[], more: readonly RawEntry[]): RawEntry[] {
+  if (more.length === 0) return held;
+  const byId = new Map(held.map((e) => [e.id, e]));
+  for (const e of more) byId.set(e.id, e);
+  return [...byId.values()].sort((a, b) => compareEntryIds(a.id, b.id));
+}
+
+export async function runConsumerLoop(
+  deps: LoopDeps, consumer: AnyConsumer, stream: string, settings: LoopSettings, signal: AbortSignal, stats: LoopStats,
+): Promise<void> {
+  const { redis, reader, keys, consumerName } = deps;
+  const group = consumer.name;
+  const log = deps.log.child({ group, stream: keys.logicalName(stream) });
+  const batchSize = consumer.batchSize ?? settings.batchSize;
+  const ctx: ApplyContext = {
+    redis, pool: deps.pool, log, consumer, stream, deadStream: keys.dead(group), afterCommit: deps.afterCommit,
+  };
+  const claimEveryMs = Math.max(50, Math.min(settings.claimIdleMs / 2, 30_000));
+  let held: RawEntry[] = [];
+  let lastClaim = 0;
+  let isolate = 0; // entries left to apply one at a time after a batch failed
+  let failures = 0; // consecutive infrastructure failures, for back-off
+  const giveUp = new Map<string, { error: string; deliveries: number }>();
+
+  await ensureGroup({ redis, pool: deps.pool, keys, log }, group, stream, consumer.start);
+
+  while (!signal.aborted) {
+    try {
+      if (Date.now() - lastClaim >= claimEveryMs) {
+        lastClaim = Date.now();
+        const { claimed, deleted } = await autoClaim(redis, stream, group, consumerName, settings.claimIdleMs, batchSize);
+        if (claimed.length || deleted.length) {
+          log.info({ claimed: claimed.length, trimmed: deleted.length }, "reclaimed entries left pending by another consumer");
+        }
+        held = mergeHeld(held, claimed);
+      }
+      if (held.length < batchSize) {
+        const block = held.length > 0 ? null : settings.blockMs;
+        held = mergeHeld(held, await readGroup(reader, stream, group, consumerName, batchSize - held.length, block));
+      }
+      if (held.length === 0) continue;
+
+      const result = await applyBatch(ctx, held, { limit: isolate > 0 ? 1 : undefined, giveUp });
+      failures = 0;
+      if (result.kind === "done") {
+        const gone = new Set([...result.settled, ...result.released]);
+        held = held.filter((e) => !gone.has(e.id));
+        for (const id of result.settled) giveUp.delete(id);
+        stats.applied += result.applied;
+        stats.lost += result.lost;
+        stats.batches += 1;
+        if (isolate > 0) isolate -= result.settled.length > 0 ? 1 : 0;
+        if (result.waiting && held.length > 0) await sleep(Math.min(200, claimEveryMs), signal);
+        continue;
+      }
+      // The projection threw.
+      if (isTransientError(result.error)) throw result.error;
+      if (result.attempted.length > 1) {
+        isolate = result.attempted.length;
+        log.warn({ err: result.error, entries: result.attempted.length }, "batch failed; applying its entries one at a time");
+        continue;
+      }
+      const entry = result.attempted[0]!;
+      const [info] = await pendingRange(redis, stream, group, previousEntryId(entry.id), entry.id, 1);
+      const deliveries = info?.deliveries ?? 1;
+      const message = result.error instanceof Error ? result.error.message : String(result.error);
+      if (deliveries >= settings.maxDeliveries) {
+        giveUp.set(entry.id, { error: message, deliveries });
+        stats.deadLettered += 1;
+        continue;
+      }
+      log.warn({ err: result.error, entryId: entry.id, deliveries }, "entry failed; it will be delivered again");
+      await redeliver(redis, stream, group, consumerName, entry.id);
+      await sleep(Math.min(5000, 50 * 2 ** deliveries), signal);
+    } catch (err) {
+      if (signal.aborted) break;
+      if (isNoGroupError(err) || err instanceof MissingCheckpointError) {
+        log.warn({ err }, "group state missing; re-creating it from the checkpoint");
+        held = [];
+        await ensureGroup({ redis, pool: deps.pool, keys, log }, group, stream, consumer.start).catch((e) =>
+          log.error({ err: e }, "could not re-create the group; will retry"));
+        await sleep(100, signal);
+        continue;
+      }
+      failures += 1;
+      const wait = Math.min(10_000, 100 * 2 ** Math.min(failures, 7));
+      log.error({ err, retryInMs: wait }, "consumer loop error; is Redis or MySQL reachable? retrying");
+      await sleep(wait, signal);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * `ichnos replay G --from …`: moves a group back (or forward) on every stream it reads. The
+ * checkpoint row is locked while Redis is repositioned, so a live consumer of the group either
+ * commits before the move or sees the new position; entries it still holds past the new
+ * position are handed back and re-applied in order.
+ */
+import { insertCheckpoint, lockCheckpoint, resetCheckpoint } from "../db/stream-checkpoint.ts";
+import type { Pool } from "../db/pool.ts";
+import type { Logger } from "../logger.ts";
+import type { RedisClient } from "../redis/create-redis.ts";
+import type { AnyConsumer } from "./define-consumer.ts";
+import { isEntryId } from "./entry-id.ts";
+import type { Keys } from "./keys.ts";
+import { positionBefore, type From, type Position } from "./positions.ts";
+import { createGroup, groupInfo, setGroupId } from "./stream-commands.ts";
+
+export function parseFrom(text: string): From {
+  if (text === "start" || text === "0") return { kind: "start" };
+  if (text === "end" || text === "$") return { kind: "end" };
+  if (isEntryId(text) || /^\d{13}$/.test(text)) return { kind: "id", id: text.includes("-") ? text : `${text}-0` };
+  const time = Date.parse(text);
+  if (!Number.isNaN(time) && /^\d{4}-\d{2}-\d{2}/.test(text)) return { kind: "id", id: `${time}-0` };
+  throw new Error(`--from "${text}" is not "start", an entry id (1700000000000-0) or an ISO time (2026-11-23T10:00:00Z)`);
+}
+
+export interface ReplayedStream {
+  readonly stream: string;
+  readonly position: Position;
+}
+
+export async function replayGroup(
+  deps: { redis: RedisClient; pool: Pool; keys: Keys; log: Logger }, consumer: AnyConsumer, from: From,
+): Promise<ReplayedStream[]> {
+  const { redis, pool, keys } = deps;
+  const out: ReplayedStream[] = [];
+  for (const stream of keys.resolve(consumer.reads)) {
+    const conn = await pool.getConnection();
+    try {
+      await conn.beginTransaction();
+      const position = await positionBefore(redis, stream, keys.sequence(stream), from);
+      const cp = await lockCheckpoint(conn, consumer.name, stream);
+      if (cp) await resetCheckpoint(conn, consumer.name, stream, position.id, position.lastEntry);
+      else await insertCheckpoint(conn, consumer.name, stream, position.id, position.lastEntry);
+      const exists = (await groupInfo(redis, stream)).some((g) => g.name === consumer.name);
+      if (exists) await setGroupId(redis, stream, consumer.name, position.id);
+      else await createGroup(redis, stream, consumer.name, position.id);
+      await conn.commit();
+      deps.log.info({ group: consumer.name, stream: keys.logicalName(stream), at: position.id }, "group repositioned for replay");
+      out.push({ stream, position });
+    } catch (err) {
+      await conn.rollback().catch(() => undefined);
+      throw err;
+    } finally {
+      conn.release();
+    }
+  }
+  return out;
+}
