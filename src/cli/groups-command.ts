@@ -1,0 +1,18 @@
+import { loadConsumers } from "../../consumers/index.ts";
+import { readGroupStatus, type GroupStreamStatus } from "../stream/group-status.ts";
+import type { Services } from "./services.ts";
+import { formatTable } from "./table.ts";
+
+export function formatGroupStatus(rows: readonly GroupStreamStatus[]): string {
+  if (rows.length === 0) return "no consumer groups (none registered in consumers/index.ts and no checkpoints)";
+  return formatTable(
+    ["GROUP", "STREAM", "LAST DELIVERED", "CHECKPOINT", "LAG", "PENDING", "DEAD", "LOST", "APPLIED"],
+    rows.map((r) => [r.group, r.stream, r.lastDeliveredId, r.checkpointId, r.lag, r.pending, r.deadLetters, r.lost, r.applied]),
+  );
+}
+
+export async function groupsCommand(services: Services, json: boolean): Promise<number> {
+  const rows = await readGroupStatus(services.redis, services.pool, services.keys, loadConsumers());
+  process.stdout.write(`${json ? JSON.stringify(rows, null, 2) : formatGroupStatus(rows)}\n`);
+  return 0;
+}

@@ -1,0 +1,41 @@
+import { loadConsumers } from "../../consumers/index.ts";
+import { readGroupStatus } from "../stream/group-status.ts";
+import { parseFrom, replayGroup } from "../stream/replay.ts";
+import { formatDuration } from "../util/units.ts";
+import { UsageError } from "./args.ts";
+import { selectConsumers } from "./serve-command.ts";
+import type { Services } from "./services.ts";
+
+export async function replayCommand(services: Services, group: string | undefined, from: string | undefined, follow: boolean): Promise<number> {
+  if (!group || !from) throw new UsageError('usage: ichnos replay <group> --from <start|entry-id|ISO-time> [--follow]');
+  const [consumer] = selectConsumers(loadConsumers(), [group]);
+  const moved = await replayGroup(services, consumer!, parseFrom(from));
+  const status = await readGroupStatus(services.redis, services.pool, services.keys, [consumer!]);
+  const total = status.reduce((n, s) => n + (s.lag ?? 0), 0);
+  for (const m of moved) {
+    const s = status.find((r) => r.stream === services.keys.logicalName(m.stream));
+    process.stdout.write(`${group} ${services.keys.logicalName(m.stream)}: positioned after ${m.position.id}; ${s?.lag ?? "?"} entries to apply\n`);
+  }
+  process.stdout.write(`${total} entries will be re-applied by the running workers${follow ? "" : " (add --follow to watch)"}\n`);
+  if (follow) await followProgress(services, group, total);
+  return 0;
+}
+
+/** Prints done/total, rate and ETA until the group has caught up. */
+async function followProgress(services: Services, group: string, total: number): Promise<void> {
+  const [consumer] = selectConsumers(loadConsumers(), [group]);
+  const started = Date.now();
+  for (;;) {
+    const rows = await readGroupStatus(services.redis, services.pool, services.keys, [consumer!]);
+    const lag = rows.reduce((n, r) => n + (r.lag ?? 0), 0);
+    const pending = rows.reduce((n, r) => n + r.pending, 0);
+    const done = Math.max(0, total - lag);
+    const elapsed = (Date.now() - started) / 1000;
+    const rate = elapsed > 0 ? done / elapsed : 0;
+    const eta = rate > 0 ? formatDuration((lag / rate) * 1000) : "?";
+    process.stderr.write(`\r${group}: ${done}/${total} entries, ${Math.round(rate)}/s, ETA ${eta}, pending ${pending}   `);
+    if (lag === 0 && pending === 0) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  process.stderr.write("\ncaught up\n");
+}

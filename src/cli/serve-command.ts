@@ -1,0 +1,95 @@
+/**
+ * The long-running processes: `start` (migrate, web, workers, scheduler), `web`, `work`.
+ * Shutdown is ours, not srvx's: SIGINT/SIGTERM stop accepting requests, let every consumer loop
+ * commit and acknowledge its batch, stop the scheduler, then close Redis and MySQL. A second
+ * signal or SHUTDOWN_TIMEOUT forces the exit.
+ */
+import { loadConsumers } from "../../consumers/index.ts";
+import { createWebApp } from "../api/app.ts";
+import { createHeartbeatChecks } from "../api/heartbeat.ts";
+import { startHttpServer, type HttpServer } from "../api/serve.ts";
+import { applyMigrations, readLatestMigration } from "../db/migrate.ts";
+import { createGeoIp } from "../geoip/geoip-reader.ts";
+import { startScheduler, type Scheduler } from "../jobs/scheduler.ts";
+import { checkEvictionPolicy } from "../redis/eviction-policy.ts";
+import { createConsumerRuntime, type ConsumerRuntime } from "../stream/consumer-runtime.ts";
+import type { AnyConsumer } from "../stream/define-consumer.ts";
+import { trimStreams } from "../stream/trimmer.ts";
+import { UsageError } from "./args.ts";
+import { loopSettings, trimmedStreams, type Services } from "./services.ts";
+
+export interface ServeParts {
+  readonly migrate: boolean;
+  readonly web: boolean;
+  readonly work: boolean;
+  /** Only these groups (work); all when empty. */
+  readonly groups: readonly string[];
+}
+
+export function selectConsumers(all: readonly AnyConsumer[], names: readonly string[]): AnyConsumer[] {
+  if (names.length === 0) return [...all];
+  const unknown = names.filter((n) => !all.some((c) => c.name === n));
+  if (unknown.length > 0) {
+    const known = all.map((c) => c.name).join(", ") || "(none registered)";
+    throw new UsageError(`unknown group ${unknown.join(", ")}; registered groups: ${known}`);
+  }
+  return all.filter((c) => names.includes(c.name));
+}
+
+export async function serve(services: Services, parts: ServeParts): Promise<number> {
+  const { config, log, redis, pool, keys } = services;
+  const consumers = parts.work ? selectConsumers(loadConsumers(), parts.groups) : [];
+  if (parts.migrate) await applyMigrations({ databaseUrl: config.databaseUrl, log });
+  void checkEvictionPolicy(redis, log);
+
+  let server: HttpServer | null = null;
+  let runtime: ConsumerRuntime | null = null;
+  let scheduler: Scheduler | null = null;
+  if (parts.web) {
+    const geoip = await createGeoIp({ path: config.geoipPath, log });
+    const checks = createHeartbeatChecks({ pool, redis, geoip, readLatestMigration });
+    server = await startHttpServer(createWebApp({ log, checks }), { host: config.host, port: config.port, log });
+  }
+  if (parts.work) {
+    runtime = createConsumerRuntime({ redis, pool, keys, log, consumers, settings: loopSettings(config) });
+    runtime.start();
+    const streams = trimmedStreams(keys, consumers.map((c) => c.reads));
+    scheduler = startScheduler({ redis, keys, log }, [{
+      name: "trim-streams",
+      intervalMs: config.trimIntervalMs,
+      run: async () => void (await trimStreams({ redis, pool, log, keys }, streams, {
+        retentionMs: config.streamRetentionMs, maxBytes: config.streamMaxBytes,
+      })),
+    }]);
+  }
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        log.warn({ signal }, "second signal: exiting now");
+        process.exit(130);
+      }
+      stopping = true;
+      log.info({ signal }, "shutting down");
+      const force = setTimeout(() => {
+        log.error({ timeoutMs: config.shutdownTimeoutMs }, "shutdown took longer than SHUTDOWN_TIMEOUT; exiting");
+        process.exit(1);
+      }, config.shutdownTimeoutMs);
+      force.unref();
+      void (async () => {
+        await server?.close();
+        await runtime?.stop();
+        await scheduler?.stop();
+        await services.close();
+        clearTimeout(force);
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+        log.info("stopped");
+        resolve(0);
+      })();
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * The composition root's parts: each process builds exactly the clients it needs from config,
+ * and closes them in reverse order on the way out. Nothing connects at import time.
+ */
+import type { Config } from "../config.ts";
+import { createPool, type Pool } from "../db/pool.ts";
+import type { Logger } from "../logger.ts";
+import { closeRedis, createRedis, type RedisClient } from "../redis/create-redis.ts";
+import { createKeys, type Keys } from "../stream/keys.ts";
+import type { LoopSettings } from "../stream/consumer-loop.ts";
+
+export interface Services {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly redis: RedisClient;
+  readonly pool: Pool;
+  readonly keys: Keys;
+  close(): Promise<void>;
+}
+
+export function createServices(config: Config, log: Logger): Services {
+  const redis = createRedis({ url: config.redisUrl, clusterNodes: config.redisClusterNodes, name: "ichnos" });
+  // Connection errors are reported where they matter (heartbeat, loops); this keeps ioredis from
+  // printing an unhandled 'error' event for every reconnect attempt.
+  let lastWarn = 0;
+  redis.on("error", (err: Error) => {
+    if (Date.now() - lastWarn > 10_000) {
+      lastWarn = Date.now();
+      log.warn({ err: err.message }, "Redis connection error; is Redis running at REDIS_URL?");
+    }
+  });
+  const pool = createPool(config.databaseUrl, config.databasePoolSize);
+  const keys = createKeys(config.redisPrefix, config.streamPartitions);
+  let closing: Promise<void> | null = null;
+  return {
+    config, log, redis, pool, keys,
+    close: () => {
+      closing ??= (async () => {
+        await closeRedis(redis).catch(() => undefined);
+        await pool.end().catch(() => undefined);
+      })();
+      return closing;
+    },
+  };
+}
+
+export function loopSettings(config: Config): LoopSettings {
+  return {
+    batchSize: config.consumerBatch,
+    blockMs: config.consumerBlockMs,
+    claimIdleMs: config.claimIdleMs,
+    maxDeliveries: config.maxDeliveries,
+  };
+}
+
+/** Every stream the trimmer looks after: the report partitions and all that consumers read. */
+export function trimmedStreams(keys: Keys, readsLists: readonly (string | readonly string[])[]): string[] {
+  return [...new Set([...keys.reportStreams(), ...readsLists.flatMap((reads) => keys.resolve(reads))])];
+}

@@ -1,0 +1,135 @@
+/**
+ * `ichnos <command>`: the only module with side effects at the top of the call chain. It reads
+ * config once, builds the logger and the clients the command needs, runs it, and returns the
+ * exit code.
+ */
+import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { applyMigrations } from "./db/migrate.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { parseCommandArgs, UsageError } from "./cli/args.ts";
+import { deadCommand } from "./cli/dead-command.ts";
+import { drainCommand } from "./cli/drain-command.ts";
+import { groupsCommand } from "./cli/groups-command.ts";
+import { replayCommand } from "./cli/replay-command.ts";
+import { serve } from "./cli/serve-command.ts";
+import { createServices, trimmedStreams, type Services } from "./cli/services.ts";
+import { loadConsumers } from "../consumers/index.ts";
+import { trimStreams } from "./stream/trimmer.ts";
+import { parseDuration } from "./util/units.ts";
+
+export const USAGE = `ichnos — geolocation service (Ichnaea API), event-sourced on Redis Streams
+
+usage: ichnos <command> [options]
+
+  start                         migrate, then web + all workers + scheduler in one process
+  web                           HTTP API only
+  work [--group G]...           consumer groups (all, or those named) and periodic jobs
+  migrate                       apply pending database migrations
+  groups [--json]               every group: stream, last delivered id, checkpoint, lag, pending, dead letters, lost
+  replay G --from <start|ID|ISO-time> [--follow]
+                                rewind group G; its workers re-apply from there
+  drain [--group G]... [--timeout S]
+                                run groups until each has lag 0 and nothing pending, then exit
+  trim                          run the stream trimmer once
+  dead list G [--json] [--limit N]
+  dead retry G [--id ID]...     re-drive dead-lettered entries through G's projection
+  dead drop G (--id ID... | --all)
+  help                          this text
+
+Configuration comes from environment variables; see README.md.`;
+
+async function withServices(config: Config, log: Logger, fn: (s: Services) => Promise<number>): Promise<number> {
+  const services = createServices(config, log);
+  try {
+    return await fn(services);
+  } finally {
+    await services.close();
+  }
+}
+
+async function run(command: string, argv: string[], config: Config, log: Logger): Promise<number> {
+  switch (command) {
+    case "start":
+      parseCommandArgs(command, argv, {});
+      return withServices(config, log, (s) => serve(s, { migrate: true, web: true, work: true, groups: [] }));
+    case "web":
+      parseCommandArgs(command, argv, {});
+      return withServices(config, log, (s) => serve(s, { migrate: false, web: true, work: false, groups: [] }));
+    case "work": {
+      const { values } = parseCommandArgs(command, argv, { group: { type: "string", multiple: true } });
+      return withServices(config, log, (s) => serve(s, { migrate: false, web: false, work: true, groups: values.group ?? [] }));
+    }
+    case "migrate": {
+      parseCommandArgs(command, argv, {});
+      const result = await applyMigrations({ databaseUrl: config.databaseUrl, log });
+      process.stdout.write(`${result.applied.length} migration(s) applied; latest: ${result.latest ?? "none"}\n`);
+      return 0;
+    }
+    case "groups": {
+      const { values } = parseCommandArgs(command, argv, { json: { type: "boolean" } });
+      return withServices(config, log, (s) => groupsCommand(s, values.json ?? false));
+    }
+    case "replay": {
+      const { values, positionals } = parseCommandArgs(command, argv, { from: { type: "string" }, follow: { type: "boolean" } }, 1);
+      return withServices(config, log, (s) => replayCommand(s, positionals[0], values.from, values.follow ?? false));
+    }
+    case "drain": {
+      const { values } = parseCommandArgs(command, argv, { group: { type: "string", multiple: true }, timeout: { type: "string" } });
+      const timeoutMs = values.timeout ? parseDuration(values.timeout) : 600_000;
+      return withServices(config, log, (s) => drainCommand(s, values.group ?? [], timeoutMs));
+    }
+    case "trim": {
+      parseCommandArgs(command, argv, {});
+      return withServices(config, log, async (s) => {
+        const streams = trimmedStreams(s.keys, loadConsumers().map((c) => c.reads));
+        const reports = await trimStreams(s, streams, { retentionMs: config.streamRetentionMs, maxBytes: config.streamMaxBytes });
+        for (const r of reports) {
+          process.stdout.write(`${s.keys.logicalName(r.stream)}: trimmed ${r.trimmed + r.forced} (below ${r.minId}${r.forced ? `; ${r.forced} forced by STREAM_MAX_BYTES` : ""})\n`);
+        }
+        return 0;
+      });
+    }
+    case "dead": {
+      const { values, positionals } = parseCommandArgs(command, argv, {
+        json: { type: "boolean" }, limit: { type: "string" }, id: { type: "string", multiple: true }, all: { type: "boolean" },
+      }, 2);
+      const limit = values.limit ? Number(values.limit) : 1000;
+      if (!Number.isInteger(limit) || limit < 1) throw new UsageError("ichnos dead: --limit must be a positive whole number");
+      return withServices(config, log, (s) => deadCommand(s, positionals[0], positionals[1], {
+        json: values.json ?? false, limit, ids: values.id ?? [], all: values.all ?? false,
+      }));
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "help" || command === "--help" || command === "-h") {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`ichnos: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel).child({ cmd: command });
+  try {
+    return await run(command, rest, config, log);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    log.fatal({ err }, `ichnos ${command} failed`);
+    process.stderr.write(`ichnos ${command}: ${(err as Error).message}\n`);
+    return 1;
+  }
+}
