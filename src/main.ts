@@ -67,16 +67,16 @@ async function run(command: string, argv: string[], config: Config, log: Logger)
     }
     case "groups": {
       const { values } = parseCommandArgs(command, argv, { json: { type: "boolean" } });
-      return withServices(config, log, (s) => groupsCommand(s, values.json ?? false));
+      return withServices(config, log, (s) => groupsCommand(s, loadConsumers(), values.json ?? false));
     }
     case "replay": {
       const { values, positionals } = parseCommandArgs(command, argv, { from: { type: "string" }, follow: { type: "boolean" } }, 1);
-      return withServices(config, log, (s) => replayCommand(s, positionals[0], values.from, values.follow ?? false));
+      return withServices(config, log, (s) => replayCommand(s, loadConsumers(), positionals[0], values.from, values.follow ?? false));
     }
     case "drain": {
       const { values } = parseCommandArgs(command, argv, { group: { type: "string", multiple: true }, timeout: { type: "string" } });
       const timeoutMs = values.timeout ? parseDuration(values.timeout) : 600_000;
-      return withServices(config, log, (s) => drainCommand(s, values.group ?? [], timeoutMs));
+      return withServices(config, log, (s) => drainCommand(s, loadConsumers(), values.group ?? [], timeoutMs));
     }
     case "trim": {
       parseCommandArgs(command, argv, {});
@@ -95,7 +95,7 @@ async function run(command: string, argv: string[], config: Config, log: Logger)
       }, 2);
       const limit = values.limit ? Number(values.limit) : 1000;
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError("ichnos dead: --limit must be a positive whole number");
-      return withServices(config, log, (s) => deadCommand(s, positionals[0], positionals[1], {
+      return withServices(config, log, (s) => deadCommand(s, loadConsumers(), positionals[0], positionals[1], {
         json: values.json ?? false, limit, ids: values.id ?? [], all: values.all ?? false,
       }));
     }

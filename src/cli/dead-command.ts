@@ -1,4 +1,4 @@
-import { loadConsumers } from "../../consumers/index.ts";
+import type { AnyConsumer } from "../stream/define-consumer.ts";
 import { listDeadLetters, removeDeadLetters } from "../stream/dead-letters.ts";
 import { retryDeadLetters } from "../stream/dead-letter-retry.ts";
 import { UsageError } from "./args.ts";
@@ -13,7 +13,7 @@ export interface DeadOptions {
   readonly all: boolean;
 }
 
-export async function deadCommand(services: Services, action: string | undefined, group: string | undefined, options: DeadOptions): Promise<number> {
+export async function deadCommand(services: Services, consumers: readonly AnyConsumer[], action: string | undefined, group: string | undefined, options: DeadOptions): Promise<number> {
   if (!action || !group || !["list", "retry", "drop"].includes(action)) {
     throw new UsageError("usage: ichnos dead list|retry|drop <group> [--id ID]... [--all] [--json] [--limit N]");
   }
@@ -35,7 +35,7 @@ export async function deadCommand(services: Services, action: string | undefined
     process.stdout.write(`dropped ${removed} dead letter(s) of ${group}\n`);
     return 0;
   }
-  const [consumer] = selectConsumers(loadConsumers(), [group]);
+  const [consumer] = selectConsumers(consumers, [group]);
   const outcomes = await retryDeadLetters(services, consumer!, deadStream, options.ids);
   const failed = outcomes.filter((o) => !o.ok);
   for (const o of failed) process.stdout.write(`still failing ${o.deadLetter.id}: ${o.error}\n`);

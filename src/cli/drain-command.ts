@@ -1,12 +1,12 @@
-import { loadConsumers } from "../../consumers/index.ts";
+import type { AnyConsumer } from "../stream/define-consumer.ts";
 import { createConsumerRuntime } from "../stream/consumer-runtime.ts";
 import { drainGroups } from "../stream/drain.ts";
 import { formatGroupStatus } from "./groups-command.ts";
 import { selectConsumers } from "./serve-command.ts";
 import { loopSettings, type Services } from "./services.ts";
 
-export async function drainCommand(services: Services, groups: readonly string[], timeoutMs: number): Promise<number> {
-  const consumers = selectConsumers(loadConsumers(), groups);
+export async function drainCommand(services: Services, registry: readonly AnyConsumer[], groups: readonly string[], timeoutMs: number): Promise<number> {
+  const consumers = selectConsumers(registry, groups);
   const runtime = createConsumerRuntime({ ...services, consumers, settings: loopSettings(services.config) });
   let lastPrint = 0;
   const result = await drainGroups(services, runtime, consumers, {

@@ -1,4 +1,4 @@
-import { loadConsumers } from "../../consumers/index.ts";
+import type { AnyConsumer } from "../stream/define-consumer.ts";
 import { readGroupStatus, type GroupStreamStatus } from "../stream/group-status.ts";
 import type { Services } from "./services.ts";
 import { formatTable } from "./table.ts";
@@ -11,8 +11,8 @@ export function formatGroupStatus(rows: readonly GroupStreamStatus[]): string {
   );
 }
 
-export async function groupsCommand(services: Services, json: boolean): Promise<number> {
-  const rows = await readGroupStatus(services.redis, services.pool, services.keys, loadConsumers());
+export async function groupsCommand(services: Services, consumers: readonly AnyConsumer[], json: boolean): Promise<number> {
+  const rows = await readGroupStatus(services.redis, services.pool, services.keys, consumers);
   process.stdout.write(`${json ? JSON.stringify(rows, null, 2) : formatGroupStatus(rows)}\n`);
   return 0;
 }

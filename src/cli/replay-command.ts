@@ -1,4 +1,4 @@
-import { loadConsumers } from "../../consumers/index.ts";
+import type { AnyConsumer } from "../stream/define-consumer.ts";
 import { readGroupStatus } from "../stream/group-status.ts";
 import { parseFrom, replayGroup } from "../stream/replay.ts";
 import { formatDuration } from "../util/units.ts";
@@ -6,9 +6,9 @@ import { UsageError } from "./args.ts";
 import { selectConsumers } from "./serve-command.ts";
 import type { Services } from "./services.ts";
 
-export async function replayCommand(services: Services, group: string | undefined, from: string | undefined, follow: boolean): Promise<number> {
+export async function replayCommand(services: Services, consumers: readonly AnyConsumer[], group: string | undefined, from: string | undefined, follow: boolean): Promise<number> {
   if (!group || !from) throw new UsageError('usage: ichnos replay <group> --from <start|entry-id|ISO-time> [--follow]');
-  const [consumer] = selectConsumers(loadConsumers(), [group]);
+  const [consumer] = selectConsumers(consumers, [group]);
   const moved = await replayGroup(services, consumer!, parseFrom(from));
   const status = await readGroupStatus(services.redis, services.pool, services.keys, [consumer!]);
   const total = status.reduce((n, s) => n + (s.lag ?? 0), 0);
@@ -17,16 +17,16 @@ export async function replayCommand(services: Services, group: string | undefine
     process.stdout.write(`${group} ${services.keys.logicalName(m.stream)}: positioned after ${m.position.id}; ${s?.lag ?? "?"} entries to apply\n`);
   }
   process.stdout.write(`${total} entries will be re-applied by the running workers${follow ? "" : " (add --follow to watch)"}\n`);
-  if (follow) await followProgress(services, group, total);
+  if (follow) await followProgress(services, consumer!, total);
   return 0;
 }
 
 /** Prints done/total, rate and ETA until the group has caught up. */
-async function followProgress(services: Services, group: string, total: number): Promise<void> {
-  const [consumer] = selectConsumers(loadConsumers(), [group]);
+async function followProgress(services: Services, consumer: AnyConsumer, total: number): Promise<void> {
+  const group = consumer.name;
   const started = Date.now();
   for (;;) {
-    const rows = await readGroupStatus(services.redis, services.pool, services.keys, [consumer!]);
+    const rows = await readGroupStatus(services.redis, services.pool, services.keys, [consumer]);
     const lag = rows.reduce((n, r) => n + (r.lag ?? 0), 0);
     const pending = rows.reduce((n, r) => n + r.pending, 0);
     const done = Math.max(0, total - lag);

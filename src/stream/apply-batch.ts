@@ -21,6 +21,7 @@ export interface ApplyContext {
   readonly consumer: AnyConsumer;
   readonly stream: string;
   readonly deadStream: string;
+  readonly consumerName: string;
   /** Test seam: runs after COMMIT and before XACK (crash-recovery tests kill the process here). */
   readonly afterCommit?: (ids: readonly string[]) => Promise<void> | void;
 }
@@ -101,7 +102,7 @@ export async function applyBatch(ctx: ApplyContext, held: readonly RawEntry[], o
     }
     if (toProject.length > 0) {
       try {
-        await consumer.project(toProject, { tx: conn, log: ctx.log, group, stream });
+        await consumer.project(toProject, { tx: conn, log: ctx.log, group, stream, consumer: ctx.consumerName });
       } catch (error) {
         await conn.rollback();
         return { kind: "failed", error, attempted: run.filter((e) => !e.error && !options.giveUp?.has(e.id)) };

@@ -67,7 +67,7 @@ export async function runConsumerLoop(
   const log = deps.log.child({ group, stream: keys.logicalName(stream) });
   const batchSize = consumer.batchSize ?? settings.batchSize;
   const ctx: ApplyContext = {
-    redis, pool: deps.pool, log, consumer, stream, deadStream: keys.dead(group), afterCommit: deps.afterCommit,
+    redis, pool: deps.pool, log, consumer, stream, deadStream: keys.dead(group), consumerName, afterCommit: deps.afterCommit,
   };
   const claimEveryMs = Math.max(50, Math.min(settings.claimIdleMs / 2, 30_000));
   let held: RawEntry[] = [];

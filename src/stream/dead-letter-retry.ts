@@ -34,7 +34,7 @@ export async function retryDeadLetters(
       await conn.beginTransaction();
       await consumer.project(
         [{ stream: entry.stream, id: entry.id, seq: entry.seq, version: entry.version, data: entry.data }],
-        { tx: conn, log: deps.log, group: consumer.name, stream: entry.stream },
+        { tx: conn, log: deps.log, group: consumer.name, stream: entry.stream, consumer: "dead-letter-retry" },
       );
       await conn.commit();
       await removeDeadLetters(deps.redis, deadStream, [letter.deadId]);

@@ -8,6 +8,8 @@ export interface ProjectContext {
   readonly log: Logger;
   readonly group: string;
   readonly stream: string;
+  /** This process's consumer name within the group (for logs and diagnostics). */
+  readonly consumer: string;
 }
 
 export interface ConsumerDescriptor<T = unknown> {

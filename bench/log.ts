@@ -1,0 +1,182 @@
+/**
+ * `npm run bench:log`: the event log's throughput beside its ceilings, in one run.
+ *   1. append: `appender.append` vs a bare ioredis XADD pipeline vs redis-benchmark XADD;
+ *   2. consume + checkpoint: the consumer runtime with a no-op MySQL projection vs a bare
+ *      XREADGROUP + XACK loop, on one stream and across the report partitions.
+ * Everything runs under a unique Redis key prefix and in a scratch database, both removed at
+ * the end. Progress goes to stderr; the table (or `--json`) to stdout.
+ */
+import { applyMigrations } from "../src/db/migrate.ts";
+import { createPool, type Pool } from "../src/db/pool.ts";
+import { createLogger } from "../src/logger.ts";
+import { closeRedis, createRedis, type RedisClient } from "../src/redis/create-redis.ts";
+import { createAppender, type Appender } from "../src/stream/append.ts";
+import { createKeys, type Keys } from "../src/stream/keys.ts";
+import { runAppender, runBareXadd, type AppendTarget } from "./support/append-bench.ts";
+import { runBareReadAck, runRuntime, type ConsumeDeps, type ConsumeTarget } from "./support/consume-bench.ts";
+import { readMachineInfo } from "./support/machine.ts";
+import { readOptions, type BenchOptions } from "./support/options.ts";
+import { averageJsonBytes, makeReport, makeReports } from "./support/payload.ts";
+import { hasRedisBenchmark, redisBenchmarkCommand, runRedisBenchmark, type RedisBenchmarkPlan } from "./support/redis-benchmark.ts";
+import { compare, formatTable, type LogBenchResults } from "./support/report.ts";
+import { dropScratchDatabase, planScratch, unlinkPrefix, type Scratch } from "./support/scratch.ts";
+import { chunk, inFlight, summarize } from "./support/stats.ts";
+
+const APPEND_TARGET_RATIO = 0.8;
+const CONSUME_TARGET_RATE = 20_000;
+
+const progress = (message: string) => process.stderr.write(`[bench:log] ${message}\n`);
+const perSecond = (x: number) => `${Math.round(x).toLocaleString("en-US")}/s`;
+
+interface Env {
+  readonly options: BenchOptions;
+  readonly scratch: Scratch;
+  readonly redis: RedisClient;
+  readonly pool: Pool;
+  readonly keys: Keys;
+  readonly appender: Appender;
+  readonly payloadBytes: number;
+}
+
+async function benchAppend(env: Env) {
+  const { options, redis, keys, appender } = env;
+  const target = (stream: string, count: number, offset: number): AppendTarget => ({
+    redis, stream, batches: chunk(makeReports(count, offset), options.appendBatch), concurrency: options.concurrency,
+  });
+  const [viaScript, viaBare] = [keys.stream("bench:append"), keys.stream("bench:bare")];
+  // A report from the middle of the run: its numbers have the typical width.
+  const payload = JSON.stringify(makeReport(options.entries >> 1));
+  const plans: RedisBenchmarkPlan[] = [100, null].map((pipeline) => ({
+    redisUrl: options.redisUrl, key: keys.stream("bench:rb"), requests: options.entries, clients: 50, pipeline, payload,
+  }));
+  const withRb = options.redisBenchmark && (await hasRedisBenchmark());
+  if (options.redisBenchmark && !withRb) progress("redis-benchmark not found on PATH: its rows are skipped");
+
+  progress(`append warm-up (${options.warmupEntries} entries each)`);
+  await runAppender(target(viaScript, options.warmupEntries, 0), appender, keys.sequence(viaScript));
+  await runBareXadd(target(viaBare, options.warmupEntries, 0));
+
+  const measured = [target(viaScript, options.entries, 0), target(viaBare, options.entries, 0)] as const;
+  const rates = { appender: [] as number[], bare: [] as number[], rbPipelined: [] as number[], rb: [] as number[] };
+  for (let round = 1; round <= options.rounds; round++) {
+    rates.appender.push((await runAppender(measured[0], appender, keys.sequence(viaScript))).rate);
+    rates.bare.push((await runBareXadd(measured[1])).rate);
+    if (withRb) {
+      for (const [plan, into] of [[plans[0]!, rates.rbPipelined], [plans[1]!, rates.rb]] as const) {
+        await redis.unlink(plan.key);
+        into.push((await runRedisBenchmark(plan)).rate);
+        await redis.unlink(plan.key);
+      }
+    }
+    progress(`append round ${round}: appender ${perSecond(rates.appender.at(-1)!)}, bare ${perSecond(rates.bare.at(-1)!)}` +
+      (withRb ? `, redis-benchmark -P 100 ${perSecond(rates.rbPipelined.at(-1)!)}, no -P ${perSecond(rates.rb.at(-1)!)}` : ""));
+  }
+  const comparison = compare(summarize(rates.appender), summarize(rates.bare));
+  return {
+    ...comparison,
+    redisBenchmarkPipelined: withRb ? summarize(rates.rbPipelined) : null,
+    redisBenchmark: withRb ? summarize(rates.rb) : null,
+    commands: plans.map((p) => redisBenchmarkCommand(p, `'${payload}'`)),
+    target: { minRatio: APPEND_TARGET_RATIO, pass: comparison.ratio >= APPEND_TARGET_RATIO },
+  };
+}
+
+/** Appends `count` reports spread round-robin over `streams`, 500 to a call, 8 calls in flight. */
+async function fill(env: Env, streams: readonly string[], count: number): Promise<void> {
+  const perStream = streams.map((_, s) => Math.floor(count / streams.length) + (s < count % streams.length ? 1 : 0));
+  const work = streams.flatMap((stream, s) =>
+    chunk(Array.from({ length: perStream[s]! }, (_, i) => i * streams.length + s), 500).map((idx) => ({ stream, idx })));
+  await inFlight(work.length, 8, async (i) => {
+    const { stream, idx } = work[i]!;
+    await env.appender.append(stream, idx.map((k) => makeReport(k)));
+  });
+}
+
+async function benchConsume(env: Env) {
+  const { options, redis, pool, keys } = env;
+  const deps: ConsumeDeps = { redis, pool, keys, log: createLogger("warn", process.stderr) };
+  const single: ConsumeTarget = { reads: "bench:single", entries: options.entries, batchSize: options.consumeBatch };
+  const parts: ConsumeTarget = { reads: "reports", entries: options.entries, batchSize: options.consumeBatch };
+  const warm: ConsumeTarget = { reads: "bench:warm", entries: options.warmupEntries, batchSize: options.consumeBatch };
+  progress(`filling streams: ${options.entries} entries in 1 stream, ${options.entries} over ${options.partitions} partitions`);
+  await fill(env, keys.resolve(single.reads), single.entries);
+  await fill(env, keys.resolve(parts.reads), parts.entries);
+  await fill(env, keys.resolve(warm.reads), warm.entries);
+  const readers = Array.from({ length: options.partitions }, () => createRedis({ url: options.redisUrl, name: "ichnos:bench-bare" }));
+  try {
+    progress(`consume warm-up (${options.warmupEntries} entries)`);
+    await runRuntime(deps, warm, "bench-noop-warm");
+    await runBareReadAck(deps, warm, "bench-bare-warm", readers);
+    const rates = { single: [] as number[], singleBare: [] as number[], parts: [] as number[], partsBare: [] as number[] };
+    for (let round = 1; round <= options.rounds; round++) {
+      rates.single.push((await runRuntime(deps, single, `bench-noop-1-r${round}`)).rate);
+      rates.singleBare.push((await runBareReadAck(deps, single, `bench-bare-1-r${round}`, readers)).rate);
+      rates.parts.push((await runRuntime(deps, parts, `bench-noop-p-r${round}`)).rate);
+      rates.partsBare.push((await runBareReadAck(deps, parts, `bench-bare-p-r${round}`, readers)).rate);
+      progress(`consume round ${round}: runtime ${perSecond(rates.single.at(-1)!)} (bare ${perSecond(rates.singleBare.at(-1)!)}), ` +
+        `${options.partitions} partitions ${perSecond(rates.parts.at(-1)!)} (bare ${perSecond(rates.partsBare.at(-1)!)})`);
+    }
+    const s = compare(summarize(rates.single), summarize(rates.singleBare));
+    const p = compare(summarize(rates.parts), summarize(rates.partsBare));
+    return {
+      single: s, partitioned: p,
+      target: { minRate: CONSUME_TARGET_RATE, passSingle: s.subject.median >= CONSUME_TARGET_RATE, passPartitioned: p.subject.median >= CONSUME_TARGET_RATE },
+    };
+  } finally {
+    await Promise.all(readers.map(closeRedis));
+  }
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const scratch = planScratch(options.databaseUrl);
+  const quiet = createLogger("warn", process.stderr);
+  const redis = createRedis({ url: options.redisUrl, name: "ichnos:bench-log" });
+  let pool: Pool | null = null;
+  let cleaned: Promise<void> | null = null;
+  const cleanup = () => (cleaned ??= (async () => {
+    const removed = await unlinkPrefix(redis, scratch.prefix).catch((err) => {
+      progress(`could not remove keys: ${err}`);
+      return 0;
+    });
+    await closeRedis(redis);
+    await pool?.end().catch(() => undefined);
+    await dropScratchDatabase(scratch).catch((err) => progress(`could not drop ${scratch.databaseName}: ${err}`));
+    progress(`cleaned up: ${removed} keys under ${scratch.prefix}:*, database ${scratch.databaseName}`);
+  })());
+  process.once("SIGINT", () => {
+    progress("interrupted; cleaning up");
+    void cleanup().finally(() => process.exit(130));
+  });
+
+  try {
+    progress(`scratch database ${scratch.databaseName}, key prefix ${scratch.prefix}`);
+    await applyMigrations({ databaseUrl: scratch.databaseUrl, log: quiet });
+    pool = createPool(scratch.databaseUrl, 8);
+    const keys = createKeys(scratch.prefix, options.partitions);
+    const env: Env = {
+      options, scratch, redis, pool, keys, appender: createAppender(redis, keys),
+      payloadBytes: averageJsonBytes(makeReports(1000)),
+    };
+    const machine = await readMachineInfo(redis, pool);
+    const append = await benchAppend(env);
+    const consume = await benchConsume(env);
+    const results: LogBenchResults = {
+      machine,
+      settings: {
+        entries: options.entries, rounds: options.rounds, warmupEntries: options.warmupEntries, payloadBytes: env.payloadBytes,
+        appendBatch: options.appendBatch, concurrency: options.concurrency, consumeBatch: options.consumeBatch, partitions: options.partitions,
+      },
+      statistic: `median of ${options.rounds} rounds after one warm-up`,
+      append, consume,
+    };
+    process.stdout.write(options.json ? `${JSON.stringify(results, null, 2)}\n` : `${formatTable(results)}\n`);
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,68 @@
+/** The printed table and the `--json` document of one `bench:log` run. */
+import type { MachineInfo } from "./machine.ts";
+import type { RateSummary } from "./stats.ts";
+
+export interface Comparison {
+  readonly subject: RateSummary;
+  readonly ceiling: RateSummary;
+  /** subject median / ceiling median. */
+  readonly ratio: number;
+}
+
+export interface LogBenchResults {
+  readonly machine: MachineInfo;
+  readonly settings: Record<string, number | string>;
+  readonly statistic: string;
+  readonly append: Comparison & {
+    readonly redisBenchmarkPipelined: RateSummary | null;
+    readonly redisBenchmark: RateSummary | null;
+    readonly commands: readonly string[];
+    readonly target: { readonly minRatio: number; readonly pass: boolean };
+  };
+  readonly consume: {
+    readonly single: Comparison;
+    readonly partitioned: Comparison;
+    readonly target: { readonly minRate: number; readonly passSingle: boolean; readonly passPartitioned: boolean };
+  };
+}
+
+export function compare(subject: RateSummary, ceiling: RateSummary): Comparison {
+  return { subject, ceiling, ratio: subject.median / ceiling.median };
+}
+
+const n = (x: number) => Math.round(x).toLocaleString("en-US");
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
+
+function row(label: string, s: RateSummary | null, note = ""): string {
+  if (!s) return `  ${label.padEnd(50)} ${"skipped".padStart(10)}`;
+  return `  ${label.padEnd(50)} ${n(s.median).padStart(10)}/s   (${n(s.worst)}–${n(s.best)})${note ? `   ${note}` : ""}`;
+}
+
+export function formatTable(r: LogBenchResults): string {
+  const m = r.machine;
+  const s = r.settings;
+  const a = r.append;
+  const c = r.consume;
+  return [
+    `Event log benchmark  ${m.date}`,
+    `machine: ${m.cores} cores (${m.cpuModel}), ${m.ramGiB} GiB RAM, Node ${m.node}, Redis ${m.redis}, MariaDB ${m.mariadb}` +
+      ` (innodb_flush_log_at_trx_commit=${m.innodbFlushLogAtTrxCommit}), load ${m.loadAverage}`,
+    `entries ${n(Number(s.entries))} per run, payload ${s.payloadBytes} B JSON; ${r.statistic}; (worst–best) in brackets`,
+    "",
+    `Append: batches of ${s.appendBatch}, ${s.concurrency} batches in flight, one stream`,
+    row("appender.append (EVALSHA: INCRBY + XADD v,n,d)", a.subject),
+    row("ceiling: bare ioredis pipeline of XADD v,n,d", a.ceiling),
+    row("server ceiling: redis-benchmark XADD -c 50 -P 100", a.redisBenchmarkPipelined),
+    row("server ceiling: redis-benchmark XADD -c 50", a.redisBenchmark),
+    `  appender / bare ioredis: ${pct(a.ratio)}   target ≥ ${pct(a.target.minRatio)}   ${verdict(a.target.pass)}`,
+    "",
+    `Consume + checkpoint: no-op MySQL projection, batch ${s.consumeBatch}, runtime start → drained`,
+    row("runtime, 1 stream", c.single.subject),
+    row("ceiling: bare XREADGROUP + XACK, 1 stream", c.single.ceiling),
+    `  runtime / bare: ${pct(c.single.ratio)}   target ≥ ${n(c.target.minRate)}/s   ${verdict(c.target.passSingle)}`,
+    row(`runtime, ${s.partitions} partitions (${s.partitions} parallel loops)`, c.partitioned.subject),
+    row(`ceiling: bare XREADGROUP + XACK, ${s.partitions} partitions`, c.partitioned.ceiling),
+    `  runtime / bare: ${pct(c.partitioned.ratio)}   target ≥ ${n(c.target.minRate)}/s   ${verdict(c.target.passPartitioned)}`,
+  ].join("\n");
+}

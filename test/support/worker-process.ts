@@ -1,0 +1,59 @@
+/**
+ * A real worker process for the multi-process tests: the consumer runtime with the counting
+ * projection, configured from its environment. `CRASH_AFTER_COMMIT=n` SIGKILLs the process
+ * after its n-th COMMIT and before the XACK; `CRASH_IN_PROJECT=n` SIGKILLs it while applying its
+ * n-th batch (entries read, nothing committed). SIGTERM stops it gracefully.
+ */
+import { createLogger } from "../../src/logger.ts";
+import { createPool } from "../../src/db/pool.ts";
+import { closeRedis, createRedis } from "../../src/redis/create-redis.ts";
+import { createConsumerRuntime } from "../../src/stream/consumer-runtime.ts";
+import { defineConsumer } from "../../src/stream/define-consumer.ts";
+import { createKeys } from "../../src/stream/keys.ts";
+import { countingConsumer, type TestPayload } from "./test-consumers.ts";
+
+const env = (name: string, fallback?: string): string => {
+  const value = process.env[name] ?? fallback;
+  if (value === undefined) throw new Error(`worker-process: ${name} is required`);
+  return value;
+};
+
+const log = createLogger("info");
+const pool = createPool(env("DATABASE_URL"), 4);
+const redis = createRedis({ url: env("REDIS_URL") });
+const keys = createKeys(env("PREFIX"), 2);
+const crashAfterCommit = Number(env("CRASH_AFTER_COMMIT", "0"));
+const crashInProject = Number(env("CRASH_IN_PROJECT", "0"));
+const batchSize = Number(env("BATCH", "20"));
+
+const counting = countingConsumer(env("GROUP"), env("READS"), { batchSize });
+let projected = 0;
+const consumer = defineConsumer<TestPayload>({
+  ...counting,
+  async project(batch, ctx) {
+    projected += 1;
+    if (crashInProject && projected === crashInProject) process.kill(process.pid, "SIGKILL");
+    // A little work per batch so that concurrent workers interleave.
+    await new Promise((r) => setTimeout(r, Number(env("PROJECT_DELAY_MS", "0"))));
+    await counting.project(batch, ctx);
+  },
+});
+
+let commits = 0;
+const runtime = createConsumerRuntime({
+  redis, pool, keys, log, consumers: [consumer],
+  settings: { batchSize, blockMs: 100, claimIdleMs: Number(env("CLAIM_IDLE_MS", "500")), maxDeliveries: 5 },
+  afterCommit: () => {
+    commits += 1;
+    if (crashAfterCommit && commits === crashAfterCommit) process.kill(process.pid, "SIGKILL");
+  },
+});
+runtime.start();
+process.stdout.write(`ready ${runtime.consumerName}\n`);
+
+process.once("SIGTERM", async () => {
+  await runtime.stop();
+  await closeRedis(redis);
+  await pool.end();
+  process.stdout.write(`stopped ${JSON.stringify(runtime.stats())}\n`);
+});
