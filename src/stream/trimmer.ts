@@ -53,10 +53,15 @@ export async function trimStream(
   let forced = 0;
   const lostByGroup: Record<string, number> = {};
   if (bytesBefore > settings.maxBytes) {
-    const length = Number(await redis.xlen(stream));
-    // Keep 90% of the cap so the next append does not put the stream straight back over it.
-    const keep = Math.max(1, Math.floor((length * settings.maxBytes * 0.9) / bytesBefore));
-    forced = Number(await redis.call("XTRIM", [stream, "MAXLEN", "=", keep]));
+    // Stream memory is not linear in entries (listpack nodes, the radix tree), so shrink until
+    // under the cap, keeping 90% of it so the next append does not put it straight back over.
+    let bytes = bytesBefore;
+    for (let round = 0; round < 5 && bytes > settings.maxBytes; round++) {
+      const length = Number(await redis.xlen(stream));
+      const keep = Math.max(1, Math.floor((length * settings.maxBytes * 0.9) / bytes));
+      forced += Number(await redis.call("XTRIM", [stream, "MAXLEN", "=", keep]));
+      bytes = Number((await redis.call("MEMORY", ["USAGE", stream])) ?? 0);
+    }
     const first = await firstEntryFrom(redis, stream);
     for (const cp of cps) {
       const lost = first ? first.seq - 1 - cp.lastEntry : 0;

@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { createTestDatabase, redisUrl, uniquePrefix } from "../support/infra.ts";
+import { runCli } from "../support/run-cli.ts";
+
+const bin = fileURLToPath(new URL("../../bin/ichnos.js", import.meta.url));
+const S = suite<{ db: { url: string; drop: () => Promise<void> }; env: Record<string, string>; children: ChildProcess[] }>("processes");
+
+S.before(async (ctx) => {
+  ctx.db = await createTestDatabase("processes");
+  ctx.env = { DATABASE_URL: ctx.db.url, REDIS_URL: await redisUrl(), REDIS_PREFIX: uniquePrefix("processes"), PORT: "0", HOST: "127.0.0.1" };
+  ctx.children = [];
+});
+S.after(async (ctx) => {
+  for (const c of ctx.children) if (c.exitCode === null) c.kill("SIGKILL");
+  await ctx.db.drop();
+});
+
+function startProcess(ctx: { env: Record<string, string>; children: ChildProcess[] }, args: string[]) {
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...ctx.env, LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "pipe"] });
+  ctx.children.push(child);
+  let out = "";
+  child.stdout!.on("data", (d) => { out += d; });
+  child.stderr!.on("data", (d) => { out += d; });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const waitForLog = async (pattern: RegExp) => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const match = pattern.exec(out);
+      if (match) return match;
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`no ${pattern} in output:\n${out}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  return { child, exited, waitForLog, output: () => out };
+}
+
+S("ichnos start migrates a fresh database, answers the heartbeat with all checks up, and stops on SIGTERM", async (ctx) => {
+  const proc = startProcess(ctx, ["start"]);
+  const [, url] = (await proc.waitForLog(/"url":"(http:\/\/[^"]+)","msg":"http server listening"/))!;
+  const res = await fetch(new URL("/__heartbeat__", url));
+  assert.is(res.status, 200);
+  const body = (await res.json()) as Record<string, { up: boolean; alembic_version?: string }>;
+  assert.equal([body.database?.up, body.redis?.up, body.geoip?.up], [true, true, true]);
+  assert.is(body.database?.alembic_version, "20261123000000_init");
+  assert.match(proc.output(), /"msg":"consumers started"/);
+
+  const stopAt = Date.now();
+  proc.child.kill("SIGTERM");
+  assert.is(await proc.exited, 0, proc.output());
+  assert.ok(Date.now() - stopAt < 5000, "stopped promptly");
+  assert.match(proc.output(), /"msg":"stopped"/);
+});
+
+S("ichnos work stops gracefully on SIGINT", async (ctx) => {
+  const proc = startProcess(ctx, ["work"]);
+  await proc.waitForLog(/"msg":"consumers started"/);
+  proc.child.kill("SIGINT");
+  assert.is(await proc.exited, 0, proc.output());
+});
+
+S("bad configuration fails at start with one clear message naming the variable", async (ctx) => {
+  const badUrl = await runCli(["web"], { ...ctx.env, REDIS_URL: "not a url" });
+  assert.is(badUrl.code, 2);
+  assert.match(badUrl.stderr, /^ichnos: Invalid configuration:\n {2}- REDIS_URL="not a url": not a URL; expected e\.g\. redis:\/\/host:port\n$/);
+  assert.is(badUrl.stdout, "");
+  const badLevel = await runCli(["start"], { ...ctx.env, LOG_LEVEL: "loud" });
+  assert.is(badLevel.code, 2);
+  assert.match(badLevel.stderr, /LOG_LEVEL="loud": unknown level/);
+  assert.not.match(badLevel.stderr, /\n\s+at /, "no stack trace");
+});
+
+S("unknown commands and options print usage and exit 2", async (ctx) => {
+  const unknown = await runCli(["frobnicate"], ctx.env);
+  assert.is(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command "frobnicate"/);
+  const badFlag = await runCli(["groups", "--colour"], ctx.env);
+  assert.is(badFlag.code, 2);
+  assert.match(badFlag.stderr, /ichnos groups: Unknown option '--colour'/);
+  const help = await runCli(["help"], ctx.env);
+  assert.is(help.code, 0);
+  assert.match(help.stdout, /replay G --from <start\|ID\|ISO-time>/);
+});
+
+S("ichnos migrate is a no-op on an up-to-date database", async (ctx) => {
+  const again = await runCli(["migrate"], ctx.env);
+  assert.is(again.code, 0, again.stderr);
+  assert.match(again.stdout, /0 migration\(s\) applied; latest: 20261123000000_init/);
+});
+
+S.run();

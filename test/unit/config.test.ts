@@ -1,0 +1,69 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { ConfigError, loadConfig } from "../../src/config.ts";
+import { parseDuration, parseSize } from "../../src/util/units.ts";
+
+test("defaults make a local Redis and MySQL work with no variables set", () => {
+  const config = loadConfig({});
+  assert.is(config.port, 8000);
+  assert.is(config.redisUrl, "redis://127.0.0.1:6379");
+  assert.is(config.redisPrefix, "ichnos");
+  assert.is(config.databaseUrl, "mysql://root@127.0.0.1:3306/ichnos");
+  assert.is(config.adminToken, undefined);
+  assert.is(config.trustProxy, false);
+  assert.is(config.streamRetentionMs, 7 * 86_400_000);
+  assert.is(config.streamMaxBytes, 1024 ** 3);
+  assert.ok(Object.isFrozen(config));
+});
+
+test("values are parsed with their units", () => {
+  const config = loadConfig({
+    PORT: "9000", STREAM_RETENTION: "36h", STREAM_MAX_BYTES: "256MiB", CLAIM_IDLE: "1500ms", TRUST_PROXY: "yes",
+    REDIS_CLUSTER_NODES: "10.0.0.1:7000, 10.0.0.2:7000", LOG_LEVEL: "DEBUG", ADMIN_TOKEN: "s3cret",
+  });
+  assert.is(config.port, 9000);
+  assert.is(config.streamRetentionMs, 36 * 3_600_000);
+  assert.is(config.streamMaxBytes, 256 * 1024 ** 2);
+  assert.is(config.claimIdleMs, 1500);
+  assert.is(config.trustProxy, true);
+  assert.equal(config.redisClusterNodes, ["10.0.0.1:7000", "10.0.0.2:7000"]);
+  assert.is(config.logLevel, "debug");
+  assert.is(config.adminToken, "s3cret");
+});
+
+test("an unparseable REDIS_URL is reported by name", () => {
+  const err = (() => { try { loadConfig({ REDIS_URL: "localhost:6379" }); } catch (e) { return e; } })();
+  assert.instance(err, ConfigError);
+  assert.equal((err as ConfigError).problems.length, 1);
+  assert.match((err as ConfigError).message, /REDIS_URL="localhost:6379": /);
+});
+
+test("an unknown LOG_LEVEL is reported by name with the accepted levels", () => {
+  assert.throws(() => loadConfig({ LOG_LEVEL: "verbose" }), /LOG_LEVEL="verbose": unknown level; use one of fatal, error, warn, info, debug, trace, silent/);
+});
+
+test("every problem is reported at once", () => {
+  try {
+    loadConfig({ PORT: "eighty", DATABASE_URL: "postgres://x/y", MAX_DELIVERIES: "0", STREAM_RETENTION: "soon", REDIS_PREFIX: "a{b}" });
+    assert.unreachable("should have thrown");
+  } catch (err) {
+    const names = (err as ConfigError).problems.map((p) => p.split("=")[0]);
+    assert.equal(names, ["PORT", "REDIS_PREFIX", "DATABASE_URL", "STREAM_RETENTION", "MAX_DELIVERIES"]);
+  }
+});
+
+test("a DATABASE_URL must name a database", () => {
+  assert.throws(() => loadConfig({ DATABASE_URL: "mysql://root@127.0.0.1:3306/" }), /DATABASE_URL=.*names no database/);
+});
+
+test("durations and sizes", () => {
+  assert.is(parseDuration("250ms"), 250);
+  assert.is(parseDuration("90"), 90_000);
+  assert.is(parseDuration("7d"), 604_800_000);
+  assert.is(parseSize("1GB"), 1e9);
+  assert.is(parseSize("2KiB"), 2048);
+  assert.throws(() => parseDuration("3 weeks"));
+  assert.throws(() => parseSize("lots"));
+});
+
+test.run();
