@@ -14,9 +14,10 @@ import { createAppender, type Appender } from "../src/stream/append.ts";
 import { createKeys, type Keys } from "../src/stream/keys.ts";
 import { runAppender, runBareXadd, type AppendTarget } from "./support/append-bench.ts";
 import { runBareReadAck, runRuntime, type ConsumeDeps, type ConsumeTarget } from "./support/consume-bench.ts";
+import type { CpuShare } from "./support/cpu.ts";
 import { readMachineInfo } from "./support/machine.ts";
 import { readOptions, type BenchOptions } from "./support/options.ts";
-import { averageJsonBytes, makeReport, makeReports } from "./support/payload.ts";
+import { averageJsonBytes, makeReport, makeReports, typicalReport } from "./support/payload.ts";
 import { hasRedisBenchmark, redisBenchmarkCommand, runRedisBenchmark, type RedisBenchmarkPlan } from "./support/redis-benchmark.ts";
 import { compare, formatTable, type LogBenchResults } from "./support/report.ts";
 import { dropScratchDatabase, planScratch, unlinkPrefix, type Scratch } from "./support/scratch.ts";
@@ -26,7 +27,11 @@ const APPEND_TARGET_RATIO = 0.8;
 const CONSUME_TARGET_RATE = 20_000;
 
 const progress = (message: string) => process.stderr.write(`[bench:log] ${message}\n`);
-const perSecond = (x: number) => `${Math.round(x).toLocaleString("en-US")}/s`;
+type Run = { readonly rate: number; readonly cpu: CpuShare };
+const last = (runs: readonly Run[]) => {
+  const { rate, cpu } = runs.at(-1)!;
+  return `${Math.round(rate).toLocaleString("en-US")}/s [cpu ${cpu.client}/${cpu.redis}/${cpu.mysql ?? "-"}%]`;
+};
 
 interface Env {
   readonly options: BenchOptions;
@@ -44,8 +49,7 @@ async function benchAppend(env: Env) {
     redis, stream, batches: chunk(makeReports(count, offset), options.appendBatch), concurrency: options.concurrency,
   });
   const [viaScript, viaBare] = [keys.stream("bench:append"), keys.stream("bench:bare")];
-  // A report from the middle of the run: its numbers have the typical width.
-  const payload = JSON.stringify(makeReport(options.entries >> 1));
+  const payload = JSON.stringify(typicalReport());
   const plans: RedisBenchmarkPlan[] = [100, null].map((pipeline) => ({
     redisUrl: options.redisUrl, key: keys.stream("bench:rb"), requests: options.entries, clients: 50, pipeline, payload,
   }));
@@ -57,25 +61,25 @@ async function benchAppend(env: Env) {
   await runBareXadd(target(viaBare, options.warmupEntries, 0));
 
   const measured = [target(viaScript, options.entries, 0), target(viaBare, options.entries, 0)] as const;
-  const rates = { appender: [] as number[], bare: [] as number[], rbPipelined: [] as number[], rb: [] as number[] };
+  const runs = { appender: [] as Run[], bare: [] as Run[], rbPipelined: [] as Run[], rb: [] as Run[] };
   for (let round = 1; round <= options.rounds; round++) {
-    rates.appender.push((await runAppender(measured[0], appender, keys.sequence(viaScript))).rate);
-    rates.bare.push((await runBareXadd(measured[1])).rate);
+    runs.appender.push(await runAppender(measured[0], appender, keys.sequence(viaScript)));
+    runs.bare.push(await runBareXadd(measured[1]));
     if (withRb) {
-      for (const [plan, into] of [[plans[0]!, rates.rbPipelined], [plans[1]!, rates.rb]] as const) {
+      for (const [plan, into] of [[plans[0]!, runs.rbPipelined], [plans[1]!, runs.rb]] as const) {
         await redis.unlink(plan.key);
-        into.push((await runRedisBenchmark(plan)).rate);
+        into.push(await runRedisBenchmark(redis, plan));
         await redis.unlink(plan.key);
       }
     }
-    progress(`append round ${round}: appender ${perSecond(rates.appender.at(-1)!)}, bare ${perSecond(rates.bare.at(-1)!)}` +
-      (withRb ? `, redis-benchmark -P 100 ${perSecond(rates.rbPipelined.at(-1)!)}, no -P ${perSecond(rates.rb.at(-1)!)}` : ""));
+    progress(`append round ${round}: appender ${last(runs.appender)}, bare ${last(runs.bare)}` +
+      (withRb ? `, redis-benchmark -P 100 ${last(runs.rbPipelined)}, no -P ${last(runs.rb)}` : ""));
   }
-  const comparison = compare(summarize(rates.appender), summarize(rates.bare));
+  const comparison = compare(summarize(runs.appender), summarize(runs.bare));
   return {
     ...comparison,
-    redisBenchmarkPipelined: withRb ? summarize(rates.rbPipelined) : null,
-    redisBenchmark: withRb ? summarize(rates.rb) : null,
+    redisBenchmarkPipelined: withRb ? summarize(runs.rbPipelined) : null,
+    redisBenchmark: withRb ? summarize(runs.rb) : null,
     commands: plans.map((p) => redisBenchmarkCommand(p, `'${payload}'`)),
     target: { minRatio: APPEND_TARGET_RATIO, pass: comparison.ratio >= APPEND_TARGET_RATIO },
   };
@@ -107,17 +111,17 @@ async function benchConsume(env: Env) {
     progress(`consume warm-up (${options.warmupEntries} entries)`);
     await runRuntime(deps, warm, "bench-noop-warm");
     await runBareReadAck(deps, warm, "bench-bare-warm", readers);
-    const rates = { single: [] as number[], singleBare: [] as number[], parts: [] as number[], partsBare: [] as number[] };
+    const runs = { single: [] as Run[], singleBare: [] as Run[], parts: [] as Run[], partsBare: [] as Run[] };
     for (let round = 1; round <= options.rounds; round++) {
-      rates.single.push((await runRuntime(deps, single, `bench-noop-1-r${round}`)).rate);
-      rates.singleBare.push((await runBareReadAck(deps, single, `bench-bare-1-r${round}`, readers)).rate);
-      rates.parts.push((await runRuntime(deps, parts, `bench-noop-p-r${round}`)).rate);
-      rates.partsBare.push((await runBareReadAck(deps, parts, `bench-bare-p-r${round}`, readers)).rate);
-      progress(`consume round ${round}: runtime ${perSecond(rates.single.at(-1)!)} (bare ${perSecond(rates.singleBare.at(-1)!)}), ` +
-        `${options.partitions} partitions ${perSecond(rates.parts.at(-1)!)} (bare ${perSecond(rates.partsBare.at(-1)!)})`);
+      runs.single.push(await runRuntime(deps, single, `bench-noop-1-r${round}`));
+      runs.singleBare.push(await runBareReadAck(deps, single, `bench-bare-1-r${round}`, readers));
+      runs.parts.push(await runRuntime(deps, parts, `bench-noop-p-r${round}`));
+      runs.partsBare.push(await runBareReadAck(deps, parts, `bench-bare-p-r${round}`, readers));
+      progress(`consume round ${round}: runtime ${last(runs.single)} (bare ${last(runs.singleBare)}), ` +
+        `${options.partitions} partitions ${last(runs.parts)} (bare ${last(runs.partsBare)})`);
     }
-    const s = compare(summarize(rates.single), summarize(rates.singleBare));
-    const p = compare(summarize(rates.parts), summarize(rates.partsBare));
+    const s = compare(summarize(runs.single), summarize(runs.singleBare));
+    const p = compare(summarize(runs.parts), summarize(runs.partsBare));
     return {
       single: s, partitioned: p,
       target: { minRate: CONSUME_TARGET_RATE, passSingle: s.subject.median >= CONSUME_TARGET_RATE, passPartitioned: p.subject.median >= CONSUME_TARGET_RATE },

@@ -4,11 +4,9 @@
 // summary; a suite that throws while loading has no summary and counts as one failure.
 import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 
 const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["test/unit", "test/integration"];
-const uvuBin = createRequire(import.meta.url).resolve("uvu").replace(/dist[\\/]index\.js$/, "bin.js");
 const GRACE_MS = 3000;
 
 function listTests(path) {

@@ -6,6 +6,7 @@
 import type { RedisClient } from "../../src/redis/create-redis.ts";
 import type { Appender } from "../../src/stream/append.ts";
 import { ENTRY_SCHEMA_VERSION } from "../../src/stream/entry.ts";
+import { cpuShare, sampleCpu, type CpuShare } from "./cpu.ts";
 import type { BenchReport } from "./payload.ts";
 import { inFlight, rate } from "./stats.ts";
 
@@ -13,6 +14,7 @@ export interface AppendRun {
   readonly entries: number;
   readonly ms: number;
   readonly rate: number;
+  readonly cpu: CpuShare;
 }
 
 export interface AppendTarget {
@@ -26,13 +28,15 @@ async function timed(target: AppendTarget, sequenceKey: string | null, body: () 
   const { redis, stream } = target;
   await redis.unlink(stream, ...(sequenceKey ? [sequenceKey] : []));
   const entries = target.batches.reduce((n, b) => n + b.length, 0);
+  const before = await sampleCpu(redis);
   const started = performance.now();
   await body();
   const ms = performance.now() - started;
+  const cpu = cpuShare(before, await sampleCpu(redis));
   const length = await redis.xlen(stream);
   if (length !== entries) throw new Error(`${stream} holds ${length} entries after appending ${entries}`);
   await redis.unlink(stream, ...(sequenceKey ? [sequenceKey] : []));
-  return { entries, ms, rate: rate(entries, ms) };
+  return { entries, ms, rate: rate(entries, ms), cpu };
 }
 
 /** `appender.append(stream, batch)` with `concurrency` calls in flight. */

@@ -11,6 +11,7 @@ import { createConsumerRuntime } from "../../src/stream/consumer-runtime.ts";
 import { defineConsumer } from "../../src/stream/define-consumer.ts";
 import { drainGroups, isDrained } from "../../src/stream/drain.ts";
 import type { Keys } from "../../src/stream/keys.ts";
+import { cpuShare, sampleCpu, type CpuSample, type CpuShare } from "./cpu.ts";
 import { rate } from "./stats.ts";
 
 export interface ConsumeDeps {
@@ -31,7 +32,7 @@ export interface ConsumeRun {
   readonly entries: number;
   readonly ms: number;
   readonly rate: number;
-  readonly batches?: number;
+  readonly cpu: CpuShare;
 }
 
 const noop = async () => {};
@@ -49,12 +50,16 @@ export async function runRuntime(deps: ConsumeDeps, target: ConsumeTarget, group
     settings: { batchSize: target.batchSize, blockMs: 250, claimIdleMs: 60_000, maxDeliveries: 5 },
   });
   let drainedAt = 0;
+  let cpuAtDrained = null as Promise<CpuSample> | null;
+  const before = await sampleCpu(deps.redis);
   const started = performance.now();
   const result = await drainGroups(deps, runtime, [consumer], {
     timeoutMs: 30 * 60_000,
     pollMs: 25,
     onProgress: (rows) => {
-      if (!drainedAt && rows.length > 0 && isDrained(rows)) drainedAt = performance.now();
+      if (drainedAt || rows.length === 0 || !isDrained(rows)) return;
+      drainedAt = performance.now();
+      cpuAtDrained = sampleCpu(deps.redis);
     },
   });
   if (!result.drained) throw new Error(`group ${group} did not drain`);
@@ -62,8 +67,9 @@ export async function runRuntime(deps: ConsumeDeps, target: ConsumeTarget, group
   const applied = stats.reduce((n, s) => n + s.applied, 0);
   if (applied !== target.entries) throw new Error(`group ${group} applied ${applied} entries, expected ${target.entries}`);
   await removeGroup(deps, group, deps.keys.resolve(target.reads));
+  const cpu = cpuShare(before, await cpuAtDrained!);
   const ms = drainedAt - started;
-  return { entries: applied, ms, rate: rate(applied, ms), batches: stats.reduce((n, s) => n + s.batches, 0) };
+  return { entries: applied, ms, rate: rate(applied, ms), cpu };
 }
 
 /**
@@ -76,6 +82,7 @@ export async function runBareReadAck(
   const streams = deps.keys.resolve(target.reads);
   for (const stream of streams) await deps.redis.call("XGROUP", ["CREATE", stream, group, "0"]);
   let total = 0;
+  const before = await sampleCpu(deps.redis);
   const started = performance.now();
   await Promise.all(streams.map(async (stream, i) => {
     const reader = readers[i]!;
@@ -89,7 +96,8 @@ export async function runBareReadAck(
     }
   }));
   const ms = performance.now() - started;
+  const cpu = cpuShare(before, await sampleCpu(deps.redis));
   if (total !== target.entries) throw new Error(`bare group ${group} read ${total} entries, expected ${target.entries}`);
   await removeGroup(deps, group, streams);
-  return { entries: total, ms, rate: rate(total, ms) };
+  return { entries: total, ms, rate: rate(total, ms), cpu };
 }

@@ -44,3 +44,11 @@ export function averageJsonBytes(reports: readonly BenchReport[]): number {
   const sample = reports.slice(0, 1000);
   return Math.round(sample.reduce((sum, r) => sum + Buffer.byteLength(JSON.stringify(r)), 0) / Math.max(1, sample.length));
 }
+
+/** The report among the first thousand whose JSON is closest to the average size. */
+export function typicalReport(): BenchReport {
+  const sample = makeReports(1000);
+  const average = averageJsonBytes(sample);
+  const size = (r: BenchReport) => Math.abs(Buffer.byteLength(JSON.stringify(r)) - average);
+  return sample.reduce((best, r) => (size(r) < size(best) ? r : best));
+}

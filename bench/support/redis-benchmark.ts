@@ -4,6 +4,8 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import type { RedisClient } from "../../src/redis/create-redis.ts";
+import { cpuShare, sampleCpu, type CpuShare } from "./cpu.ts";
 import { rate } from "./stats.ts";
 
 const run = promisify(execFile);
@@ -11,6 +13,7 @@ const run = promisify(execFile);
 export interface RedisBenchmarkRun {
   readonly rate: number;
   readonly line: string;
+  readonly cpu: CpuShare;
 }
 
 export interface RedisBenchmarkPlan {
@@ -38,14 +41,16 @@ export function redisBenchmarkCommand(plan: RedisBenchmarkPlan, payloadShown = "
 }
 
 /** Runs it and reads the rate from the last progress line (the equivalent of `tr '\r' '\n' | tail -1`). */
-export async function runRedisBenchmark(plan: RedisBenchmarkPlan): Promise<RedisBenchmarkRun> {
+export async function runRedisBenchmark(redis: RedisClient, plan: RedisBenchmarkPlan): Promise<RedisBenchmarkRun> {
+  const before = await sampleCpu(redis);
   const started = performance.now();
   const { stdout } = await run("redis-benchmark", redisBenchmarkArgs(plan), { maxBuffer: 64 * 2 ** 20 });
   const ms = performance.now() - started;
+  const cpu = cpuShare(before, await sampleCpu(redis));
   const line = stdout.split(/[\r\n]+/).map((l) => l.trim()).filter(Boolean).at(-1) ?? "";
   const reported = /([\d.]+) requests per second/.exec(line)?.[1];
   // Older builds print no rate with -q for some commands: fall back to the wall clock.
-  return { rate: reported ? Number(reported) : rate(plan.requests, ms), line: line.replace(plan.payload, "<payload>") };
+  return { rate: reported ? Number(reported) : rate(plan.requests, ms), line: line.replace(plan.payload, "<payload>"), cpu };
 }
 
 export async function hasRedisBenchmark(): Promise<boolean> {

@@ -34,9 +34,11 @@ const n = (x: number) => Math.round(x).toLocaleString("en-US");
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
 
-function row(label: string, s: RateSummary | null, note = ""): string {
+function row(label: string, s: RateSummary | null): string {
   if (!s) return `  ${label.padEnd(50)} ${"skipped".padStart(10)}`;
-  return `  ${label.padEnd(50)} ${n(s.median).padStart(10)}/s   (${n(s.worst)}–${n(s.best)})${note ? `   ${note}` : ""}`;
+  const range = `(${n(s.worst)}–${n(s.best)})`.padEnd(20);
+  const cpu = `client ${s.cpu.client}%, redis ${s.cpu.redis}%${s.cpu.mysql === null ? "" : `, mysqld ${s.cpu.mysql}%`}`;
+  return `  ${label.padEnd(50)} ${n(s.median).padStart(10)}/s  ${range} ${cpu}`;
 }
 
 export function formatTable(r: LogBenchResults): string {
@@ -48,7 +50,8 @@ export function formatTable(r: LogBenchResults): string {
     `Event log benchmark  ${m.date}`,
     `machine: ${m.cores} cores (${m.cpuModel}), ${m.ramGiB} GiB RAM, Node ${m.node}, Redis ${m.redis}, MariaDB ${m.mariadb}` +
       ` (innodb_flush_log_at_trx_commit=${m.innodbFlushLogAtTrxCommit}), load ${m.loadAverage}`,
-    `entries ${n(Number(s.entries))} per run, payload ${s.payloadBytes} B JSON; ${r.statistic}; (worst–best) in brackets`,
+    `entries ${n(Number(s.entries))} per run, payload ${s.payloadBytes} B JSON; ${r.statistic}; (worst–best) in brackets;`,
+    "CPU is the mean over the rounds in % of one core (client = this process + redis-benchmark)",
     "",
     `Append: batches of ${s.appendBatch}, ${s.concurrency} batches in flight, one stream`,
     row("appender.append (EVALSHA: INCRBY + XADD v,n,d)", a.subject),

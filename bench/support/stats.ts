@@ -1,16 +1,21 @@
-/** Rates over rounds: the table shows the median; best and worst go along in the JSON. */
+import { meanShare, type CpuShare } from "./cpu.ts";
+
+/** Rates over rounds: the table shows the median, with worst and best beside it. */
 export interface RateSummary {
   readonly median: number;
   readonly best: number;
   readonly worst: number;
   readonly rounds: number[];
+  /** Mean over the rounds. */
+  readonly cpu: CpuShare;
 }
 
-export function summarize(rates: readonly number[]): RateSummary {
+export function summarize(runs: readonly { readonly rate: number; readonly cpu: CpuShare }[]): RateSummary {
+  const rates = runs.map((r) => r.rate);
   const sorted = [...rates].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { median, best: sorted.at(-1)!, worst: sorted[0]!, rounds: [...rates] };
+  return { median, best: sorted.at(-1)!, worst: sorted[0]!, rounds: rates, cpu: meanShare(runs.map((r) => r.cpu)) };
 }
 
 /** Entries per second of `count` entries done in `ms` milliseconds. */

@@ -78,7 +78,7 @@ export function createAppender(redis: RedisClient, keys: Keys): Appender {
       const replies = await Promise.all(
         calls.map((c) => appendScript.run(redis, keysOf(c.stream), argsOf(c.payloads))),
       );
-      replies.forEach((ids, i) => results[calls[i]!.index]!.push(...(ids as string[])));
+      for (const [i, ids] of replies.entries()) results[calls[i]!.index]!.push(...(ids as string[]));
       return results;
     }
     await ensureLoaded();

@@ -27,7 +27,7 @@ export async function drainGroups(
       const names = new Set(consumers.map((c) => c.name));
       rows = (await readGroupStatus(deps.redis, deps.pool, deps.keys, consumers)).filter((r) => names.has(r.group));
       options.onProgress?.(rows);
-      if (rows.length > 0 && isDrained(rows)) return { drained: true, rows };
+      if (isDrained(rows)) return { drained: true, rows };
       if (Date.now() >= deadline) return { drained: false, rows };
       await new Promise((r) => setTimeout(r, options.pollMs ?? 100));
     }

@@ -12,6 +12,7 @@ import {
 } from "../../src/api/heartbeat.ts";
 import { type HttpServer, startHttpServer } from "../../src/api/serve.ts";
 import { createGeoIp, type GeoIp } from "../../src/geoip/geoip-reader.ts";
+import { applyMigrations, readLatestMigration } from "../../src/db/migrate.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
 import { createTestDatabase, redisUrl } from "../support/infra.ts";
 
@@ -35,32 +36,8 @@ function captureLog(): { log: Logger; lines: Array<Record<string, unknown>> } {
   return { log: createLogger("info", stream), lines };
 }
 
-// Stands in for src/db/migrate.ts's readLatestMigration (same contract) so this suite does not
-// depend on the migration runner.
-async function readLatestMigration(pool: mysql.Pool): Promise<string | null> {
-  const [rows] = await pool.query<mysql.RowDataPacket[]>(
-    "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY finished_at DESC, migration_name DESC LIMIT 1",
-  );
-  return rows[0]?.migration_name ?? null;
-}
-
 async function createMigratedDatabase(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  const conn = await mysql.createConnection({ uri: url.replace(/\/[^/]*$/, "/") });
-  try {
-    await conn.query(`CREATE DATABASE \`${name}\``);
-    await conn.query(`USE \`${name}\``);
-    await conn.query(`CREATE TABLE _prisma_migrations (
-      id varchar(36) NOT NULL PRIMARY KEY, checksum varchar(64) NOT NULL, finished_at datetime(3) NULL,
-      migration_name varchar(255) NOT NULL, logs text NULL, rolled_back_at datetime(3) NULL,
-      started_at datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), applied_steps_count int unsigned NOT NULL DEFAULT 0)`);
-    await conn.query(
-      "INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, applied_steps_count) VALUES (UUID(), ?, NOW(3), ?, 1)",
-      ["0".repeat(64), MIGRATION],
-    );
-  } finally {
-    await conn.end();
-  }
+  await applyMigrations({ databaseUrl: url, log: createLogger("silent") });
 }
 
 function assertSecurityHeaders(res: Response, html: boolean): void {

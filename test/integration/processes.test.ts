@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { createTestDatabase, redisUrl, uniquePrefix } from "../support/infra.ts";
@@ -82,6 +83,36 @@ S("unknown commands and options print usage and exit 2", async (ctx) => {
   const help = await runCli(["help"], ctx.env);
   assert.is(help.code, 0);
   assert.match(help.stdout, /replay G --from <start\|ID\|ISO-time>/);
+});
+
+S("ichnos drain with nothing to run exits at once; groups, trim and dead answer on an empty system", async (ctx) => {
+  const drain = await runCli(["drain", "--timeout", "5s"], ctx.env);
+  assert.is(drain.code, 0, drain.stderr);
+  assert.match(drain.stdout, /drained: every group has lag 0 and nothing pending/);
+  const trim = await runCli(["trim"], { ...ctx.env, STREAM_PARTITIONS: "2" });
+  assert.is(trim.code, 0, trim.stderr);
+  assert.match(trim.stdout, /^reports:0: trimmed 0 /m);
+  const dead = await runCli(["dead", "list", "export:internal"], ctx.env);
+  assert.is(dead.code, 0, dead.stderr);
+  assert.match(dead.stdout, /no dead letters for export:internal/);
+  const replayUnknown = await runCli(["replay", "nobody", "--from", "start"], ctx.env);
+  assert.is(replayUnknown.code, 2);
+  assert.match(replayUnknown.stderr, /unknown group nobody; registered groups:/);
+});
+
+S("a Redis that may evict keys is reported loudly at start", async (ctx) => {
+  const redis = new Redis(ctx.env.REDIS_URL!);
+  const [, previous] = (await redis.config("GET", "maxmemory-policy")) as [string, string];
+  await redis.config("SET", "maxmemory-policy", "allkeys-lru");
+  try {
+    const proc = startProcess(ctx, ["work"]);
+    await proc.waitForLog(/REDIS IS NOT SAFE FOR ICHNOS: maxmemory-policy is \\"allkeys-lru\\"/);
+    proc.child.kill("SIGTERM");
+    assert.is(await proc.exited, 0);
+  } finally {
+    await redis.config("SET", "maxmemory-policy", previous);
+    await redis.quit();
+  }
 });
 
 S("ichnos migrate is a no-op on an up-to-date database", async (ctx) => {

@@ -1,4 +1,4 @@
-import mysql from "mysql2/promise";
+import type mysql from "mysql2/promise";
 import { createLogger, type Logger } from "../../src/logger.ts";
 import { applyMigrations } from "../../src/db/migrate.ts";
 import { createPool, type Pool } from "../../src/db/pool.ts";
