@@ -33,6 +33,8 @@ export interface ConsumeRun {
   readonly ms: number;
   readonly rate: number;
   readonly cpu: CpuShare;
+  /** performance.now() at the start and end of the measured window. */
+  readonly window: readonly [number, number];
 }
 
 const noop = async () => {};
@@ -69,7 +71,7 @@ export async function runRuntime(deps: ConsumeDeps, target: ConsumeTarget, group
   await removeGroup(deps, group, deps.keys.resolve(target.reads));
   const cpu = cpuShare(before, await cpuAtDrained!);
   const ms = drainedAt - started;
-  return { entries: applied, ms, rate: rate(applied, ms), cpu };
+  return { entries: applied, ms, rate: rate(applied, ms), cpu, window: [started, drainedAt] };
 }
 
 /**
@@ -95,9 +97,10 @@ export async function runBareReadAck(
       total += entries.length;
     }
   }));
-  const ms = performance.now() - started;
+  const ended = performance.now();
+  const ms = ended - started;
   const cpu = cpuShare(before, await sampleCpu(deps.redis));
   if (total !== target.entries) throw new Error(`bare group ${group} read ${total} entries, expected ${target.entries}`);
   await removeGroup(deps, group, streams);
-  return { entries: total, ms, rate: rate(total, ms), cpu };
+  return { entries: total, ms, rate: rate(total, ms), cpu, window: [started, ended] };
 }

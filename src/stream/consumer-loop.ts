@@ -104,6 +104,9 @@ export async function runConsumerLoop(
         stats.lost += result.lost;
         stats.batches += 1;
         if (isolate > 0) isolate -= result.settled.length > 0 ? 1 : 0;
+        // Handed-back entries normally return at once (a replay moved the group back). If Redis
+        // lost track of the entries before them, only rewinding the group brings those back.
+        if (result.released.length > 0) await ensureGroup({ redis, pool: deps.pool, keys, log }, group, stream, consumer.start);
         if (result.waiting && held.length > 0) await sleep(Math.min(200, claimEveryMs), signal);
         continue;
       }

@@ -10,7 +10,8 @@ import type { AnyConsumer } from "../../src/stream/define-consumer.ts";
 import { drainGroups } from "../../src/stream/drain.ts";
 import { readGroupStatus } from "../../src/stream/group-status.ts";
 import { parseFrom, replayGroup } from "../../src/stream/replay.ts";
-import { appliedRows, createStreamTestEnv, type StreamTestEnv } from "../support/stream-setup.ts";
+import { runCli } from "../support/run-cli.ts";
+import { appliedRows, createStreamTestEnv, waitFor, type StreamTestEnv } from "../support/stream-setup.ts";
 import { countingConsumer, totalsConsumer } from "../support/test-consumers.ts";
 
 const S = suite<{ env: StreamTestEnv }>("consumer runtime");
@@ -70,6 +71,14 @@ S("an entry that throws every time is dead-lettered after MAX_DELIVERIES, the re
   assert.is(rows[0]!.deadLetters, 1);
   assert.is((await loadCheckpoint(env.pool, "poisoned", stream))?.lastEntry, 40, "checkpoint moved past it");
 
+  // The operator's view of the same dead letter.
+  const cliEnv = { DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, REDIS_PREFIX: env.prefix };
+  const listed = await runCli(["dead", "list", "poisoned", "--json"], cliEnv);
+  assert.is(listed.code, 0, listed.stderr);
+  assert.equal((JSON.parse(listed.stdout) as { id: string; deliveries: number }[]).map((d) => [d.id, d.deliveries]), [[ids[17], 3]]);
+  const table = await runCli(["dead", "list", "poisoned"], cliEnv);
+  assert.match(table.stdout, new RegExp(`test:poison\\s+${ids[17]}\\s+3\\s+\\S+\\s+poison entry refused`));
+
   // Still broken: retry keeps it dead with the new error.
   let outcomes = await retryDeadLetters(env, consumer, env.keys.dead("poisoned"));
   assert.equal(outcomes.map((o) => o.ok), [false]);
@@ -78,6 +87,21 @@ S("an entry that throws every time is dead-lettered after MAX_DELIVERIES, the re
   assert.equal(outcomes.map((o) => o.ok), [true]);
   assert.is((await appliedRows(env.pool, "poisoned")).length, 40);
   assert.is((await listDeadLetters(env.redis, env.keys.dead("poisoned"))).length, 0);
+});
+
+S("dead drop removes the named dead letters, or all of them with --all", async ({ env }) => {
+  const dead = env.keys.dead("dropme");
+  for (let i = 0; i < 3; i++) await env.redis.xadd(dead, "*", "group", "dropme", "stream", "s", "id", `1-${i}`, "n", i + 1, "v", 1, "d", "{}", "error", "x", "deliveries", 5, "failed_at", "now");
+  const cliEnv = { DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, REDIS_PREFIX: env.prefix };
+  const [first] = await listDeadLetters(env.redis, dead);
+  const refused = await runCli(["dead", "drop", "dropme"], cliEnv);
+  assert.is(refused.code, 2, "dropping needs --id or --all");
+  const one = await runCli(["dead", "drop", "dropme", "--id", first!.deadId], cliEnv);
+  assert.match(one.stdout, /dropped 1 dead letter/);
+  assert.is((await listDeadLetters(env.redis, dead)).length, 2);
+  const all = await runCli(["dead", "drop", "dropme", "--all"], cliEnv);
+  assert.match(all.stdout, /dropped 2 dead letter/);
+  assert.is((await listDeadLetters(env.redis, dead)).length, 0);
 });
 
 S("an undecodable entry goes straight to the dead letters without stopping the stream", async ({ env }) => {
@@ -159,6 +183,37 @@ S("replay --from start on an idempotent projection reproduces the same table con
   assert.is((await readGroupStatus(env.redis, env.pool, env.keys, [consumer]))[0]!.lag, 50, "--from <id> re-applies from that entry");
   await drain(env, [consumer]);
   assert.equal(await snapshot(), original);
+});
+
+S("replay while workers run and entries keep arriving re-applies everything in order", async ({ env }) => {
+  const consumer = totalsConsumer("live-replay", "test:live-replay");
+  const stream = env.keys.stream("test:live-replay");
+  const appender = createAppender(env.redis, env.keys);
+  const payloads = Array.from({ length: 600 }, (_, i) => ({ k: `k${i % 5}`, value: i }));
+  await appender.append(stream, payloads.slice(0, 300));
+  const runtime = createConsumerRuntime({ ...env, consumers: [consumer], settings: { ...settings, batchSize: 20 } });
+  runtime.start();
+  try {
+    await waitFor("first half applied", async () => (await readGroupStatus(env.redis, env.pool, env.keys, [consumer]))[0]?.lag === 0);
+    await env.pool.query("DELETE FROM t_totals WHERE group_name = 'live-replay'");
+    const appending = (async () => {
+      for (let i = 300; i < 600; i += 30) await appender.append(stream, payloads.slice(i, i + 30));
+    })();
+    await replayGroup(env, consumer, parseFrom("start"));
+    await appending;
+    await waitFor("caught up", async () => {
+      const [row] = await readGroupStatus(env.redis, env.pool, env.keys, [consumer]);
+      return row?.lag === 0 && row.pending === 0;
+    });
+  } finally {
+    await runtime.stop();
+  }
+  const [rows] = await env.pool.query<mysql.RowDataPacket[]>("SELECT k, total FROM t_totals WHERE group_name = 'live-replay' ORDER BY k");
+  // Last writer wins per key, so only in-order application gives the last values.
+  assert.equal(rows.map((r) => [r.k, Number(r.total)]), [["k0", 595], ["k1", 596], ["k2", 597], ["k3", 598], ["k4", 599]]);
+  const cp = await loadCheckpoint(env.pool, "live-replay", stream);
+  assert.is(cp?.lastEntry, 600);
+  assert.is(cp?.lost, 0);
 });
 
 S("replay --from accepts start, entry ids and ISO times, and refuses anything else", () => {
