@@ -13,6 +13,7 @@ import { closeRedis, createRedis, type RedisClient } from "../src/redis/create-r
 import { createAppender, type Appender } from "../src/stream/append.ts";
 import { createKeys, type Keys } from "../src/stream/keys.ts";
 import { runAppender, runBareXadd, type AppendTarget } from "./support/append-bench.ts";
+import { runBreakdown } from "./support/consume-breakdown.ts";
 import { runBareReadAck, runRuntime, type ConsumeDeps, type ConsumeTarget } from "./support/consume-bench.ts";
 import type { CpuShare } from "./support/cpu.ts";
 import { readMachineInfo } from "./support/machine.ts";
@@ -45,8 +46,8 @@ interface Env {
 
 async function benchAppend(env: Env) {
   const { options, redis, keys, appender } = env;
-  const target = (stream: string, count: number, offset: number): AppendTarget => ({
-    redis, stream, batches: chunk(makeReports(count, offset), options.appendBatch), concurrency: options.concurrency,
+  const target = (stream: string, count: number): AppendTarget => ({
+    redis, stream, batches: chunk(makeReports(count), options.appendBatch), concurrency: options.concurrency,
   });
   const [viaScript, viaBare] = [keys.stream("bench:append"), keys.stream("bench:bare")];
   const payload = JSON.stringify(typicalReport());
@@ -57,10 +58,10 @@ async function benchAppend(env: Env) {
   if (options.redisBenchmark && !withRb) progress("redis-benchmark not found on PATH: its rows are skipped");
 
   progress(`append warm-up (${options.warmupEntries} entries each)`);
-  await runAppender(target(viaScript, options.warmupEntries, 0), appender, keys.sequence(viaScript));
-  await runBareXadd(target(viaBare, options.warmupEntries, 0));
+  await runAppender(target(viaScript, options.warmupEntries), appender, keys.sequence(viaScript));
+  await runBareXadd(target(viaBare, options.warmupEntries));
 
-  const measured = [target(viaScript, options.entries, 0), target(viaBare, options.entries, 0)] as const;
+  const measured = [target(viaScript, options.entries), target(viaBare, options.entries)] as const;
   const runs = { appender: [] as Run[], bare: [] as Run[], rbPipelined: [] as Run[], rb: [] as Run[] };
   for (let round = 1; round <= options.rounds; round++) {
     runs.appender.push(await runAppender(measured[0], appender, keys.sequence(viaScript)));
@@ -122,8 +123,13 @@ async function benchConsume(env: Env) {
     }
     const s = compare(summarize(runs.single), summarize(runs.singleBare));
     const p = compare(summarize(runs.parts), summarize(runs.partsBare));
+    let breakdown = null;
+    if (options.breakdown) {
+      progress("instrumented runtime run on one stream (--breakdown)");
+      breakdown = await runBreakdown(deps, single, "bench-noop-breakdown");
+    }
     return {
-      single: s, partitioned: p,
+      single: s, partitioned: p, breakdown,
       target: { minRate: CONSUME_TARGET_RATE, passSingle: s.subject.median >= CONSUME_TARGET_RATE, passPartitioned: p.subject.median >= CONSUME_TARGET_RATE },
     };
   } finally {

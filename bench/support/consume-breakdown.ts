@@ -22,7 +22,9 @@ function timer(into: Breakdown) {
     try {
       return await work();
     } finally {
-      (into[step] ??= []).push([started, performance.now()]);
+      const spans = into[step] ?? [];
+      spans.push([started, performance.now()]);
+      into[step] = spans;
     }
   };
 }

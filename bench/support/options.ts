@@ -26,10 +26,12 @@ export interface BenchOptions {
   readonly databaseUrl: string;
   readonly json: boolean;
   readonly redisBenchmark: boolean;
+  /** One more instrumented runtime run on one stream, timing each step of a batch. */
+  readonly breakdown: boolean;
 }
 
 const USAGE = `usage: npm run bench:log -- [--entries N] [--rounds R] [--warmup N] [--batch N] [--concurrency N]
-       [--consume-batch N] [--partitions N] [--no-redis-benchmark] [--json]
+       [--consume-batch N] [--partitions N] [--no-redis-benchmark] [--breakdown] [--json]
 env: BENCH_ENTRIES, BENCH_ROUNDS, BENCH_WARMUP, BENCH_CONCURRENCY, REDIS_URL, DATABASE_URL`;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -51,6 +53,7 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Be
       "consume-batch": { type: "string" },
       partitions: { type: "string" },
       "no-redis-benchmark": { type: "boolean" },
+      breakdown: { type: "boolean" },
       json: { type: "boolean" },
       help: { type: "boolean" },
     },
@@ -73,5 +76,6 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Be
     databaseUrl: env.DATABASE_URL || "mysql://root@127.0.0.1:3306/ichnos_bench",
     json: values.json ?? false,
     redisBenchmark: !values["no-redis-benchmark"],
+    breakdown: values.breakdown ?? false,
   });
 }

@@ -22,6 +22,7 @@ export interface LogBenchResults {
   readonly consume: {
     readonly single: Comparison;
     readonly partitioned: Comparison;
+    readonly breakdown: { readonly rate: number; readonly batches: number; readonly perBatchMs: Record<string, number> } | null;
     readonly target: { readonly minRate: number; readonly passSingle: boolean; readonly passPartitioned: boolean };
   };
 }
@@ -67,5 +68,16 @@ export function formatTable(r: LogBenchResults): string {
     row(`runtime, ${s.partitions} partitions (${s.partitions} parallel loops)`, c.partitioned.subject),
     row(`ceiling: bare XREADGROUP + XACK, ${s.partitions} partitions`, c.partitioned.ceiling),
     `  runtime / bare: ${pct(c.partitioned.ratio)}   target ≥ ${n(c.target.minRate)}/s   ${verdict(c.target.passPartitioned)}`,
+    ...(c.breakdown ? formatBreakdown(c.breakdown) : []),
   ].join("\n");
+}
+
+function formatBreakdown(b: NonNullable<LogBenchResults["consume"]["breakdown"]>): string[] {
+  const total = b.perBatchMs.total ?? 1;
+  return [
+    "",
+    `Where a batch's time goes (runtime, 1 stream, one instrumented run: ${n(b.rate)}/s, ${b.batches} batches), ms per batch:`,
+    ...Object.entries(b.perBatchMs).map(([step, ms]) =>
+      `  ${step.padEnd(32)} ${ms.toFixed(3).padStart(8)}  ${step === "total" ? "" : pct(ms / total)}`),
+  ];
 }
