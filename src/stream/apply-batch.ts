@@ -12,7 +12,7 @@ import { writeDeadLetters, type DeadLetterInput } from "./dead-letters.ts";
 import type { AnyConsumer } from "./define-consumer.ts";
 import { compareEntryIds } from "./entry-id.ts";
 import type { RawEntry, StreamEntry } from "./entry.ts";
-import { ack, pendingRange, rangeBetween } from "./stream-commands.ts";
+import { ack, pendingCount, pendingRange, rangeBetween } from "./stream-commands.ts";
 
 export interface ApplyContext {
   readonly redis: RedisClient;
@@ -60,10 +60,15 @@ export async function applyBatch(ctx: ApplyContext, held: readonly RawEntry[], o
       return { kind: "done", settled: stale.map((e) => e.id), released: [], applied: 0, lost: 0, waiting: false };
     }
 
-    // An earlier entry still held by another consumer must be applied first.
-    const heldIds = new Set(held.map((e) => e.id));
-    const pending = await pendingRange(redis, stream, group, cp.lastId, fresh[fresh.length - 1]!.id, held.length + 1);
-    const foreign = pending.find((p) => !heldIds.has(p.id));
+    // An earlier entry still held by another consumer must be applied first. Everything we hold
+    // is pending, so when the group's pending count equals ours nobody else holds anything and
+    // the range query (which lists every pending entry) can be skipped.
+    let foreign: { id: string } | undefined;
+    if ((await pendingCount(redis, stream, group)) !== held.length) {
+      const heldIds = new Set(held.map((e) => e.id));
+      const pending = await pendingRange(redis, stream, group, cp.lastId, fresh[fresh.length - 1]!.id, held.length + 1);
+      foreign = pending.find((p) => !heldIds.has(p.id));
+    }
     const candidates = (foreign ? fresh.filter((e) => compareEntryIds(e.id, foreign.id) < 0) : fresh)
       .slice(0, options.limit ?? fresh.length);
 

@@ -54,6 +54,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 function mergeHeld(held: RawEntry[], more: readonly RawEntry[]): RawEntry[] {
   if (more.length === 0) return held;
+  // The common case: a fresh read, already in stream order.
+  if (held.length === 0) return [...more];
   const byId = new Map(held.map((e) => [e.id, e]));
   for (const e of more) byId.set(e.id, e);
   return [...byId.values()].sort((a, b) => compareEntryIds(a.id, b.id));

@@ -21,11 +21,23 @@ export function formatEntryId(id: EntryId): string {
   return `${id.ms}-${id.seq}`;
 }
 
+/**
+ * Hot in the consumer loop, so no regex or bigint: both parts are decimal strings without
+ * leading zeros, and such strings order by length first, then character by character.
+ */
 export function compareEntryIds(a: string, b: string): number {
-  const x = parseEntryId(a);
-  const y = parseEntryId(b);
-  if (x.ms !== y.ms) return x.ms < y.ms ? -1 : 1;
-  return x.seq === y.seq ? 0 : x.seq < y.seq ? -1 : 1;
+  const da = a.indexOf("-");
+  const db = b.indexOf("-");
+  const msA = da < 0 ? a : a.slice(0, da);
+  const msB = db < 0 ? b : b.slice(0, db);
+  const byMs = compareDecimal(msA, msB);
+  if (byMs !== 0) return byMs;
+  return compareDecimal(da < 0 ? "0" : a.slice(da + 1), db < 0 ? "0" : b.slice(db + 1));
+}
+
+function compareDecimal(x: string, y: string): number {
+  if (x.length !== y.length) return x.length < y.length ? -1 : 1;
+  return x === y ? 0 : x < y ? -1 : 1;
 }
 
 /** The greatest id strictly below `id`; used to position a group just before an entry. */
