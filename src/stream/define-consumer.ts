@@ -35,6 +35,8 @@ export function defineConsumer<T>(descriptor: ConsumerDescriptor<T>): ConsumerDe
   return Object.freeze({ ...descriptor });
 }
 
-/** The registry holds consumers of any payload type. */
-// biome-ignore lint/suspicious/noExplicitAny: a registry mixes payload types; each descriptor is typed where it is defined
-export type AnyConsumer = ConsumerDescriptor<any>;
+/**
+ * The registry holds consumers of any payload type. `project` is declared as a method, so a
+ * descriptor typed for its own payload is assignable here; each one validates what it reads.
+ */
+export type AnyConsumer = ConsumerDescriptor<unknown>;
