@@ -78,7 +78,17 @@ export async function runConsumerLoop(
   let failures = 0; // consecutive infrastructure failures, for back-off
   const giveUp = new Map<string, { error: string; deliveries: number }>();
 
-  await ensureGroup({ redis, pool: deps.pool, keys, log }, group, stream, consumer.start);
+  // A worker may start before Redis or MySQL is reachable: keep trying rather than give up.
+  for (let attempt = 1; !signal.aborted; attempt++) {
+    try {
+      await ensureGroup({ redis, pool: deps.pool, keys, log }, group, stream, consumer.start);
+      break;
+    } catch (err) {
+      const wait = Math.min(10_000, 100 * 2 ** Math.min(attempt, 7));
+      log.error({ err, retryInMs: wait }, "cannot set up the consumer group; is Redis or MySQL reachable? retrying");
+      await sleep(wait, signal);
+    }
+  }
 
   while (!signal.aborted) {
     try {

@@ -10,9 +10,12 @@ import type { AnyConsumer } from "../../src/stream/define-consumer.ts";
 import { drainGroups } from "../../src/stream/drain.ts";
 import { readGroupStatus } from "../../src/stream/group-status.ts";
 import { parseFrom, replayGroup } from "../../src/stream/replay.ts";
+import { applyMigrations } from "../../src/db/migrate.ts";
+import { createPool } from "../../src/db/pool.ts";
+import { createTestDatabase } from "../support/infra.ts";
 import { runCli } from "../support/run-cli.ts";
 import { appliedRows, createStreamTestEnv, waitFor, type StreamTestEnv } from "../support/stream-setup.ts";
-import { countingConsumer, totalsConsumer } from "../support/test-consumers.ts";
+import { countingConsumer, createTestTables, totalsConsumer } from "../support/test-consumers.ts";
 
 const S = suite<{ env: StreamTestEnv }>("consumer runtime");
 const settings = { batchSize: 50, blockMs: 50, claimIdleMs: 500, maxDeliveries: 3 };
@@ -214,6 +217,30 @@ S("replay while workers run and entries keep arriving re-applies everything in o
   const cp = await loadCheckpoint(env.pool, "live-replay", stream);
   assert.is(cp?.lastEntry, 600);
   assert.is(cp?.lost, 0);
+});
+
+S("a worker started before its database exists keeps trying, then consumes everything", async ({ env }) => {
+  const db = await createTestDatabase("late-db");
+  const pool = createPool(db.url, 4);
+  const consumer = countingConsumer("late", "test:late");
+  const stream = env.keys.stream("test:late");
+  await createAppender(env.redis, env.keys).append(stream, Array.from({ length: 30 }, (_, i) => ({ value: i })));
+  const runtime = createConsumerRuntime({ ...env, pool, consumers: [consumer], settings });
+  runtime.start();
+  try {
+    await new Promise((r) => setTimeout(r, 500)); // the loop meets a missing database and retries
+    await applyMigrations({ databaseUrl: db.url, log: env.log });
+    await createTestTables(pool);
+    await waitFor("late group drained", async () => {
+      const [row] = await readGroupStatus(env.redis, pool, env.keys, [consumer]);
+      return row?.lag === 0 && row.pending === 0;
+    });
+    assert.is((await appliedRows(pool, "late")).length, 30);
+  } finally {
+    await runtime.stop();
+    await pool.end();
+    await db.drop();
+  }
 });
 
 S("replay --from accepts start, entry ids and ISO times, and refuses anything else", () => {
