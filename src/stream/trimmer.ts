@@ -10,12 +10,17 @@ import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import { compareEntryIds, previousEntryId } from "./entry-id.ts";
 import type { Keys } from "./keys.ts";
+import { fieldsToRecord } from "./entry.ts";
 import { firstEntryFrom, groupInfo, type GroupInfo } from "./stream-commands.ts";
 
 export interface TrimSettings {
   readonly retentionMs: number;
   readonly maxBytes: number;
+  /** Consumers idle this long with nothing pending are removed (crashed processes leave them). */
+  readonly consumerIdleMs?: number;
 }
+
+const DEFAULT_CONSUMER_IDLE_MS = 86_400_000;
 
 export interface TrimReport {
   readonly stream: string;
@@ -26,6 +31,23 @@ export interface TrimReport {
   readonly bytesBefore: number;
   /** Entries each lagging group will count as lost. */
   readonly lostByGroup: Readonly<Record<string, number>>;
+  readonly prunedConsumers: number;
+}
+
+/** Removes consumers that hold nothing and have not been seen for `idleMs`. */
+async function pruneIdleConsumers(redis: RedisClient, stream: string, groups: readonly GroupInfo[], idleMs: number): Promise<number> {
+  let pruned = 0;
+  for (const group of groups) {
+    const consumers = (await redis.call("XINFO", ["CONSUMERS", stream, group.name])) as string[][];
+    for (const flat of consumers) {
+      const c = fieldsToRecord(flat.map(String));
+      if (Number(c.pending) === 0 && Number(c.idle) >= idleMs) {
+        await redis.call("XGROUP", ["DELCONSUMER", stream, group.name, c.name!]);
+        pruned += 1;
+      }
+    }
+  }
+  return pruned;
 }
 
 /** Where a group still needs the stream from: its checkpoint, or for a group we don't manage, its oldest pending entry. */
@@ -72,7 +94,8 @@ export async function trimStream(
       "stream exceeded STREAM_MAX_BYTES and was trimmed past lagging groups; find out why they lag (ichnos groups) or raise the cap",
     );
   }
-  return { stream, minId, trimmed, forced, bytesBefore, lostByGroup };
+  const prunedConsumers = await pruneIdleConsumers(redis, stream, groups, settings.consumerIdleMs ?? DEFAULT_CONSUMER_IDLE_MS);
+  return { stream, minId, trimmed, forced, bytesBefore, lostByGroup, prunedConsumers };
 }
 
 export async function trimStreams(

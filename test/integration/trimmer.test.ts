@@ -100,4 +100,17 @@ S("over STREAM_MAX_BYTES the stream is cut past a lagging group, which counts ex
   assert.match(table.stdout, new RegExp(`lagging\\s+test:capped\\s+\\S+\\s+\\S+\\s+0\\s+0\\s+0\\s+${expectedLost}\\s`));
 });
 
+S("consumers that hold nothing and have been idle long are removed; ones with pending entries stay", async ({ env }) => {
+  const stream = env.keys.stream("test:consumers");
+  await createAppender(env.redis, env.keys).append(stream, [payload(1), payload(2)]);
+  await env.redis.call("XGROUP", ["CREATE", stream, "g", "0"]);
+  await env.redis.call("XGROUP", ["CREATECONSUMER", stream, "g", "gone-idle"]);
+  await env.redis.call("XREADGROUP", ["GROUP", "g", "crashed-holding", "COUNT", 1, "STREAMS", stream, ">"]);
+  await new Promise((r) => setTimeout(r, 60));
+  const report = await trimStream(env, stream, [], { retentionMs: 86_400_000, maxBytes: NO_CAP, consumerIdleMs: 50 });
+  assert.is(report.prunedConsumers, 1);
+  const left = ((await env.redis.call("XINFO", ["CONSUMERS", stream, "g"])) as string[][]).map((c) => c[1]);
+  assert.equal(left, ["crashed-holding"]);
+});
+
 S.run();
