@@ -1,4 +1,3 @@
-import { Writable } from "node:stream";
 import { Redis } from "ioredis";
 import mysql from "mysql2/promise";
 import { suite } from "uvu";
@@ -13,7 +12,7 @@ import {
 import { type HttpServer, startHttpServer } from "../../src/api/serve.ts";
 import { createGeoIp, type GeoIp } from "../../src/geoip/geoip-reader.ts";
 import { applyMigrations, readLatestMigration } from "../../src/db/migrate.ts";
-import { createLogger, type Logger } from "../../src/logger.ts";
+import { createLogger } from "../../src/logger.ts";
 import { createTestDatabase, redisUrl } from "../support/infra.ts";
 import { captureLog } from "../support/capture-log.ts";
 

@@ -2,7 +2,6 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { Writable } from "node:stream";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import {
@@ -12,7 +11,6 @@ import {
   parsePackageVersionDate,
 } from "../../src/geoip/geoip-reader.ts";
 import { toGeoIpResult, toLookupAddress } from "../../src/geoip/geoip-record.ts";
-import { createLogger } from "../../src/logger.ts";
 import { captureLog } from "../support/capture-log.ts";
 
 
