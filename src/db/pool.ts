@@ -1,20 +1,20 @@
 import mysql from "mysql2/promise";
+import { toConnectionOptions } from "./database-url.ts";
 
 export type Pool = mysql.Pool;
 export type PoolConnection = mysql.PoolConnection;
 
 /**
- * The mysql2 pool used by hot paths and projections. Dates are UTC (SPEC §5: DATETIME columns
- * hold naive UTC) and big unsigned numbers come back as strings so nothing is rounded.
+ * The mysql2 pool used by hot paths and projections, with the same connection options as the
+ * migration runner (UTC dates: SPEC §5's DATETIME columns hold naive UTC; utf8mb4). Big unsigned
+ * numbers come back as strings so nothing is rounded.
  */
 export function createPool(databaseUrl: string, connectionLimit: number): Pool {
   return mysql.createPool({
-    uri: databaseUrl,
+    ...toConnectionOptions(databaseUrl),
     connectionLimit,
-    timezone: "Z",
     supportBigNumbers: true,
     bigNumberStrings: true,
-    dateStrings: false,
     enableKeepAlive: true,
     connectTimeout: 5000,
   });
