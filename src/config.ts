@@ -28,6 +28,10 @@ export interface Config {
   readonly claimIdleMs: number;
   readonly maxDeliveries: number;
   readonly shutdownTimeoutMs: number;
+  /** Largest request body accepted, after decompression. */
+  readonly maxBodyBytes: number;
+  /** Most reports one submit request may carry. */
+  readonly maxSubmitItems: number;
 }
 
 export class ConfigError extends Error {
@@ -60,6 +64,8 @@ export const CONFIG_DEFAULTS = {
   CLAIM_IDLE: "60s",
   MAX_DELIVERIES: "5",
   SHUTDOWN_TIMEOUT: "15s",
+  MAX_BODY_BYTES: "10MiB",
+  MAX_SUBMIT_ITEMS: "1000",
 } as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -156,6 +162,12 @@ export function loadConfig(env: Env = process.env): Config {
     claimIdleMs: check("CLAIM_IDLE", raw("CLAIM_IDLE"), duration(1), 0),
     maxDeliveries: check("MAX_DELIVERIES", raw("MAX_DELIVERIES"), int(1, 1000), 5),
     shutdownTimeoutMs: check("SHUTDOWN_TIMEOUT", raw("SHUTDOWN_TIMEOUT"), duration(1), 0),
+    maxBodyBytes: check("MAX_BODY_BYTES", raw("MAX_BODY_BYTES"), (v) => {
+      const n = parseSize(v);
+      if (n < 1024 || n > 1024 ** 3) throw new Error("must be between 1 KiB and 1 GiB");
+      return n;
+    }, 0),
+    maxSubmitItems: check("MAX_SUBMIT_ITEMS", raw("MAX_SUBMIT_ITEMS"), int(1, 1_000_000), 1000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -34,6 +34,12 @@ usage: ichnos <command> [options]
   dead list G [--json] [--limit N]
   dead retry G [--id ID]...     re-drive dead-lettered entries through G's projection
   dead drop G (--id ID... | --all)
+  keys add [KEY] [column flags]
+                                create an API key (no KEY: a random UUID); "ichnos keys help" lists the flags
+  keys list [--json]
+  keys show KEY [--json]        every column, and whether the external fallback is usable
+  keys update KEY [column flags]
+  keys rm KEY                   (key changes reach running web processes within ~5 min)
   help                          this text
 
 Configuration comes from environment variables; see README.md.`;
@@ -98,6 +104,11 @@ async function run(command: string, argv: string[], config: Config, log: Logger)
       return withServices(config, log, (s) => deadCommand(s, loadConsumers(), positionals[0], positionals[1], {
         json: values.json ?? false, limit, ids: values.id ?? [], all: values.all ?? false,
       }));
+    }
+    case "keys": {
+      // Loaded on demand: Prisma's client takes ~0.3 s to import, which no other command should pay.
+      const { keysCommand } = await import("./cli/keys-command.ts");
+      return keysCommand(config, argv);
     }
     default:
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);

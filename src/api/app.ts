@@ -5,11 +5,18 @@
 import { H3, type H3Event, HTTPError, HTTPResponse } from "h3";
 import type { Logger } from "../logger.ts";
 import type { HeartbeatChecks } from "./heartbeat.ts";
+import { ApiError } from "./errors.ts";
+import { type EventsDeps, registerEventsRoutes } from "./routes/events.ts";
 import { registerMonitorRoutes } from "./routes/monitor.ts";
+import { registerSubmitRoutes, type SubmitDeps } from "./routes/submit.ts";
 
 export interface WebDeps {
   readonly log: Logger;
   readonly checks: HeartbeatChecks;
+  /** The submit API; absent in processes or tests that serve only the monitor routes. */
+  readonly submit?: SubmitDeps;
+  /** The operator event feed (`/v1/events`); absent when ADMIN_TOKEN is unset. */
+  readonly events?: EventsDeps;
 }
 
 /** A route family (`src/api/routes/<family>.ts`) adds its routes to the app. */
@@ -19,7 +26,11 @@ export type RouteFamily = (app: H3, deps: WebDeps) => void;
  * Registration order. Add later families here (locate, submit, content pages, static files);
  * a catch-all such as static files must come last so the specific routes stay reachable.
  */
-export const ROUTE_FAMILIES: readonly RouteFamily[] = [registerMonitorRoutes];
+export const ROUTE_FAMILIES: readonly RouteFamily[] = [
+  registerMonitorRoutes,
+  (app, deps) => deps.submit && registerSubmitRoutes(app, deps.submit),
+  (app, deps) => deps.events && registerEventsRoutes(app, deps.events),
+];
 
 const HSTS = "max-age=31536000; includeSubDomains";
 // SPEC §1.2: self plus the map hosts. TODO(ASSET_URL): add the tiles host once config has it.
@@ -58,9 +69,14 @@ function notFound(): HTTPResponse {
 /**
  * The one error hook. 404 is Ichnaea's HTML page; other HTTP errors keep h3's small JSON body
  * (SPEC §1.1: 405 uses the framework's default); anything unexpected is logged and hidden.
- * The API error envelope (SPEC §1.6) is to be produced here too, from typed errors.
+ * The API error envelope (SPEC §1.6) is produced here, and only here, from ApiError.
  */
 function handleError(error: HTTPError, event: H3Event, log: Logger): unknown {
+  if (error instanceof ApiError) {
+    // A plain object keeps the CORS headers the route already set (a new Response would not).
+    event.res.status = error.status;
+    return error.toEnvelope();
+  }
   if (error.status === 404) return notFound();
   if (!error.unhandled) return undefined;
   const err = error.cause instanceof Error ? error.cause : error;

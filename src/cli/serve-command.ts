@@ -16,6 +16,7 @@ import { createConsumerRuntime, type ConsumerRuntime } from "../stream/consumer-
 import type { AnyConsumer } from "../stream/define-consumer.ts";
 import { trimStreams } from "../stream/trimmer.ts";
 import { UsageError } from "./args.ts";
+import { createWebDeps } from "./web-deps.ts";
 import { loopSettings, trimmedStreams, type Services } from "./services.ts";
 
 export interface ServeParts {
@@ -48,7 +49,7 @@ export async function serve(services: Services, parts: ServeParts): Promise<numb
   if (parts.web) {
     const geoip = await createGeoIp({ path: config.geoipPath, log });
     const checks = createHeartbeatChecks({ pool, redis, geoip, readLatestMigration });
-    server = await startHttpServer(createWebApp({ log, checks }), { host: config.host, port: config.port, log });
+    server = await startHttpServer(createWebApp(createWebDeps(services, checks)), { host: config.host, port: config.port, log });
   }
   if (parts.work) {
     runtime = createConsumerRuntime({ redis, pool, keys, log, consumers, settings: loopSettings(config) });

@@ -1,0 +1,24 @@
+/**
+ * API routes (SPEC §1.1, §1.3): GET, HEAD and POST reach the handler; OPTIONS answers 200 with
+ * the two CORS headers and nothing else; other methods get the framework's 405. Every API
+ * response, errors included, carries the CORS headers.
+ */
+import { type H3, type H3Event, HTTPError } from "h3";
+
+const CORS_HEADERS = { "access-control-allow-origin": "*", "access-control-max-age": "2592000" } as const;
+
+export function setCorsHeaders(event: H3Event): void {
+  for (const [name, value] of Object.entries(CORS_HEADERS)) event.res.headers.set(name, value);
+}
+
+export function defineApiRoute(app: H3, path: string, handler: (event: H3Event) => unknown): void {
+  const handle = (event: H3Event) => {
+    setCorsHeaders(event);
+    return handler(event);
+  };
+  for (const method of ["GET", "HEAD", "POST"] as const) app.on(method, path, handle);
+  app.on("OPTIONS", path, () => new Response(null, { status: 200, headers: CORS_HEADERS }));
+  app.all(path, () => {
+    throw new HTTPError({ status: 405, statusText: "Method Not Allowed", headers: { allow: "GET, HEAD, POST, OPTIONS" } });
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * `/v2/geosubmit`, `/v1/geosubmit`, `/v1/submit` (SPEC §4.1–4.2). Order of checks (SPEC §1.4.6):
+ * key → daily limit → body → schema → sampling → append. Answers 200 `{}` (v1, v2) or 204 (v0).
+ */
+import { getQuery, type H3, type H3Event } from "h3";
+import { shouldStoreSample } from "../../domain/api-key.ts";
+import { normalizeSubmission, type SubmitSchema } from "../../domain/submit/normalize.ts";
+import type { Logger } from "../../logger.ts";
+import type { ReportSubmitter } from "../../submit/report-submitter.ts";
+import { defineApiRoute } from "../api-route.ts";
+import type { ApiKeyResolver } from "../api-key-resolver.ts";
+import { clientIp } from "../client-ip.ts";
+import { dailyLimitExceeded, parseError, serviceUnavailable } from "../errors.ts";
+import { readJsonBody } from "../read-body.ts";
+import type { UsageTracker } from "../usage-tracker.ts";
+
+export interface SubmitDeps {
+  readonly log: Logger;
+  readonly keys: ApiKeyResolver;
+  readonly usage: UsageTracker;
+  readonly submitter: ReportSubmitter;
+  readonly maxBodyBytes: number;
+  readonly maxItems: number;
+  readonly trustProxy: boolean;
+  readonly now?: () => number;
+  readonly random?: () => number;
+}
+
+const SUBMIT_ROUTES: readonly { path: string; schema: SubmitSchema; counter: string; noContent: boolean }[] = [
+  { path: "/v2/geosubmit", schema: "v2", counter: "v2.geosubmit", noContent: false },
+  { path: "/v1/geosubmit", schema: "v1", counter: "v1.geosubmit", noContent: false },
+  { path: "/v1/submit", schema: "v0", counter: "v1.submit", noContent: true },
+];
+
+export function firstQueryValue(event: H3Event, name: string): string | undefined {
+  const value = getQuery(event)[name];
+  return Array.isArray(value) ? String(value[0] ?? "") : value === undefined ? undefined : String(value);
+}
+
+function tooManyItems(data: unknown, maxItems: number): boolean {
+  const items = (data as { items?: unknown } | null)?.items;
+  return Array.isArray(items) && items.length > maxItems;
+}
+
+export function registerSubmitRoutes(app: H3, deps: SubmitDeps): void {
+  const now = deps.now ?? Date.now;
+  const random = deps.random ?? Math.random;
+  for (const route of SUBMIT_ROUTES) {
+    defineApiRoute(app, route.path, async (event) => {
+      const { status, key } = await deps.keys.resolve(firstQueryValue(event, "key"));
+      if (status === "found" && key.validKey) {
+        const count = await deps.usage.track("submit", key.validKey, route.counter, clientIp(event, deps.trustProxy), new Date(now()));
+        if (count !== null && key.maxreq && count > key.maxreq) throw dailyLimitExceeded();
+      }
+      const body = await readJsonBody(event, deps.maxBodyBytes);
+      if (body.empty) throw parseError();
+      if (tooManyItems(body.data, deps.maxItems)) {
+        throw parseError({ validation: { items: `At most ${deps.maxItems} reports per request; send the rest in further requests.` } });
+      }
+      const received = now();
+      const result = normalizeSubmission(route.schema, body.data, received);
+      if (!result.ok) throw parseError({ validation: result.validation });
+
+      if (shouldStoreSample(key, "submit", random())) {
+        try {
+          await deps.submitter.submit({
+            reports: result.reports, apiKey: key.validKey, userAgent: event.req.headers.get("user-agent"), receivedMs: received,
+          });
+        } catch (err) {
+          deps.log.error({ err, reports: result.reports.length }, "could not append reports; is Redis reachable?");
+          throw serviceUnavailable();
+        }
+      }
+      if (route.noContent) {
+        event.res.status = 204;
+        return null;
+      }
+      return {};
+    });
+  }
+}
