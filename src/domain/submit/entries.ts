@@ -71,18 +71,22 @@ export function readPosition(o: Obj, ctx: Ctx, k: PositionKeys): Position | null
   const age = readInt(o, k.age, ctx);
   const source = readPositionSource(o, k.source, ctx);
   const p: Position = {};
-  let any = false;
-  if (latitude !== undefined) (p.latitude = latitude), (any = true);
-  if (longitude !== undefined) (p.longitude = longitude), (any = true);
-  if (accuracy !== undefined) (p.accuracy = accuracy), (any = true);
-  if (altitude !== undefined) (p.altitude = altitude), (any = true);
-  if (altitudeAccuracy !== undefined) (p.altitudeAccuracy = altitudeAccuracy), (any = true);
-  if (heading !== undefined) (p.heading = heading), (any = true);
-  if (pressure !== undefined) (p.pressure = pressure), (any = true);
-  if (speed !== undefined) (p.speed = speed), (any = true);
-  if (age !== undefined) (p.age = age), (any = true);
-  if (source !== undefined) (p.source = source), (any = true);
-  return any ? p : null;
+  if (latitude !== undefined) p.latitude = latitude;
+  if (longitude !== undefined) p.longitude = longitude;
+  if (accuracy !== undefined) p.accuracy = accuracy;
+  if (altitude !== undefined) p.altitude = altitude;
+  if (altitudeAccuracy !== undefined) p.altitudeAccuracy = altitudeAccuracy;
+  if (heading !== undefined) p.heading = heading;
+  if (pressure !== undefined) p.pressure = pressure;
+  if (speed !== undefined) p.speed = speed;
+  if (age !== undefined) p.age = age;
+  if (source !== undefined) p.source = source;
+  return hasKeys(p) ? p : null;
+}
+
+function hasKeys(o: object): boolean {
+  for (const key in o) if (Object.hasOwn(o, key)) return true;
+  return false;
 }
 
 /** A beacon, or undefined when it has no MAC (its other fields are still type-checked). */
