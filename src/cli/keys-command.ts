@@ -16,8 +16,7 @@ import {
   type ApiKeyRecord,
   type ApiKeyStore,
 } from "../db/api-key-store.ts";
-import { describeDatabaseUrl } from "../db/database-url.ts";
-import { createPrismaClient } from "../db/prisma-client.ts";
+import { createPrismaClient, explainPrismaError, isPrismaError } from "../db/prisma-client.ts";
 import { parseCommandArgs, UsageError } from "./args.ts";
 import { formatTable } from "./table.ts";
 
@@ -193,20 +192,14 @@ function writeChange(headline: string, key: ApiKeyRecord, json: boolean): void {
     process.stderr.write(`${[...notes(key), CACHE_NOTE].join("\n")}\n`);
     return;
   }
-  write([headline, formatRecord(key), fallbackLine(key), ...notes(key), CACHE_NOTE].join("\n"));
+  // The allow_fallback warning already says why fallback is not usable.
+  const status = key.allowFallback && fallbackProblems(key).length > 0 ? [] : [fallbackLine(key)];
+  write([headline, formatRecord(key), ...status, ...notes(key), CACHE_NOTE].join("\n"));
 }
 
 function notFound(action: string, key: string): number {
   process.stderr.write(`ichnos keys ${action}: no API key "${key}"; see the keys with "ichnos keys list"\n`);
   return 1;
-}
-
-/** Turns errors from the database into ones that say what to do. */
-function explainDatabaseError(err: unknown, databaseUrl: string): Error {
-  const code = (err as { code?: unknown }).code;
-  const where = describeDatabaseUrl(databaseUrl);
-  if (code === "P2021") return new Error(`table api_key does not exist in ${where}; run "ichnos migrate" first`, { cause: err });
-  return new Error(`database ${where} (from DATABASE_URL): ${(err as Error).message.trim()}`, { cause: err });
 }
 
 type Action = (store: ApiKeyStore) => Promise<number>;
@@ -331,7 +324,10 @@ export async function keysCommand(config: Pick<Config, "databaseUrl">, argv: rea
   try {
     return await work(createApiKeyStore(prisma));
   } catch (err) {
-    throw explainDatabaseError(err, config.databaseUrl);
+    if (!isPrismaError(err)) throw err;
+    // A database problem is the operator's to fix, not a crash: one line that says what to do.
+    process.stderr.write(`ichnos keys ${action}: ${explainPrismaError(err, config.databaseUrl).message}\n`);
+    return 1;
   } finally {
     await prisma.$disconnect();
   }

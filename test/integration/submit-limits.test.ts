@@ -112,7 +112,7 @@ const WRONG_TYPES: [string, unknown, string][] = [
   ["a wifi entry is a string", { items: [{ wifiAccessPoints: ["a82066000001"] }] }, "items.0.wifiAccessPoints.0"],
   ["macAddress is a number", { items: [{ wifiAccessPoints: [{ macAddress: 10 }] }] }, "items.0.wifiAccessPoints.0.macAddress"],
   ["cellId is a word", { items: [{ cellTowers: [{ radioType: "gsm", cellId: "abc" }] }] }, "items.0.cellTowers.0.cellId"],
-  ["timestamp is an object", { items: [{ timestamp: {}, cellTowers: [{ cellId: 1 }] }] }, "items.0.timestamp"],
+  ["timestamp is an object", { items: [{ timestamp: { ms: 1 }, cellTowers: [{ cellId: 1 }] }] }, "items.0.timestamp"],
 ];
 
 for (const [what, body, path] of WRONG_TYPES) {

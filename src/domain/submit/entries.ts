@@ -153,3 +153,49 @@ export function readWifi(o: Obj, ctx: Ctx, k: WifiKeys): WifiAccessPoint | undef
   if (ssid !== undefined) w.ssid = ssid;
   return w;
 }
+
+/** The v2 field names, which are also the normalised report's. */
+export const V2_POSITION_KEYS: PositionKeys = {
+  latitude: "latitude",
+  longitude: "longitude",
+  accuracy: "accuracy",
+  altitude: "altitude",
+  altitudeAccuracy: "altitudeAccuracy",
+  heading: "heading",
+  pressure: "pressure",
+  speed: "speed",
+  age: "age",
+  source: "source",
+};
+
+export const V2_BLUE_KEYS: BlueKeys = {
+  macAddress: "macAddress",
+  age: "age",
+  name: "name",
+  signalStrength: "signalStrength",
+};
+
+export const V2_CELL_KEYS: CellKeys = {
+  radioType: "radioType",
+  mobileCountryCode: "mobileCountryCode",
+  mobileNetworkCode: "mobileNetworkCode",
+  locationAreaCode: "locationAreaCode",
+  cellId: "cellId",
+  age: "age",
+  asu: "asu",
+  primaryScramblingCode: "primaryScramblingCode",
+  serving: "serving",
+  signalStrength: "signalStrength",
+  timingAdvance: "timingAdvance",
+};
+
+export const V2_WIFI_KEYS: WifiKeys = {
+  macAddress: "macAddress",
+  age: "age",
+  channel: "channel",
+  frequency: "frequency",
+  radioType: "radioType",
+  signalStrength: "signalStrength",
+  signalToNoiseRatio: "signalToNoiseRatio",
+  ssid: "ssid",
+};

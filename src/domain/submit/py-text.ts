@@ -7,10 +7,7 @@
 const MAX_CHARS = 200;
 
 export function pyStr(value: unknown): string {
-  if (typeof value === "string") return clip(value);
-  const out: string[] = [];
-  appendRepr(value, out, { left: MAX_CHARS });
-  return clip(out.join(""));
+  return clip(typeof value === "string" ? value : repr(value, { left: MAX_CHARS }));
 }
 
 function clip(text: string): string {
@@ -21,39 +18,39 @@ interface Budget {
   left: number;
 }
 
-function push(out: string[], text: string, budget: Budget): void {
-  out.push(text);
+function repr(value: unknown, budget: Budget): string {
+  if (typeof value === "object" && value !== null) {
+    // Brackets count against the budget too, so deeply nested empty lists end early rather than
+    // recursing until the stack runs out (a 10,000-deep body must get a 400, not a 500).
+    budget.left -= 2;
+    if (budget.left <= 0) return "...";
+    if (Array.isArray(value)) return `[${reprItems(value.entries(), budget, false)}]`;
+    return `{${reprItems(Object.entries(value).values(), budget, true)}}`;
+  }
+  const text = reprScalar(value);
   budget.left -= text.length;
+  return text;
 }
 
-function appendRepr(value: unknown, out: string[], budget: Budget): void {
-  if (budget.left <= 0) return;
-  if (value === null || value === undefined) return push(out, "None", budget);
-  if (value === true) return push(out, "True", budget);
-  if (value === false) return push(out, "False", budget);
-  if (typeof value === "number") return push(out, pyNumber(value), budget);
-  if (typeof value === "string") return push(out, pyQuote(value), budget);
-  if (Array.isArray(value)) {
-    push(out, "[", budget);
-    for (let i = 0; i < value.length && budget.left > 0; i++) {
-      if (i > 0) push(out, ", ", budget);
-      appendRepr(value[i], out, budget);
+function reprItems(items: Iterable<[string | number, unknown]>, budget: Budget, withKeys: boolean): string {
+  const parts: string[] = [];
+  for (const [key, item] of items) {
+    if (budget.left <= 0) {
+      parts.push("...");
+      break;
     }
-    return push(out, "]", budget);
+    parts.push(withKeys ? `${pyQuote(String(key))}: ${repr(item, budget)}` : repr(item, budget));
   }
-  if (typeof value === "object") {
-    push(out, "{", budget);
-    let first = true;
-    for (const [key, item] of Object.entries(value)) {
-      if (budget.left <= 0) break;
-      if (!first) push(out, ", ", budget);
-      first = false;
-      push(out, `${pyQuote(key)}: `, budget);
-      appendRepr(item, out, budget);
-    }
-    return push(out, "}", budget);
-  }
-  push(out, String(value), budget);
+  return parts.join(", ");
+}
+
+function reprScalar(value: unknown): string {
+  if (value === null || value === undefined) return "None";
+  if (value === true) return "True";
+  if (value === false) return "False";
+  if (typeof value === "number") return pyNumber(value);
+  if (typeof value === "string") return pyQuote(value);
+  return String(value);
 }
 
 function pyNumber(n: number): string {
