@@ -5,6 +5,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { createTestDatabase, redisUrl, uniquePrefix } from "../support/infra.ts";
 import { runCli } from "../support/run-cli.ts";
+import { fixtureRequest, loadFixture } from "../support/web-setup.ts";
 
 const bin = fileURLToPath(new URL("../../bin/ichnos.js", import.meta.url));
 const S = suite<{ db: { url: string; drop: () => Promise<void> }; env: Record<string, string>; children: ChildProcess[] }>("processes");
@@ -47,6 +48,19 @@ S("ichnos start migrates a fresh database, answers the heartbeat with all checks
   assert.equal([body.database?.up, body.redis?.up, body.geoip?.up], [true, true, true]);
   assert.is(body.database?.alembic_version, "20261123000000_init");
   assert.match(proc.output(), /"msg":"consumers started"/);
+
+  // A real client's upload over the network lands on the reports streams.
+  const fixture = loadFixture("NS-S1");
+  const { path, init } = fixtureRequest(fixture);
+  const submitted = await fetch(new URL(path, url), init);
+  assert.is(submitted.status, 200);
+  const redis = new Redis(ctx.env.REDIS_URL!);
+  try {
+    const lengths = await Promise.all([0, 1, 2, 3].map((p) => redis.xlen(`${ctx.env.REDIS_PREFIX}:{reports:${p}}`)));
+    assert.is(lengths.reduce((a, b) => a + b, 0), (fixture.body as { items: unknown[] }).items.length);
+  } finally {
+    await redis.quit();
+  }
 
   const stopAt = Date.now();
   proc.child.kill("SIGTERM");
