@@ -1,27 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { Report } from "../../src/domain/report.ts";
-import { normalizeSubmission } from "../../src/domain/submit/normalize.ts";
+import { NOW, normalizerFor } from "../support/normalize-helpers.ts";
 
-const NOW = 1_700_000_000_123;
-
-function reportsOf(body: unknown): Report[] {
-  const result = normalizeSubmission("v1", body, NOW);
-  if (!result.ok) throw new Error(`rejected: ${JSON.stringify(result.validation)}`);
-  return result.reports;
-}
-
-function onlyReport(item: unknown): Report {
-  const reports = reportsOf({ items: [item] });
-  assert.is(reports.length, 1);
-  return reports[0]!;
-}
-
-function errorsOf(body: unknown): Record<string, string> {
-  const result = normalizeSubmission("v1", body, NOW);
-  if (result.ok) throw new Error(`accepted: ${JSON.stringify(result.reports)}`);
-  return result.validation;
-}
+const { reportsOf, onlyReport, errorsOf } = normalizerFor("v1");
 
 const WIFI = [{ macAddress: "a82066000001" }];
 
