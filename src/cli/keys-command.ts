@@ -11,12 +11,12 @@ import {
   ApiKeyExistsError,
   ApiKeyNotFoundError,
   createApiKeyStore,
-  fallbackProblems,
   type ApiKeyFields,
   type ApiKeyRecord,
   type ApiKeyStore,
 } from "../db/api-key-store.ts";
 import { createPrismaClient, explainPrismaError, isPrismaError } from "../db/prisma-client.ts";
+import { fallbackProblems, isWellFormedApiKey } from "../domain/api-key.ts";
 import { parseCommandArgs, UsageError } from "./args.ts";
 import { formatTable } from "./table.ts";
 
@@ -45,9 +45,8 @@ column flags (an empty value, e.g. --fallback-url=, stores NULL):
   (a value starting with "-" needs the = form: --maxreq=-1)`;
 
 const CACHE_NOTE =
-  "note: running web processes cache API keys for about 5 minutes (SPEC §9.7); they see this change within that time.";
+  "note: running web processes cache API keys for about 5 minutes; they see this change within that time.";
 const INT_MAX = 2_147_483_647;
-const KEY_SYNTAX = /^[-0-9a-z]{4,40}$/i;
 export const FALLBACK_SCHEMAS = ["ichnaea/v1", "combain/v1", "googlemaps/v1", "unwiredlabs/v1"] as const;
 
 type Parser = (value: string) => ApiKeyFields[keyof ApiKeyFields];
@@ -110,10 +109,10 @@ const jsonOption = { json: { type: "boolean" as const } };
 
 /** Problems with a key given to `add`; empty when the service would accept it (SPEC §1.4). */
 export function keySyntaxProblems(key: string): string[] {
-  if (KEY_SYNTAX.test(key)) return [];
+  if (isWellFormedApiKey(key)) return [];
   return [
     `key ${JSON.stringify(key)}: must be 4 to 40 characters of letters, digits and "-"; the service treats any other ` +
-      "key as no key at all (SPEC §1.4). Leave KEY out to get a random UUID.",
+      "key as no key at all. Leave KEY out to get a random UUID.",
   ];
 }
 

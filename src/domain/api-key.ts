@@ -45,3 +45,31 @@ export function shouldStoreSample(key: ApiKey, kind: "locate" | "submit", random
     : ((key.storeSampleLocate ?? 0) / 100) * (globalRate / 100);
   return p > 0 && p >= random;
 }
+
+/** The columns `can_fallback()` reads; both the pipeline's key and the admin record have them. */
+export interface FallbackFields {
+  readonly allowFallback: boolean | null;
+  readonly fallbackName: string | null;
+  readonly fallbackUrl: string | null;
+  readonly fallbackRatelimit: number | null;
+  readonly fallbackRatelimitInterval: number | null;
+}
+
+/**
+ * Why the key cannot use the external fallback provider: empty when it can. These are
+ * `can_fallback()`'s conditions (SPEC §2.1), one message per failed condition.
+ */
+export function fallbackProblems(key: FallbackFields): string[] {
+  const problems: string[] = [];
+  if (!key.allowFallback) problems.push(`allow_fallback is ${key.allowFallback === null ? "NULL" : "false"}`);
+  if (!key.fallbackName) problems.push("fallback_name is empty");
+  if (!key.fallbackUrl) problems.push("fallback_url is empty");
+  if (key.fallbackRatelimit === null) problems.push("fallback_ratelimit is NULL (0 would mean unlimited)");
+  if (!key.fallbackRatelimitInterval) problems.push(`fallback_ratelimit_interval is ${key.fallbackRatelimitInterval === null ? "NULL" : "0"}`);
+  return problems;
+}
+
+/** SPEC §2.1 `can_fallback()`. */
+export function canFallback(key: FallbackFields): boolean {
+  return fallbackProblems(key).length === 0;
+}
