@@ -54,6 +54,8 @@ for (const { path, ok } of ENDPOINTS) {
     assert.is(res.status, ok);
     assert.is(res.headers.get("access-control-allow-origin"), "*");
     assert.is(res.headers.get("access-control-max-age"), "2592000");
+    assert.match(res.headers.get("strict-transport-security") ?? "", /max-age=31536000; includeSubDomains/);
+    assert.is(res.headers.get("x-content-type-options"), "nosniff");
     if (ok === 204) {
       assert.is(await res.text(), "");
       assert.is(res.headers.get("content-type"), null);
