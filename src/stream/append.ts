@@ -2,7 +2,9 @@
  * Appending entries. One Lua script call per stream per batch stamps every entry with the
  * stream's next dense sequence numbers and XADDs it, atomically: a reader seeing `n` jump
  * knows exactly how many entries it never got (DESIGN §2). Batches for several streams go out
- * in one pipeline (standalone) or in parallel (Cluster: streams live in different slots).
+ * in one MULTI/EXEC round trip (standalone: a connection lost midway writes none of them, so a
+ * client told to retry does not duplicate half its upload) or in parallel (Cluster: streams live
+ * in different slots).
  */
 import { Cluster } from "ioredis";
 import type { RedisClient } from "../redis/create-redis.ts";
@@ -82,9 +84,9 @@ export function createAppender(redis: RedisClient, keys: Keys): Appender {
       return results;
     }
     await ensureLoaded();
-    const pipeline = redis.pipeline();
-    for (const c of calls) appendScript.queue(pipeline, keysOf(c.stream), argsOf(c.payloads));
-    const replies = (await pipeline.exec()) ?? [];
+    const transaction = redis.multi();
+    for (const c of calls) appendScript.queue(transaction, keysOf(c.stream), argsOf(c.payloads));
+    const replies = (await transaction.exec()) ?? [];
     for (const [i, [err, ids]] of replies.entries()) {
       const call = calls[i]!;
       if (!err) {
