@@ -49,7 +49,7 @@ function isGzip(bytes: Uint8Array, encoding: string): boolean {
 async function decompress(bytes: Uint8Array, encoding: string, maxBytes: number): Promise<Uint8Array> {
   if (isGzip(bytes, encoding)) {
     try {
-      return await gunzipAsync(bytes, { maxOutputLength: maxBytes });
+      return await gunzipAsync(bytes, { maxOutputLength: maxBytes, chunkSize: 128 * 1024 });
     } catch (err) {
       if ((err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw payloadTooLarge(maxBytes);
       throw parseError({ decode: `invalid gzip body: ${(err as Error).message}` });
