@@ -18,6 +18,10 @@ S.before(async (ctx) => {
 S.after(async (ctx) => {
   for (const c of ctx.children) if (c.exitCode === null) c.kill("SIGKILL");
   await ctx.db.drop();
+  const redis = new Redis(ctx.env.REDIS_URL!);
+  const left = await redis.keys(`${ctx.env.REDIS_PREFIX}:*`);
+  if (left.length) await redis.del(...left);
+  await redis.quit();
 });
 
 function startProcess(ctx: { env: Record<string, string>; children: ChildProcess[] }, args: string[]) {
