@@ -7,6 +7,7 @@ import type { Cluster, Redis } from "ioredis";
 import type { Pool } from "mysql2/promise";
 import type { GeoIp } from "../geoip/geoip-reader.ts";
 import type { Logger } from "../logger.ts";
+import { withTimeout } from "../util/with-timeout.ts";
 
 export interface HeartbeatChecks {
   database(): Promise<{ latestMigration: string | null }>;
@@ -61,28 +62,15 @@ export function createHeartbeatChecks(deps: HeartbeatChecksDeps): HeartbeatCheck
 
 type Outcome<T> = { ok: true; value: T; ms: number } | { ok: false };
 
-function timeout(ms: number, name: string): { promise: Promise<never>; cancel(): void } {
-  let timer: NodeJS.Timeout | undefined;
-  const promise = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${name} check timed out after ${ms} ms`)), ms);
-  });
-  return { promise, cancel: () => clearTimeout(timer) };
-}
-
 async function runCheck<T>(name: string, check: () => T | Promise<T>, options: HeartbeatOptions): Promise<Outcome<T>> {
   const started = performance.now();
-  const limit = timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, name);
+  const ms = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   try {
-    const pending = Promise.resolve().then(check);
-    // The loser of the race may still reject later; nobody is waiting for it any more.
-    pending.catch(() => {});
-    const value = await Promise.race([pending, limit.promise]);
+    const value = await withTimeout(Promise.resolve().then(check), ms, `${name} check timed out after ${ms} ms`);
     return { ok: true, value, ms: Math.round(performance.now() - started) };
   } catch (err) {
     options.log.warn({ err, check: name }, "heartbeat check failed");
     return { ok: false };
-  } finally {
-    limit.cancel();
   }
 }
 

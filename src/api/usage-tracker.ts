@@ -6,6 +6,7 @@
 import { Cluster } from "ioredis";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
+import { withTimeout } from "../util/with-timeout.ts";
 
 export interface UsageTracker {
   /** Counts the request; resolves to the key's count on this path today, or null when Redis failed. */
@@ -42,17 +43,11 @@ export function createUsageTracker(redis: RedisClient, prefix: string, log: Logg
   return {
     async track(kind, validKey, path, ip, now) {
       const { users, limit } = usageKeys(prefix, kind, validKey, path, now);
-      let timer: NodeJS.Timeout | undefined;
       try {
-        return await Promise.race([
-          send(users, limit, ip),
-          new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error("Redis did not answer in time")), TIMEOUT_MS); }),
-        ]);
+        return await withTimeout(send(users, limit, ip), TIMEOUT_MS, "Redis did not answer in time");
       } catch (err) {
         log.warn({ err }, "usage counting failed; request allowed without rate limit");
         return null;
-      } finally {
-        clearTimeout(timer);
       }
     },
   };

@@ -10,7 +10,7 @@ import type { Keys } from "../../stream/keys.ts";
 import { parseCursor, readEventPage } from "../../stream/events-reader.ts";
 import { parseError, serviceUnavailable, unauthorized } from "../errors.ts";
 import type { Logger } from "../../logger.ts";
-import { firstQueryValue } from "./submit.ts";
+import { firstQueryValue } from "../query.ts";
 
 export interface EventsDeps {
   readonly log: Logger;

@@ -2,7 +2,7 @@
  * `/v2/geosubmit`, `/v1/geosubmit`, `/v1/submit` (SPEC §4.1–4.2). Order of checks (SPEC §1.4.6):
  * key → daily limit → body → schema → sampling → append. Answers 200 `{}` (v1, v2) or 204 (v0).
  */
-import { getQuery, type H3, type H3Event } from "h3";
+import type { H3 } from "h3";
 import { shouldStoreSample } from "../../domain/api-key.ts";
 import { normalizeSubmission, type SubmitSchema } from "../../domain/submit/normalize.ts";
 import type { Logger } from "../../logger.ts";
@@ -10,6 +10,7 @@ import type { ReportSubmitter } from "../../submit/report-submitter.ts";
 import { defineApiRoute } from "../api-route.ts";
 import type { ApiKeyResolver } from "../api-key-resolver.ts";
 import { clientIp } from "../client-ip.ts";
+import { firstQueryValue } from "../query.ts";
 import { dailyLimitExceeded, parseError, serviceUnavailable } from "../errors.ts";
 import { readJsonBody } from "../read-body.ts";
 import type { UsageTracker } from "../usage-tracker.ts";
@@ -31,11 +32,6 @@ const SUBMIT_ROUTES: readonly { path: string; schema: SubmitSchema; counter: str
   { path: "/v1/geosubmit", schema: "v1", counter: "v1.geosubmit", noContent: false },
   { path: "/v1/submit", schema: "v0", counter: "v1.submit", noContent: true },
 ];
-
-export function firstQueryValue(event: H3Event, name: string): string | undefined {
-  const value = getQuery(event)[name];
-  return Array.isArray(value) ? String(value[0] ?? "") : value === undefined ? undefined : String(value);
-}
 
 function tooManyItems(data: unknown, maxItems: number): boolean {
   const items = (data as { items?: unknown } | null)?.items;
