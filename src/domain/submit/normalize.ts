@@ -8,8 +8,7 @@
 import type { Report } from "../report.ts";
 import { type Ctx, createCtx, fail, isMapping, notMapping, type Obj, readList } from "./fields.ts";
 import { readReportV0 } from "./normalize-v0.ts";
-import { readReportV1 } from "./normalize-v1.ts";
-import { readReportV2 } from "./normalize-v2.ts";
+import { readReportV1, readReportV2 } from "./normalize-geosubmit.ts";
 
 /** v0 = `/v1/submit`, v1 = `/v1/geosubmit`, v2 = `/v2/geosubmit`. */
 export type SubmitSchema = "v0" | "v1" | "v2";
