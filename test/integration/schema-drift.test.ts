@@ -36,7 +36,7 @@ type Field = Datamodel["models"][number]["fields"][number];
 
 const SCHEMA_FILE = new URL("../../prisma/schema.prisma", import.meta.url);
 
-/** SPEC §5 plus our cell_nr and stream_checkpoint (DESIGN §4). */
+/** SPEC §5 plus our cell_nr, cell_area_nr, stat_counter and stream_checkpoint (DESIGN §4, §7). */
 const EXPECTED_TABLES = [
   "api_key",
   "export_config",
@@ -46,12 +46,14 @@ const EXPECTED_TABLES = [
   "cell_lte",
   "cell_nr",
   "cell_area",
+  "cell_area_nr",
   "datamap_ne",
   "datamap_nw",
   "datamap_se",
   "datamap_sw",
   "stat",
   "region_stat",
+  "stat_counter",
   "stream_checkpoint",
 ];
 

@@ -1,0 +1,64 @@
+/**
+ * Observations: one network seen at one position, as the internal splitter writes them to the
+ * observation streams (SPEC §4.6). Serialised sparsely: absent fields are omitted, never null.
+ */
+import type { PositionSource } from "../report.ts";
+
+export type StationKind = "wifi" | "blue" | "cell";
+/** Radios that have station tables (DESIGN §7 adds `nr`; `cdma` is never stored). */
+export type StationRadio = "gsm" | "wcdma" | "lte" | "nr";
+
+/** The report part every observation of a report shares (validated, SPEC §4.6 ranges). */
+export interface ReportPart {
+  lat: number;
+  lon: number;
+  accuracy?: number;
+  altitude?: number;
+  altitudeAccuracy?: number;
+  heading?: number;
+  pressure?: number;
+  speed?: number;
+  source?: PositionSource;
+  /** ms since the epoch, already shifted back by the position's age. */
+  timestamp?: number;
+}
+
+export interface BlueObservation extends ReportPart {
+  /** 12 lowercase hex digits. */
+  mac: string;
+  age?: number;
+  signal?: number;
+}
+
+export interface WifiObservation extends ReportPart {
+  mac: string;
+  age?: number;
+  channel?: number;
+  frequency?: number;
+  signal?: number;
+  snr?: number;
+}
+
+export interface CellObservation extends ReportPart {
+  radio: StationRadio;
+  mcc: number;
+  mnc: number;
+  /** LAC (gsm/wcdma), TAC (lte, nr: 24-bit). */
+  lac: number;
+  /** Cell id; NR: the 36-bit NCI. */
+  cid: number;
+  psc?: number;
+  age?: number;
+  asu?: number;
+  signal?: number;
+  ta?: number;
+}
+
+export type Observation = BlueObservation | WifiObservation | CellObservation;
+
+/** One entry on an observation stream: a batch of observations for one shard. */
+export interface ObservationBatch<T extends Observation = Observation> {
+  /** The reports stream and entry ids the batch was split from (diagnostics and idempotency). */
+  readonly src: { readonly stream: string; readonly first: string; readonly last: string };
+  readonly obs: readonly T[];
+}

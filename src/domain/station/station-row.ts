@@ -1,0 +1,45 @@
+/**
+ * A station row as the projectors read and write it (SPEC §5.3). DATE columns are `YYYY-MM-DD`
+ * strings (UTC days); DATETIME columns are Dates (UTC).
+ */
+import type { StationRadio } from "../observation/types.ts";
+
+/** ReportSource codes stored in the `source` column. */
+export const SOURCE_CODES = { fixed: 0, gnss: 3, fused: 6, query: 9 } as const;
+
+export interface StationFields {
+  lat: number | null;
+  lon: number | null;
+  maxLat: number | null;
+  minLat: number | null;
+  maxLon: number | null;
+  minLon: number | null;
+  radius: number | null;
+  region: string | null;
+  samples: number | null;
+  /** 0 fixed, 3 gnss, 6 fused, 9 query. */
+  source: number | null;
+  weight: number | null;
+  created: Date | null;
+  modified: Date | null;
+  lastSeen: string | null;
+  blockFirst: string | null;
+  blockLast: string | null;
+  blockCount: number | null;
+}
+
+export interface MacStation extends StationFields {
+  /** 12 lowercase hex digits. */
+  mac: string;
+}
+
+export interface CellStation extends StationFields {
+  radio: StationRadio;
+  mcc: number;
+  mnc: number;
+  lac: number;
+  cid: number;
+  psc: number | null;
+}
+
+export type StationRow = MacStation | CellStation;

@@ -1,0 +1,53 @@
+/**
+ * Great-circle distances in metres, as Ichnaea computes them (SPEC conventions): Vincenty's
+ * inverse formula on the WGS-84 ellipsoid, falling back to haversine on a sphere of radius
+ * 6371.009 km when Vincenty does not converge (nearly antipodal points).
+ */
+const A = 6378137.0;
+const B = 6356752.314245;
+const F = 1 / 298.257223563;
+const EARTH_RADIUS = 6371009.0;
+const RAD = Math.PI / 180;
+
+export function haversineDistance(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const dLat = (lat2 - lat1) * RAD;
+  const dLon = (lon2 - lon1) * RAD;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * RAD) * Math.cos(lat2 * RAD) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+export function distance(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  if (lat1 === lat2 && lon1 === lon2) return 0;
+  const L = (lon2 - lon1) * RAD;
+  const U1 = Math.atan((1 - F) * Math.tan(lat1 * RAD));
+  const U2 = Math.atan((1 - F) * Math.tan(lat2 * RAD));
+  const sinU1 = Math.sin(U1);
+  const cosU1 = Math.cos(U1);
+  const sinU2 = Math.sin(U2);
+  const cosU2 = Math.cos(U2);
+  let lambda = L;
+  for (let i = 0; i < 25; i++) {
+    const sinLambda = Math.sin(lambda);
+    const cosLambda = Math.cos(lambda);
+    const sinSigma = Math.sqrt((cosU2 * sinLambda) ** 2 + (cosU1 * sinU2 - sinU1 * cosU2 * cosLambda) ** 2);
+    if (sinSigma === 0) return 0;
+    const cosSigma = sinU1 * sinU2 + cosU1 * cosU2 * cosLambda;
+    const sigma = Math.atan2(sinSigma, cosSigma);
+    const sinAlpha = (cosU1 * cosU2 * sinLambda) / sinSigma;
+    const cosSqAlpha = 1 - sinAlpha * sinAlpha;
+    // On the equator cos²α is 0 and the term is defined as 0.
+    const cos2SigmaM = cosSqAlpha !== 0 ? cosSigma - (2 * sinU1 * sinU2) / cosSqAlpha : 0;
+    const C = (F / 16) * cosSqAlpha * (4 + F * (4 - 3 * cosSqAlpha));
+    const prev = lambda;
+    lambda = L + (1 - C) * F * sinAlpha * (sigma + C * sinSigma * (cos2SigmaM + C * cosSigma * (-1 + 2 * cos2SigmaM ** 2)));
+    if (Math.abs(lambda - prev) < 1e-11) {
+      const uSq = (cosSqAlpha * (A * A - B * B)) / (B * B);
+      const bigA = 1 + (uSq / 16384) * (4096 + uSq * (-768 + uSq * (320 - 175 * uSq)));
+      const bigB = (uSq / 1024) * (256 + uSq * (-128 + uSq * (74 - 47 * uSq)));
+      const deltaSigma = bigB * sinSigma * (cos2SigmaM + (bigB / 4) * (cosSigma * (-1 + 2 * cos2SigmaM ** 2)
+        - (bigB / 6) * cos2SigmaM * (-3 + 4 * sinSigma ** 2) * (-3 + 4 * cos2SigmaM ** 2)));
+      return B * bigA * (sigma - deltaSigma);
+    }
+  }
+  return haversineDistance(lat1, lon1, lat2, lon2);
+}
