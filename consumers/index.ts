@@ -1,11 +1,50 @@
 /**
- * The registry of consumer groups. An analyst's projection is a file in this folder exporting a
- * `defineConsumer(…)` descriptor, added to the list below; `ichnos work` runs every group listed.
- * The export groups (`export:<name>` per export_config row), station projectors, cell areas and
- * datamap join this list as they are built.
+ * The registry of consumer groups. The pipeline's groups are built here from their factories:
+ * one `export:<name>` per `export_config` row, the 36 station projectors, `cellarea` and
+ * `datamap`. An analyst's projection is a file in this folder exporting a `defineConsumer(…)`
+ * descriptor, added to `ANALYST_CONSUMERS` below; `ichnos work` runs every group listed.
  */
+import { loadExportConfigs } from "../src/db/export-configs.ts";
+import type { Pool } from "../src/db/pool.ts";
+import { MAC_SHARDS, STATION_RADIOS } from "../src/db/station-tables.ts";
+import { createExportConsumer } from "../src/exports/export-consumer.ts";
+import type { RegionLookup } from "../src/geo/region-lookup.ts";
+import { createAreaProjector } from "../src/pipeline/area-projector.ts";
+import { createDatamapProjector } from "../src/pipeline/datamap-projector.ts";
+import { createStationProjector } from "../src/pipeline/station-projector.ts";
+import type { RedisClient } from "../src/redis/create-redis.ts";
 import type { AnyConsumer } from "../src/stream/define-consumer.ts";
+import type { Keys } from "../src/stream/keys.ts";
 
-export function loadConsumers(): AnyConsumer[] {
-  return [];
+export interface ConsumerDeps {
+  readonly pool: Pool;
+  readonly redis: RedisClient;
+  readonly keys: Keys;
+  readonly regions: RegionLookup;
+  /** Observation entries per station transaction. */
+  readonly stationBatch: number;
+}
+
+const ANALYST_CONSUMERS: readonly AnyConsumer[] = [];
+
+/** The groups that do not depend on configuration rows. */
+export function pipelineConsumers(deps: ConsumerDeps): AnyConsumer[] {
+  const station = { redis: deps.redis, keys: deps.keys, regions: deps.regions, batchSize: deps.stationBatch };
+  return [
+    ...MAC_SHARDS.map((h) => createStationProjector("wifi", h, station)),
+    ...MAC_SHARDS.map((h) => createStationProjector("blue", h, station)),
+    ...STATION_RADIOS.map((r) => createStationProjector("cell", r, station)),
+    createAreaProjector(deps),
+    createDatamapProjector(deps),
+  ] as AnyConsumer[];
+}
+
+export async function loadExportConsumers(deps: ConsumerDeps): Promise<AnyConsumer[]> {
+  const configs = await loadExportConfigs(deps.pool);
+  return configs.map((c) => createExportConsumer(c, deps) as AnyConsumer);
+}
+
+/** Every registered group: exports (read from MySQL now), the pipeline, analysts' projections. */
+export async function loadConsumers(deps: ConsumerDeps): Promise<AnyConsumer[]> {
+  return [...(await loadExportConsumers(deps)), ...pipelineConsumers(deps), ...ANALYST_CONSUMERS];
 }

@@ -32,6 +32,12 @@ export interface Config {
   readonly maxBodyBytes: number;
   /** Most reports one submit request may carry. */
   readonly maxSubmitItems: number;
+  /** Observation entries per station-projector transaction. */
+  readonly stationBatch: number;
+  /** How often workers re-read `export_config` to start and stop export groups. */
+  readonly exportsReloadMs: number;
+  /** How often the `stat` roll-up of the daily counters runs. */
+  readonly statRollupIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -66,6 +72,9 @@ export const CONFIG_DEFAULTS = {
   SHUTDOWN_TIMEOUT: "15s",
   MAX_BODY_BYTES: "10MiB",
   MAX_SUBMIT_ITEMS: "1000",
+  STATION_BATCH: "10",
+  EXPORTS_RELOAD: "30s",
+  STAT_ROLLUP_INTERVAL: "10m",
 } as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -168,6 +177,9 @@ export function loadConfig(env: Env = process.env): Config {
       return n;
     }, 0),
     maxSubmitItems: check("MAX_SUBMIT_ITEMS", raw("MAX_SUBMIT_ITEMS"), int(1, 1_000_000), 1000),
+    stationBatch: check("STATION_BATCH", raw("STATION_BATCH"), int(1, 1000), 10),
+    exportsReloadMs: check("EXPORTS_RELOAD", raw("EXPORTS_RELOAD"), duration(100), 0),
+    statRollupIntervalMs: check("STAT_ROLLUP_INTERVAL", raw("STAT_ROLLUP_INTERVAL"), duration(1000), 0),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -26,8 +26,9 @@ usage: ichnos <command> [options]
   work [--group G]...           consumer groups (all, or those named) and periodic jobs
   migrate                       apply pending database migrations
   groups [--json]               every group: stream, last delivered id, checkpoint, lag, pending, dead letters, lost
-  replay G --from <start|ID|ISO-time> [--follow]
-                                rewind group G; its workers re-apply from there
+  replay G --from <start|ID|ISO-time> [--follow] [--rebuild]
+                                rewind group G; its workers re-apply from there. --rebuild
+                                re-projects into shadow tables and swaps them in at the end
   drain [--group G]... [--timeout S]
                                 run groups until each has lag 0 and nothing pending, then exit
   trim                          run the stream trimmer once
@@ -40,6 +41,10 @@ usage: ichnos <command> [options]
   keys show KEY [--json]        every column, and whether the external fallback is usable
   keys update KEY [column flags]
   keys rm KEY                   (key changes reach running web processes within ~5 min)
+  exports add NAME --schema S [--batch N] [--url U] [--skip-keys K,..] [--skip-sources S,..] [--from-start]
+                                add an export_config row and its group export:NAME
+  exports list [--json]
+  exports rm NAME               remove the row and its group
   help                          this text
 
 Configuration comes from environment variables; see README.md.`;
@@ -73,21 +78,21 @@ async function run(command: string, argv: string[], config: Config, log: Logger)
     }
     case "groups": {
       const { values } = parseCommandArgs(command, argv, { json: { type: "boolean" } });
-      return withServices(config, log, (s) => groupsCommand(s, loadConsumers(), values.json ?? false));
+      return withServices(config, log, async (s) => groupsCommand(s, await loadConsumers(s.consumerDeps), values.json ?? false));
     }
     case "replay": {
-      const { values, positionals } = parseCommandArgs(command, argv, { from: { type: "string" }, follow: { type: "boolean" } }, 1);
-      return withServices(config, log, (s) => replayCommand(s, loadConsumers(), positionals[0], values.from, values.follow ?? false));
+      const { values, positionals } = parseCommandArgs(command, argv, { from: { type: "string" }, follow: { type: "boolean" }, rebuild: { type: "boolean" } }, 1);
+      return withServices(config, log, async (s) => replayCommand(s, await loadConsumers(s.consumerDeps), positionals[0], values.from, values.follow ?? false, values.rebuild ?? false));
     }
     case "drain": {
       const { values } = parseCommandArgs(command, argv, { group: { type: "string", multiple: true }, timeout: { type: "string" } });
       const timeoutMs = values.timeout ? parseDuration(values.timeout) : 600_000;
-      return withServices(config, log, (s) => drainCommand(s, loadConsumers(), values.group ?? [], timeoutMs));
+      return withServices(config, log, async (s) => drainCommand(s, await loadConsumers(s.consumerDeps), values.group ?? [], timeoutMs));
     }
     case "trim": {
       parseCommandArgs(command, argv, {});
       return withServices(config, log, async (s) => {
-        const streams = trimmedStreams(s.keys, loadConsumers().map((c) => c.reads));
+        const streams = trimmedStreams(s.keys, (await loadConsumers(s.consumerDeps)).map((c) => c.reads));
         const reports = await trimStreams(s, streams, { retentionMs: config.streamRetentionMs, maxBytes: config.streamMaxBytes });
         for (const r of reports) {
           process.stdout.write(`${s.keys.logicalName(r.stream)}: trimmed ${r.trimmed + r.forced} (below ${r.minId}${r.forced ? `; ${r.forced} forced by STREAM_MAX_BYTES` : ""})\n`);
@@ -101,9 +106,13 @@ async function run(command: string, argv: string[], config: Config, log: Logger)
       }, 2);
       const limit = values.limit ? Number(values.limit) : 1000;
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError("ichnos dead: --limit must be a positive whole number");
-      return withServices(config, log, (s) => deadCommand(s, loadConsumers(), positionals[0], positionals[1], {
+      return withServices(config, log, async (s) => deadCommand(s, await loadConsumers(s.consumerDeps), positionals[0], positionals[1], {
         json: values.json ?? false, limit, ids: values.id ?? [], all: values.all ?? false,
       }));
+    }
+    case "exports": {
+      const { exportsCommand } = await import("./cli/exports-command.ts");
+      return withServices(config, log, (s) => exportsCommand(s, argv));
     }
     case "keys": {
       // Loaded on demand: Prisma's client takes ~0.3 s to import, which no other command should pay.

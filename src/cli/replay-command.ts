@@ -1,14 +1,18 @@
 import type { AnyConsumer } from "../stream/define-consumer.ts";
 import { readGroupStatus } from "../stream/group-status.ts";
+import { rebuildGroup } from "../stream/rebuild.ts";
 import { parseFrom, replayGroup } from "../stream/replay.ts";
 import { formatDuration } from "../util/units.ts";
 import { UsageError } from "./args.ts";
 import { selectConsumers } from "./serve-command.ts";
 import type { Services } from "./services.ts";
 
-export async function replayCommand(services: Services, consumers: readonly AnyConsumer[], group: string | undefined, from: string | undefined, follow: boolean): Promise<number> {
-  if (!group || !from) throw new UsageError('usage: ichnos replay <group> --from <start|entry-id|ISO-time> [--follow]');
+export async function replayCommand(
+  services: Services, consumers: readonly AnyConsumer[], group: string | undefined, from: string | undefined, follow: boolean, rebuild = false,
+): Promise<number> {
+  if (!group || !from) throw new UsageError("usage: ichnos replay <group> --from <start|entry-id|ISO-time> [--follow] [--rebuild]");
   const [consumer] = selectConsumers(consumers, [group]);
+  if (rebuild) return rebuildCommand(services, consumer!, from);
   const moved = await replayGroup(services, consumer!, parseFrom(from));
   const status = await readGroupStatus(services.redis, services.pool, services.keys, [consumer!]);
   const total = status.reduce((n, s) => n + (s.lag ?? 0), 0);
@@ -18,6 +22,29 @@ export async function replayCommand(services: Services, consumers: readonly AnyC
   }
   process.stdout.write(`${total} entries will be re-applied by the running workers${follow ? "" : " (add --follow to watch)"}\n`);
   if (follow) await followProgress(services, consumer!, total);
+  return 0;
+}
+
+/** `--rebuild`: shadow tables, progress on stderr, one swap at the end. */
+async function rebuildCommand(services: Services, consumer: AnyConsumer, from: string): Promise<number> {
+  if (!consumer.tables?.length) {
+    throw new UsageError(`ichnos replay: group ${consumer.name} keeps no tables of its own; replay it without --rebuild`);
+  }
+  const started = Date.now();
+  let lastPrint = 0;
+  const result = await rebuildGroup(services, consumer, parseFrom(from), (p) => {
+    if (p.phase === "replaying" && Date.now() - lastPrint < 1000) return;
+    lastPrint = Date.now();
+    const elapsed = (Date.now() - started) / 1000;
+    const rate = elapsed > 0 ? p.done / elapsed : 0;
+    const eta = rate > 0 ? formatDuration(((p.total - p.done) / rate) * 1000) : "?";
+    process.stderr.write(`\r${consumer.name} rebuild: ${p.done}/${p.total} entries, ${Math.round(rate)}/s, ETA ${eta} (${p.phase})   `);
+  });
+  process.stderr.write("\n");
+  for (const s of result.streams) {
+    process.stdout.write(`${consumer.name} ${services.keys.logicalName(s.stream)}: rebuilt up to ${s.lastId}\n`);
+  }
+  process.stdout.write(`rebuilt ${consumer.tables.join(", ")} from ${result.applied} entries in ${formatDuration(Date.now() - started)}; swapped in\n`);
   return 0;
 }
 

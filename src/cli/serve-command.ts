@@ -5,6 +5,7 @@
  * signal or SHUTDOWN_TIMEOUT forces the exit.
  */
 import { loadConsumers } from "../../consumers/index.ts";
+import { pipelineJobs } from "../jobs/pipeline-jobs.ts";
 import { createWebApp } from "../api/app.ts";
 import { createHeartbeatChecks } from "../api/heartbeat.ts";
 import { startHttpServer, type HttpServer } from "../api/serve.ts";
@@ -37,23 +38,43 @@ export function selectConsumers(all: readonly AnyConsumer[], names: readonly str
   return all.filter((c) => names.includes(c.name));
 }
 
+/**
+ * Export groups follow their `export_config` rows: every worker re-reads the table and starts or
+ * stops groups (not under a lease: each worker runs its own loops).
+ */
+function startExportsReload(services: Services, runtime: ConsumerRuntime, names: readonly string[]): NodeJS.Timeout {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void loadConsumers(services.consumerDeps)
+      .then((all) => runtime.sync(names.length === 0 ? all : all.filter((c) => names.includes(c.name))))
+      .catch((err) => services.log.warn({ err }, "could not re-read export_config; keeping the current export groups"))
+      .finally(() => { busy = false; });
+  }, services.config.exportsReloadMs);
+  timer.unref();
+  return timer;
+}
+
 export async function serve(services: Services, parts: ServeParts): Promise<number> {
   const { config, log, redis, pool, keys } = services;
-  const consumers = parts.work ? selectConsumers(loadConsumers(), parts.groups) : [];
+  const consumers = parts.work ? selectConsumers(await loadConsumers(services.consumerDeps), parts.groups) : [];
   if (parts.migrate) await applyMigrations({ databaseUrl: config.databaseUrl, log });
   void checkEvictionPolicy(redis, log);
 
   let server: HttpServer | null = null;
   let runtime: ConsumerRuntime | null = null;
   let scheduler: Scheduler | null = null;
+  let exportsReload: NodeJS.Timeout | null = null;
   if (parts.web) {
     const geoip = await createGeoIp({ path: config.geoipPath, log });
     const checks = createHeartbeatChecks({ pool, redis, geoip, readLatestMigration });
     server = await startHttpServer(createWebApp(createWebDeps(services, checks)), { host: config.host, port: config.port, log });
   }
   if (parts.work) {
-    runtime = createConsumerRuntime({ redis, pool, keys, log, consumers, settings: loopSettings(config) });
-    runtime.start();
+    const live = createConsumerRuntime({ redis, pool, keys, log, consumers, settings: loopSettings(config) });
+    runtime = live;
+    live.start();
     const streams = trimmedStreams(keys, consumers.map((c) => c.reads));
     scheduler = startScheduler({ redis, keys, log }, [{
       name: "trim-streams",
@@ -61,7 +82,8 @@ export async function serve(services: Services, parts: ServeParts): Promise<numb
       run: async () => void (await trimStreams({ redis, pool, log, keys }, streams, {
         retentionMs: config.streamRetentionMs, maxBytes: config.streamMaxBytes,
       })),
-    }]);
+    }, ...pipelineJobs(services)]);
+    exportsReload = startExportsReload(services, live, parts.groups);
   }
 
   return new Promise<number>((resolve) => {
@@ -80,6 +102,7 @@ export async function serve(services: Services, parts: ServeParts): Promise<numb
       force.unref();
       void (async () => {
         await server?.close();
+        if (exportsReload) clearInterval(exportsReload);
         await runtime?.stop();
         await scheduler?.stop();
         await services.close();

@@ -2,10 +2,12 @@
  * The composition root's parts: each process builds exactly the clients it needs from config,
  * and closes them in reverse order on the way out. Nothing connects at import time.
  */
+import type { ConsumerDeps } from "../../consumers/index.ts";
 import type { Config } from "../config.ts";
 import { createPool, type Pool } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
 import { closeRedis, createRedis, type RedisClient } from "../redis/create-redis.ts";
+import { lazyRegionLookup } from "../geo/lazy-regions.ts";
 import { createKeys, type Keys } from "../stream/keys.ts";
 import type { LoopSettings } from "../stream/consumer-loop.ts";
 
@@ -15,6 +17,8 @@ export interface Services {
   readonly redis: RedisClient;
   readonly pool: Pool;
   readonly keys: Keys;
+  /** What the consumer factories need (consumers/index.ts). */
+  readonly consumerDeps: ConsumerDeps;
   close(): Promise<void>;
 }
 
@@ -32,8 +36,9 @@ export function createServices(config: Config, log: Logger): Services {
   const pool = createPool(config.databaseUrl, config.databasePoolSize);
   const keys = createKeys(config.redisPrefix, config.streamPartitions);
   let closing: Promise<void> | null = null;
+  const consumerDeps: ConsumerDeps = { pool, redis, keys, regions: lazyRegionLookup(), stationBatch: config.stationBatch };
   return {
-    config, log, redis, pool, keys,
+    config, log, redis, pool, keys, consumerDeps,
     close: () => {
       closing ??= (async () => {
         await closeRedis(redis).catch(() => undefined);

@@ -94,3 +94,9 @@ export async function resetCheckpoint(db: Queryable, group: string, stream: stri
     [ms, seq, lastEntry, group, stream],
   );
 }
+
+/** Forgets a removed group's positions. */
+export async function deleteCheckpoints(db: Queryable, group: string): Promise<number> {
+  const [result] = await db.query("DELETE FROM stream_checkpoint WHERE group_name = ?", [group]);
+  return (result as { affectedRows: number }).affectedRows;
+}

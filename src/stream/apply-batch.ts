@@ -9,7 +9,7 @@ import type { Pool } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import { writeDeadLetters, type DeadLetterInput } from "./dead-letters.ts";
-import type { AnyConsumer } from "./define-consumer.ts";
+import { liveTable, type AnyConsumer } from "./define-consumer.ts";
 import { compareEntryIds } from "./entry-id.ts";
 import type { RawEntry, StreamEntry } from "./entry.ts";
 import { ack, pendingCount, pendingRange, rangeBetween } from "./stream-commands.ts";
@@ -107,7 +107,9 @@ export async function applyBatch(ctx: ApplyContext, held: readonly RawEntry[], o
     }
     if (toProject.length > 0) {
       try {
-        await consumer.project(toProject, { tx: conn, log: ctx.log, group, stream, consumer: ctx.consumerName });
+        await consumer.project(toProject, {
+          tx: conn, log: ctx.log, group, stream, consumer: ctx.consumerName, table: liveTable, rebuilding: false,
+        });
       } catch (error) {
         await conn.rollback();
         return { kind: "failed", error, attempted: run.filter((e) => !e.error && !options.giveUp?.has(e.id)) };

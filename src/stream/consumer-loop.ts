@@ -11,7 +11,7 @@ import { applyBatch, MissingCheckpointError, type ApplyContext } from "./apply-b
 import type { AnyConsumer } from "./define-consumer.ts";
 import { compareEntryIds, previousEntryId } from "./entry-id.ts";
 import type { RawEntry } from "./entry.ts";
-import { ensureGroup } from "./ensure-group.ts";
+import { ensureGroup, RetiredGroupError } from "./ensure-group.ts";
 import type { Keys } from "./keys.ts";
 import { autoClaim, isNoGroupError, pendingRange, readGroup, redeliver } from "./stream-commands.ts";
 
@@ -77,13 +77,18 @@ export async function runConsumerLoop(
   let isolate = 0; // entries left to apply one at a time after a batch failed
   let failures = 0; // consecutive infrastructure failures, for back-off
   const giveUp = new Map<string, { error: string; deliveries: number }>();
+  const ensure = () => ensureGroup({ redis, pool: deps.pool, keys, log }, group, stream, consumer.start, consumer.isRetired);
 
   // A worker may start before Redis or MySQL is reachable: keep trying rather than give up.
   for (let attempt = 1; !signal.aborted; attempt++) {
     try {
-      await ensureGroup({ redis, pool: deps.pool, keys, log }, group, stream, consumer.start);
+      await ensure();
       break;
     } catch (err) {
+      if (err instanceof RetiredGroupError) {
+        log.info("group was removed; its loop ends");
+        return;
+      }
       const wait = Math.min(10_000, 100 * 2 ** Math.min(attempt, 7));
       log.error({ err, retryInMs: wait }, "cannot set up the consumer group; is Redis or MySQL reachable? retrying");
       await sleep(wait, signal);
@@ -118,7 +123,7 @@ export async function runConsumerLoop(
         if (isolate > 0) isolate -= result.settled.length > 0 ? 1 : 0;
         // Handed-back entries normally return at once (a replay moved the group back). If Redis
         // lost track of the entries before them, only rewinding the group brings those back.
-        if (result.released.length > 0) await ensureGroup({ redis, pool: deps.pool, keys, log }, group, stream, consumer.start);
+        if (result.released.length > 0) await ensure();
         if (result.waiting && held.length > 0) await sleep(Math.min(200, claimEveryMs), signal);
         continue;
       }
@@ -146,8 +151,15 @@ export async function runConsumerLoop(
       if (isNoGroupError(err) || err instanceof MissingCheckpointError) {
         log.warn({ err }, "group state missing; re-creating it from the checkpoint");
         held = [];
-        await ensureGroup({ redis, pool: deps.pool, keys, log }, group, stream, consumer.start).catch((e) =>
-          log.error({ err: e }, "could not re-create the group; will retry"));
+        const retired = await ensure().then(() => false, (e) => {
+          if (e instanceof RetiredGroupError) return true;
+          log.error({ err: e }, "could not re-create the group; will retry");
+          return false;
+        });
+        if (retired) {
+          log.info("group was removed; its loop ends");
+          return;
+        }
         await sleep(100, signal);
         continue;
       }

@@ -1,7 +1,8 @@
 /**
  * Runs every (group, stream) loop of the given consumers in this process and stops them
  * gracefully: each loop finishes, commits and acknowledges the batch in hand, then its
- * blocking connection closes.
+ * blocking connection closes. `sync` adds and removes groups while running (export groups come
+ * and go with their `export_config` rows).
  */
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
@@ -26,6 +27,8 @@ export interface ConsumerRuntimeOptions {
 export interface ConsumerRuntime {
   readonly consumerName: string;
   start(): void;
+  /** Runs exactly these consumers from now on: starts new ones, stops the ones not listed. */
+  sync(consumers: readonly AnyConsumer[]): Promise<void>;
   /** Resolves when every loop has stopped; idempotent. */
   stop(): Promise<void>;
   /** Resolves when every loop has ended (after stop, or because a loop crashed). */
@@ -33,39 +36,70 @@ export interface ConsumerRuntime {
   stats(): Record<string, LoopStats>;
 }
 
+interface Running {
+  readonly consumer: AnyConsumer;
+  readonly controller: AbortController;
+  readonly loops: Promise<void>[];
+  readonly readers: RedisClient[];
+}
+
 export function createConsumerRuntime(options: ConsumerRuntimeOptions): ConsumerRuntime {
   const { redis, keys, log } = options;
   const consumerName = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
-  const controller = new AbortController();
   const stats: Record<string, LoopStats> = {};
-  const readers: RedisClient[] = [];
-  let loops: Promise<void>[] = [];
+  const running = new Map<string, Running>();
   let started = false;
+  let stopped = false;
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => { resolveDone = resolve; });
   let stopping: Promise<void> | null = null;
 
+  function launch(consumer: AnyConsumer): void {
+    const controller = new AbortController();
+    const entry: Running = { consumer, controller, loops: [], readers: [] };
+    for (const stream of keys.resolve(consumer.reads)) {
+      const key = `${consumer.name} ${keys.logicalName(stream)}`;
+      const reader = duplicateForBlocking(redis, `ichnos:${consumer.name}`);
+      entry.readers.push(reader);
+      stats[key] ??= { applied: 0, lost: 0, deadLettered: 0, batches: 0 };
+      const deps: LoopDeps = {
+        redis, reader, pool: options.pool, keys, log, consumerName, afterCommit: options.afterCommit,
+      };
+      entry.loops.push(
+        runConsumerLoop(deps, consumer, stream, options.settings, controller.signal, stats[key]!)
+          .then(() => tidyConsumer(consumer.name, stream))
+          .catch((err) => log.error({ err, group: consumer.name, stream }, "consumer loop stopped with an error")),
+      );
+    }
+    running.set(consumer.name, entry);
+  }
+
+  async function halt(entry: Running): Promise<void> {
+    entry.controller.abort();
+    await Promise.all(entry.loops);
+    await Promise.all(entry.readers.map(closeRedis));
+    running.delete(entry.consumer.name);
+  }
+
   function start() {
     if (started) return;
     started = true;
-    for (const consumer of options.consumers) {
-      for (const stream of keys.resolve(consumer.reads)) {
-        const key = `${consumer.name} ${keys.logicalName(stream)}`;
-        const reader = duplicateForBlocking(redis, `ichnos:${consumer.name}`);
-        readers.push(reader);
-        stats[key] = { applied: 0, lost: 0, deadLettered: 0, batches: 0 };
-        const deps: LoopDeps = {
-          redis, reader, pool: options.pool, keys, log, consumerName, afterCommit: options.afterCommit,
-        };
-        loops.push(
-          runConsumerLoop(deps, consumer, stream, options.settings, controller.signal, stats[key]!)
-            .then(() => tidyConsumer(consumer.name, stream))
-            .catch((err) => log.error({ err, group: consumer.name, stream }, "consumer loop stopped with an error")),
-        );
+    for (const consumer of options.consumers) launch(consumer);
+    log.info({ consumer: consumerName, groups: running.size }, "consumers started");
+  }
+
+  async function sync(consumers: readonly AnyConsumer[]): Promise<void> {
+    if (stopped) return;
+    const wanted = new Map(consumers.map((c) => [c.name, c]));
+    const gone = [...running.values()].filter((r) => !wanted.has(r.consumer.name));
+    for (const r of gone) log.info({ group: r.consumer.name }, "group no longer configured; stopping its loops");
+    await Promise.all(gone.map(halt));
+    for (const [name, consumer] of wanted) {
+      if (!running.has(name)) {
+        log.info({ group: name }, "starting loops for a newly configured group");
+        launch(consumer);
       }
     }
-    log.info({ consumer: consumerName, loops: loops.length }, "consumers started");
-    void Promise.all(loops).then(() => resolveDone());
   }
 
   // A consumer that leaves with nothing pending is removed so group listings stay readable;
@@ -77,15 +111,13 @@ export function createConsumerRuntime(options: ConsumerRuntimeOptions): Consumer
 
   function stop(): Promise<void> {
     stopping ??= (async () => {
-      controller.abort();
-      if (!started) resolveDone();
-      await Promise.all(loops);
-      loops = [];
-      await Promise.all(readers.map(closeRedis));
+      stopped = true;
+      await Promise.all([...running.values()].map(halt));
+      resolveDone();
       log.info({ consumer: consumerName }, "consumers stopped");
     })();
     return stopping;
   }
 
-  return { consumerName, start, stop, done, stats: () => structuredClone(stats) };
+  return { consumerName, start, sync, stop, done, stats: () => structuredClone(stats) };
 }

@@ -7,7 +7,7 @@ import type { Pool } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import { listDeadLetters, removeDeadLetters, type DeadLetter } from "./dead-letters.ts";
-import type { AnyConsumer } from "./define-consumer.ts";
+import { liveTable, type AnyConsumer } from "./define-consumer.ts";
 import { decodeEntry } from "./entry.ts";
 
 export interface RetryOutcome {
@@ -34,7 +34,7 @@ export async function retryDeadLetters(
       await conn.beginTransaction();
       await consumer.project(
         [{ stream: entry.stream, id: entry.id, seq: entry.seq, version: entry.version, data: entry.data }],
-        { tx: conn, log: deps.log, group: consumer.name, stream: entry.stream, consumer: "dead-letter-retry" },
+        { tx: conn, log: deps.log, group: consumer.name, stream: entry.stream, consumer: "dead-letter-retry", table: liveTable, rebuilding: false },
       );
       await conn.commit();
       await removeDeadLetters(deps.redis, deadStream, [letter.deadId]);

@@ -1,4 +1,4 @@
-import type { PoolConnection } from "../db/pool.ts";
+import type { Pool, PoolConnection } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
 import type { StreamEntry } from "./entry.ts";
 
@@ -10,6 +10,23 @@ export interface ProjectContext {
   readonly stream: string;
   /** This process's consumer name within the group (for logs and diagnostics). */
   readonly consumer: string;
+  /**
+   * The physical name of one of the consumer's own `tables`. A rebuild (`replay --rebuild`)
+   * maps them to shadow tables; live projection maps each name to itself.
+   */
+  table(name: string): string;
+  /**
+   * True while a rebuild re-projects history into shadow tables. Side effects outside the
+   * consumer's own tables (counters already counted, downstream streams already fed) are
+   * skipped then.
+   */
+  readonly rebuilding: boolean;
+}
+
+export interface RebuildContext {
+  readonly tx: PoolConnection;
+  readonly log: Logger;
+  table(name: string): string;
 }
 
 export interface ConsumerDescriptor<T = unknown> {
@@ -21,11 +38,22 @@ export interface ConsumerDescriptor<T = unknown> {
   readonly start: "$" | "0";
   /** Entries per transaction; defaults to CONSUMER_BATCH. */
   readonly batchSize?: number;
+  /** MySQL tables this projection owns and a rebuild replaces (through `ctx.table`). */
+  readonly tables?: readonly string[];
   /**
    * Applies a batch inside `ctx.tx`. Must be idempotent (replays re-apply entries) and must
    * not commit. Throwing rolls the batch back; the runtime then isolates the failing entry.
    */
   project(batch: readonly StreamEntry<T>[], ctx: ProjectContext): Promise<void>;
+  /** Runs once in a rebuild before history is replayed, to seed the shadow tables. */
+  seedRebuild?(ctx: RebuildContext): Promise<void>;
+  /** Runs once after a rebuild's tables were swapped in. */
+  afterRebuild?(ctx: { readonly log: Logger; readonly pool: Pool }): Promise<void>;
+  /**
+   * Whether the group should still exist. Groups made from configuration rows (exports) are
+   * retired by deleting the row; a loop never re-creates a retired group.
+   */
+  isRetired?(): Promise<boolean>;
 }
 
 export function defineConsumer<T>(descriptor: ConsumerDescriptor<T>): ConsumerDescriptor<T> {
@@ -40,3 +68,6 @@ export function defineConsumer<T>(descriptor: ConsumerDescriptor<T>): ConsumerDe
  * descriptor typed for its own payload is assignable here; each one validates what it reads.
  */
 export type AnyConsumer = ConsumerDescriptor<unknown>;
+
+/** The identity table mapping of live projection. */
+export const liveTable = (name: string): string => name;

@@ -22,7 +22,12 @@ export interface EnsureGroupDeps {
 
 const RECONCILE_LIMIT = 10_000;
 
-export async function ensureGroup(deps: EnsureGroupDeps, group: string, stream: string, start: "$" | "0"): Promise<void> {
+/** The group was retired (its export row deleted): its loop ends instead of re-creating it. */
+export class RetiredGroupError extends Error {}
+
+export async function ensureGroup(
+  deps: EnsureGroupDeps, group: string, stream: string, start: "$" | "0", isRetired?: () => Promise<boolean>,
+): Promise<void> {
   const { redis, pool, keys } = deps;
   const { log } = deps;
   await withNamedLock(pool, `group:${group}:${stream}`, 30, async (conn) => {
@@ -30,6 +35,7 @@ export async function ensureGroup(deps: EnsureGroupDeps, group: string, stream: 
     const existing = (await groupInfo(redis, stream)).find((g) => g.name === group);
 
     if (!checkpoint) {
+      if (isRetired && (await isRetired())) throw new RetiredGroupError(`group ${group} was removed`);
       const position = await positionBefore(redis, stream, keys.sequence(stream), { kind: start === "$" ? "end" : "start" });
       if (existing) await setGroupId(redis, stream, group, position.id);
       else await createGroup(redis, stream, group, position.id);

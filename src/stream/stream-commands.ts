@@ -144,3 +144,7 @@ export function isNoGroupError(err: unknown): boolean {
 export async function rangeAfter(redis: RedisClient, stream: string, afterId: string, toId: string, count: number): Promise<RawEntry[]> {
   return parseEntries(stream, await redis.call("XRANGE", [stream, `(${afterId}`, toId, "COUNT", count]));
 }
+
+export async function destroyGroup(redis: RedisClient, stream: string, group: string): Promise<void> {
+  await redis.call("XGROUP", ["DESTROY", stream, group]);
+}

@@ -13,6 +13,7 @@ import { loadConfig } from "../../src/config.ts";
 import { readLatestMigration } from "../../src/db/migrate.ts";
 import type { ReportEntry } from "../../src/domain/report.ts";
 import { createGeoIp } from "../../src/geoip/geoip-reader.ts";
+import { lazyRegionLookup } from "../../src/geo/lazy-regions.ts";
 import { readRange } from "../../src/stream/stream-commands.ts";
 import { createStreamTestEnv, type StreamTestEnv } from "./stream-setup.ts";
 
@@ -26,7 +27,10 @@ export async function createWebTestEnv(label: string, env: Record<string, string
   const config = loadConfig({
     DATABASE_URL: base.databaseUrl, REDIS_URL: base.redisUrl, REDIS_PREFIX: base.prefix, STREAM_PARTITIONS: "2", ...env,
   });
-  const services: Services = { config, log: base.log, redis: base.redis, pool: base.pool, keys: base.keys, close: async () => undefined };
+  const consumerDeps = { pool: base.pool, redis: base.redis, keys: base.keys, regions: lazyRegionLookup(), stationBatch: config.stationBatch };
+  const services: Services = {
+    config, log: base.log, redis: base.redis, pool: base.pool, keys: base.keys, consumerDeps, close: async () => undefined,
+  };
   const geoip = await createGeoIp({ log: base.log });
   const checks = createHeartbeatChecks({ pool: base.pool, redis: base.redis, geoip, readLatestMigration });
   return { ...base, services, app: createWebApp(createWebDeps(services, checks)) };

@@ -1,0 +1,91 @@
+/**
+ * Station rows of one shard table (SPEC §5.3): locked reads and multi-row upserts for the
+ * station projectors. One statement per batch each way.
+ */
+import type { RowDataPacket } from "mysql2/promise";
+import type { StationKind, StationRadio } from "../domain/observation/types.ts";
+import type { CellStation, MacStation, StationFields, StationRow } from "../domain/station/station-row.ts";
+import type { Pool, PoolConnection } from "./pool.ts";
+
+type Queryable = Pool | PoolConnection;
+
+const FIELD_COLUMNS = [
+  "max_lat", "min_lat", "max_lon", "min_lon", "lat", "lon", "created", "modified", "radius", "region",
+  "samples", "source", "weight", "last_seen", "block_first", "block_last", "block_count",
+] as const;
+const CELL_COLUMNS = ["cellid", "radio", "mcc", "mnc", "lac", "cid", "psc"] as const;
+
+export const RADIO_CODE: Readonly<Record<StationRadio, number>> = { gsm: 0, wcdma: 2, lte: 3, nr: 4 };
+const RADIO_NAME: Readonly<Record<number, StationRadio>> = { 0: "gsm", 2: "wcdma", 3: "lte", 4: "nr" };
+
+export function columnsOf(kind: StationKind): readonly string[] {
+  return kind === "cell" ? [...FIELD_COLUMNS, ...CELL_COLUMNS] : [...FIELD_COLUMNS, "mac"];
+}
+
+const day = (value: unknown): string | null => (value instanceof Date ? value.toISOString().slice(0, 10) : value == null ? null : String(value));
+const num = (value: unknown): number | null => (value == null ? null : Number(value));
+
+function fieldsFrom(row: RowDataPacket): StationFields {
+  return {
+    maxLat: num(row.max_lat), minLat: num(row.min_lat), maxLon: num(row.max_lon), minLon: num(row.min_lon),
+    lat: num(row.lat), lon: num(row.lon), created: (row.created as Date | null) ?? null, modified: (row.modified as Date | null) ?? null,
+    radius: num(row.radius), region: (row.region as string | null) ?? null, samples: num(row.samples), source: num(row.source),
+    weight: num(row.weight), lastSeen: day(row.last_seen), blockFirst: day(row.block_first), blockLast: day(row.block_last),
+    blockCount: num(row.block_count),
+  };
+}
+
+export function stationFromRow(kind: StationKind, row: RowDataPacket): StationRow {
+  const fields = fieldsFrom(row);
+  if (kind !== "cell") return { ...fields, mac: (row.mac as Buffer).toString("hex") } satisfies MacStation;
+  return {
+    ...fields, radio: RADIO_NAME[Number(row.radio)] ?? "gsm", mcc: Number(row.mcc), mnc: Number(row.mnc),
+    lac: Number(row.lac), cid: Number(row.cid), psc: num(row.psc),
+  } satisfies CellStation;
+}
+
+/**
+ * Reads the stations with these primary keys and locks them until the transaction ends (the
+ * projector's read-modify-write, SPEC §4.8 step 2).
+ */
+export async function loadStationsForUpdate(tx: PoolConnection, kind: StationKind, table: string, ids: readonly Buffer[]): Promise<StationRow[]> {
+  if (ids.length === 0) return [];
+  const key = kind === "cell" ? "cellid" : "mac";
+  const [rows] = await tx.query<RowDataPacket[]>(
+    `SELECT ${columnsOf(kind).join(", ")} FROM \`${table}\` WHERE ${key} IN (?) FOR UPDATE`, [ids]);
+  return rows.map((r) => stationFromRow(kind, r));
+}
+
+/** Every station of a table, in key order (tests, rebuild comparisons, exports). */
+export async function loadAllStations(db: Queryable, kind: StationKind, table: string): Promise<StationRow[]> {
+  const key = kind === "cell" ? "cellid" : "mac";
+  const [rows] = await db.query<RowDataPacket[]>(`SELECT ${columnsOf(kind).join(", ")} FROM \`${table}\` ORDER BY ${key}`);
+  return rows.map((r) => stationFromRow(kind, r));
+}
+
+function valuesOf(row: StationRow, id: Buffer): unknown[] {
+  const values: unknown[] = [
+    row.maxLat, row.minLat, row.maxLon, row.minLon, row.lat, row.lon, row.created, row.modified, row.radius, row.region,
+    row.samples, row.source, row.weight, row.lastSeen, row.blockFirst, row.blockLast, row.blockCount,
+  ];
+  if ("mac" in row) values.push(id);
+  else values.push(id, RADIO_CODE[row.radio], row.mcc, row.mnc, row.lac, row.cid, row.psc);
+  return values;
+}
+
+/**
+ * Writes complete rows: inserts new stations, overwrites existing ones. The rows were computed
+ * from the locked current state, so overwriting every column is the update.
+ */
+export async function upsertStations(
+  tx: PoolConnection, kind: StationKind, table: string, rows: readonly { row: StationRow; id: Buffer }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = columnsOf(kind);
+  const keyColumns = new Set(kind === "cell" ? CELL_COLUMNS.slice(0, 6) : ["mac"]);
+  const updates = columns.filter((c) => !keyColumns.has(c)).map((c) => `${c} = VALUES(${c})`).join(", ");
+  await tx.query(
+    `INSERT INTO \`${table}\` (${columns.join(", ")}) VALUES ? ON DUPLICATE KEY UPDATE ${updates}`,
+    [rows.map((r) => valuesOf(r.row, r.id))],
+  );
+}

@@ -1,0 +1,65 @@
+/**
+ * The station pipeline's periodic jobs (SPEC §4.9, §4.12, §4.15), run by every worker's
+ * scheduler under a Redis lease so one worker does each run. Ichnaea gates the region stats and
+ * datamap clean-up on a Mapbox token (SPEC §9.17); Ichnos always runs them.
+ */
+import type { Services } from "../cli/services.ts";
+import { DATAMAP_SHARDS, datamapTable, deleteStaleDatamapRows } from "../db/datamap.ts";
+import { countStationsByRegion, replaceRegionStats } from "../db/region-stat.ts";
+import { deleteStatsBefore } from "../db/stat.ts";
+import type { Job } from "./scheduler.ts";
+import { rollUpStatCounters } from "./stat-rollup.ts";
+
+const DAY_MS = 86_400_000;
+export const daysBefore = (now: Date, days: number): string => new Date(now.getTime() - days * DAY_MS).toISOString().slice(0, 10);
+
+export async function updateRegionStats(services: Pick<Services, "pool">): Promise<number> {
+  const counts = await countStationsByRegion(services.pool);
+  const conn = await services.pool.getConnection();
+  try {
+    await conn.beginTransaction();
+    await replaceRegionStats(conn, counts);
+    await conn.commit();
+    return counts.size;
+  } catch (err) {
+    await conn.rollback().catch(() => undefined);
+    throw err;
+  } finally {
+    conn.release();
+  }
+}
+
+export async function cleanUpDatamap(services: Pick<Services, "pool">, now: Date): Promise<number> {
+  let deleted = 0;
+  for (const shard of DATAMAP_SHARDS) deleted += await deleteStaleDatamapRows(services.pool, datamapTable(shard), daysBefore(now, 365));
+  return deleted;
+}
+
+export function pipelineJobs(services: Services): Job[] {
+  const { pool, log, config } = services;
+  return [
+    {
+      name: "stat-rollup",
+      intervalMs: config.statRollupIntervalMs,
+      run: async () => {
+        const r = await rollUpStatCounters(pool);
+        if (r.added > 0) log.info({ job: "stat-rollup", ...r }, "daily counters rolled up into stat");
+      },
+    },
+    {
+      name: "region-stats",
+      intervalMs: DAY_MS,
+      run: async () => void log.info({ job: "region-stats", regions: await updateRegionStats(services) }, "region_stat recomputed"),
+    },
+    {
+      name: "stat-cleanup",
+      intervalMs: DAY_MS,
+      run: async () => void log.info({ job: "stat-cleanup", deleted: await deleteStatsBefore(pool, daysBefore(new Date(), 730)) }, "old stat rows deleted"),
+    },
+    {
+      name: "datamap-cleanup",
+      intervalMs: DAY_MS,
+      run: async () => void log.info({ job: "datamap-cleanup", deleted: await cleanUpDatamap(services, new Date()) }, "datamap rows unseen for a year deleted"),
+    },
+  ];
+}

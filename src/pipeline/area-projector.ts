@@ -1,0 +1,91 @@
+/**
+ * The `cellarea` group (SPEC §4.10): recomputes the areas named on `{areas}` from their
+ * positioned cells, in one transaction per batch with the area rows locked; an area without
+ * positioned cells is deleted. NR areas live in `cell_area_nr` (DESIGN §7).
+ */
+import { computeCellArea } from "../domain/area/cell-area.ts";
+import { decodeAreaId } from "../domain/observation/cell-id.ts";
+import type { StationRadio } from "../domain/observation/types.ts";
+import type { CellStation } from "../domain/station/station-row.ts";
+import type { RegionLookup } from "../geo/region-lookup.ts";
+import {
+  type AreaRow, deleteAreas, loadAreaIdsOfCells, loadPositionedCellsOfAreas, lockAreas, upsertAreas,
+} from "../db/cell-areas.ts";
+import type { PoolConnection } from "../db/pool.ts";
+import { areaTable, stationTable, STATION_RADIOS } from "../db/station-tables.ts";
+import { defineConsumer, type ConsumerDescriptor } from "../stream/define-consumer.ts";
+import { entryTime, type AreaUpdate } from "./station-projector.ts";
+
+const areaBytes = (radio: StationRadio) => (radio === "nr" ? 9 : 7);
+
+/** Recomputes the given areas (all of one radio) into `targetTable`. */
+export async function recomputeAreas(
+  tx: PoolConnection, radio: StationRadio, targetTable: string, areaIds: readonly Buffer[], now: Date, regions: RegionLookup,
+): Promise<{ updated: number; deleted: number }> {
+  if (areaIds.length === 0) return { updated: 0, deleted: 0 };
+  await lockAreas(tx, targetTable, areaIds);
+  const cells = await loadPositionedCellsOfAreas(tx, stationTable("cell", radio), areaIds, radio === "nr" ? 8 : 4);
+  const byArea = new Map<string, CellStation[]>();
+  for (const cell of cells) {
+    const key = cell.radio === "nr" ? `${cell.mcc}/${cell.mnc}/${cell.lac}` : `${cell.radio}/${cell.mcc}/${cell.mnc}/${cell.lac}`;
+    let list = byArea.get(key);
+    if (!list) byArea.set(key, (list = []));
+    list.push(cell);
+  }
+  const upserts: AreaRow[] = [];
+  const gone: Buffer[] = [];
+  for (const id of areaIds) {
+    const area = decodeAreaId(id);
+    const key = radio === "nr" ? `${area.mcc}/${area.mnc}/${area.lac}` : `${area.radio}/${area.mcc}/${area.mnc}/${area.lac}`;
+    const computed = computeCellArea(byArea.get(key) ?? [], regions, area.mcc);
+    if (!computed) gone.push(id);
+    else upserts.push({ areaid: id, radio, mcc: area.mcc, mnc: area.mnc, lac: area.lac, ...computed });
+  }
+  await upsertAreas(tx, targetTable, upserts, now);
+  await deleteAreas(tx, targetTable, gone);
+  return { updated: upserts.length, deleted: gone.length };
+}
+
+function radioOfAreaId(id: Buffer): StationRadio | null {
+  const radio = decodeAreaId(id).radio;
+  return (STATION_RADIOS as readonly string[]).includes(radio) ? (radio as StationRadio) : null;
+}
+
+export function createAreaProjector(deps: { regions: RegionLookup }): ConsumerDescriptor<AreaUpdate> {
+  return defineConsumer<AreaUpdate>({
+    name: "cellarea",
+    reads: "areas",
+    start: "0",
+    batchSize: 100,
+    tables: ["cell_area", "cell_area_nr"],
+    async project(batch, ctx) {
+      const latest = new Map<string, Date>();
+      for (const e of batch) {
+        if (!Array.isArray(e.data?.areas)) throw new Error(`entry ${e.id} is not an area update`);
+        for (const hex of e.data.areas) latest.set(hex, entryTime(e.id));
+      }
+      const byRadio = new Map<StationRadio, Buffer[]>();
+      for (const hex of latest.keys()) {
+        const id = Buffer.from(hex, "hex");
+        const radio = radioOfAreaId(id);
+        if (!radio || id.length !== areaBytes(radio)) throw new Error(`"${hex}" is not an area id`);
+        byRadio.set(radio, [...(byRadio.get(radio) ?? []), id]);
+      }
+      const now = entryTime(batch[batch.length - 1]!.id);
+      for (const [radio, ids] of byRadio) {
+        await recomputeAreas(ctx.tx, radio, ctx.table(areaTable(radio)), ids, now, deps.regions);
+      }
+    },
+    async seedRebuild(ctx) {
+      // Areas depend on every cell, not only on the retained history: start from all of them.
+      const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+      for (const radio of STATION_RADIOS) {
+        const ids = await loadAreaIdsOfCells(ctx.tx, stationTable("cell", radio), areaBytes(radio));
+        for (let i = 0; i < ids.length; i += 500) {
+          await recomputeAreas(ctx.tx, radio, ctx.table(areaTable(radio)), ids.slice(i, i + 500), now, deps.regions);
+        }
+        ctx.log.info({ radio, areas: ids.length }, "areas seeded from the cell table");
+      }
+    },
+  });
+}

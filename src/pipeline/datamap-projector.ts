@@ -1,0 +1,41 @@
+/**
+ * The `datamap` group (SPEC §4.9, §4.6 step 6): every report that yields at least one valid
+ * observation marks its ~112 m grid cell as seen on the report's day, in the quadrant table.
+ * The day is the entry's own time, so replays give the same rows.
+ */
+import { datamapShard, encodeGrid, scaleDatamap } from "../domain/datamap/grid.ts";
+import { splitReport } from "../domain/observation/split-report.ts";
+import type { ReportEntry } from "../domain/report.ts";
+import type { RegionLookup } from "../geo/region-lookup.ts";
+import { DATAMAP_SHARDS, datamapTable, upsertDatamapGrids } from "../db/datamap.ts";
+import { defineConsumer, type ConsumerDescriptor } from "../stream/define-consumer.ts";
+import { entryTime } from "./station-projector.ts";
+
+export function createDatamapProjector(deps: { regions: RegionLookup }): ConsumerDescriptor<ReportEntry> {
+  return defineConsumer<ReportEntry>({
+    name: "datamap",
+    reads: "reports",
+    start: "0",
+    tables: DATAMAP_SHARDS.map(datamapTable),
+    async project(batch, ctx) {
+      const perTable = new Map<string, Map<string, { grid: Buffer; day: string }>>();
+      for (const e of batch) {
+        if (typeof e.data?.report !== "object" || e.data.report === null) throw new Error(`entry ${e.id} is not a report entry`);
+        const { position } = splitReport(e.data, deps.regions);
+        if (!position) continue;
+        const [lat, lon] = scaleDatamap(position.lat, position.lon);
+        const table = ctx.table(datamapTable(datamapShard(lat, lon)));
+        const grid = encodeGrid(lat, lon);
+        let grids = perTable.get(table);
+        if (!grids) perTable.set(table, (grids = new Map()));
+        // The newest day wins within a batch, as it would across batches.
+        grids.set(grid.toString("hex"), { grid, day: entryTime(e.id).toISOString().slice(0, 10) });
+      }
+      // Key order: the partitions' loops write the same tables, and a common lock order keeps
+      // their transactions from deadlocking.
+      for (const [table, grids] of [...perTable].sort(([a], [b]) => a.localeCompare(b))) {
+        await upsertDatamapGrids(ctx.tx, table, [...grids.values()].sort((a, b) => a.grid.compare(b.grid)));
+      }
+    },
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * The internal export (SPEC §4.6): reports → validated observations, one batch entry per
+ * observation stream per input batch (DESIGN §2). Appends are made exactly-once per report by
+ * source marks (append-once.ts), because they happen before the group's checkpoint commits.
+ */
+import type { ReportEntry } from "../domain/report.ts";
+import type { Observation, ObservationBatch, StationKind } from "../domain/observation/types.ts";
+import { observationShard, splitReport } from "../domain/observation/split-report.ts";
+import type { RegionLookup } from "../geo/region-lookup.ts";
+import type { Logger } from "../logger.ts";
+import type { RedisClient } from "../redis/create-redis.ts";
+import { appendOnce, readSourceMarks } from "../stream/append-once.ts";
+import { compareEntryIds } from "../stream/entry-id.ts";
+import type { StreamEntry } from "../stream/entry.ts";
+import type { Keys } from "../stream/keys.ts";
+
+export interface SplitterDeps {
+  readonly redis: RedisClient;
+  readonly keys: Keys;
+  readonly regions: RegionLookup;
+}
+
+export interface SplitStats {
+  reports: number;
+  reportsDropped: number;
+  observations: number;
+  networksDropped: number;
+}
+
+const KINDS: readonly StationKind[] = ["blue", "wifi", "cell"];
+
+interface Target {
+  readonly stream: string;
+  /** Observations with the id of the report they came from. */
+  readonly items: { id: string; obs: Observation }[];
+}
+
+function collect(entries: readonly StreamEntry<ReportEntry>[], deps: SplitterDeps, stats: SplitStats): Map<string, Target> {
+  const targets = new Map<string, Target>();
+  for (const entry of entries) {
+    const split = splitReport(entry.data, deps.regions);
+    stats.reports += 1;
+    if (split.reportDropped) stats.reportsDropped += 1;
+    stats.networksDropped += split.droppedNetworks.blue + split.droppedNetworks.wifi + split.droppedNetworks.cell;
+    for (const kind of KINDS) {
+      for (const obs of split[kind]) {
+        const stream = deps.keys.stream(`obs:${kind}:${observationShard(kind, obs)}`);
+        let target = targets.get(stream);
+        if (!target) targets.set(stream, (target = { stream, items: [] }));
+        target.items.push({ id: entry.id, obs });
+      }
+    }
+  }
+  return targets;
+}
+
+/** Splits a batch of report entries from one reports stream and appends the observations. */
+export async function splitAndAppend(
+  deps: SplitterDeps, source: string, entries: readonly StreamEntry<ReportEntry>[], log: Logger,
+): Promise<SplitStats> {
+  const stats: SplitStats = { reports: 0, reportsDropped: 0, observations: 0, networksDropped: 0 };
+  if (entries.length === 0) return stats;
+  const targets = collect(entries, deps, stats);
+  const marks = await readSourceMarks(deps.redis, [...targets.keys()], source);
+  const first = entries[0]!.id;
+  const last = entries[entries.length - 1]!.id;
+  const appends = [];
+  for (const target of targets.values()) {
+    const mark = marks.get(target.stream) ?? null;
+    // Reports this stream already holds the output of (a redelivery after a crash) are left out.
+    const fresh = mark === null ? target.items : target.items.filter((i) => compareEntryIds(i.id, mark) > 0);
+    if (fresh.length === 0) continue;
+    stats.observations += fresh.length;
+    const payload: ObservationBatch = {
+      src: { stream: deps.keys.logicalName(source), first, last }, obs: fresh.map((i) => i.obs),
+    };
+    appends.push({ stream: target.stream, payload, expectedMark: mark });
+  }
+  await appendOnce(deps.redis, deps.keys, source, last, appends);
+  log.debug({ ...stats, streams: appends.length }, "reports split into observations");
+  return stats;
+}

@@ -1,0 +1,111 @@
+/**
+ * The station projector of one shard (SPEC §4.7–4.8, DESIGN §3): a batch of observation
+ * entries → one transaction that locks the touched stations, folds the entries through the pure
+ * updater in stream order, writes every changed row in one multi-row upsert, adds the day's
+ * counters and, for cells, tells the area projection which areas changed.
+ *
+ * `now` is each entry's own time (its stream id), not the wall clock, so a replay or rebuild
+ * computes exactly the rows the live projection did.
+ */
+import type { Observation, ObservationBatch, StationKind, StationRadio } from "../domain/observation/types.ts";
+import { encodeAreaId, encodeCellId } from "../domain/observation/cell-id.ts";
+import { macToBytes } from "../domain/observation/mac.ts";
+import type { CellStation, StationRow } from "../domain/station/station-row.ts";
+import { planStationUpdates, stationKey } from "../domain/station/update-stations.ts";
+import type { RegionLookup } from "../geo/region-lookup.ts";
+import { loadAreaIdsOfCells } from "../db/cell-areas.ts";
+import { addStatCounters, type CounterIncrement } from "../db/stat-counter.ts";
+import { stationTable } from "../db/station-tables.ts";
+import { loadStationsForUpdate, upsertStations } from "../db/stations.ts";
+import type { RedisClient } from "../redis/create-redis.ts";
+import { createAppender } from "../stream/append.ts";
+import { defineConsumer, type ConsumerDescriptor } from "../stream/define-consumer.ts";
+import type { StreamEntry } from "../stream/entry.ts";
+import type { Keys } from "../stream/keys.ts";
+
+export interface StationProjectorDeps {
+  readonly redis: RedisClient;
+  readonly keys: Keys;
+  readonly regions: RegionLookup;
+  /** Observation entries per transaction (each holds up to a splitter batch's observations). */
+  readonly batchSize: number;
+}
+
+/** The payload of an `{areas}` entry: hex area ids whose cells changed. */
+export interface AreaUpdate {
+  readonly areas: readonly string[];
+}
+
+export const entryTime = (id: string): Date => new Date(Number(id.slice(0, id.indexOf("-"))));
+const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
+
+function stationId(kind: StationKind, row: StationRow | Observation): Buffer {
+  if (kind !== "cell") return macToBytes((row as { mac: string }).mac);
+  return encodeCellId(row as CellStation);
+}
+
+function isObservationBatch(data: unknown): data is ObservationBatch {
+  return typeof data === "object" && data !== null && Array.isArray((data as ObservationBatch).obs);
+}
+
+export function createStationProjector(kind: StationKind, shard: string, deps: StationProjectorDeps): ConsumerDescriptor<ObservationBatch> {
+  const table = stationTable(kind, shard);
+  const appender = createAppender(deps.redis, deps.keys);
+  const counterNames = { observations: kind, stations: `unique_${kind}` } as const;
+  return defineConsumer<ObservationBatch>({
+    name: `station:${kind}:${shard}`,
+    reads: `obs:${kind}:${shard}`,
+    start: "0",
+    batchSize: deps.batchSize,
+    tables: [table],
+    async project(batch: readonly StreamEntry<ObservationBatch>[], ctx) {
+      for (const e of batch) if (!isObservationBatch(e.data)) throw new Error(`entry ${e.id} is not an observation batch`);
+      const ids = new Map<string, Buffer>();
+      for (const e of batch) for (const o of e.data.obs) ids.set(stationKey(kind, o), stationId(kind, o));
+      const found = await loadStationsForUpdate(ctx.tx, kind, ctx.table(table), [...ids.values()]);
+      const state = new Map<string, StationRow>(found.map((row) => [stationKey(kind, row), row]));
+      const dirty = new Set<string>();
+      const touched = new Set<string>();
+      const counters = new Map<string, CounterIncrement>();
+      const count = (name: CounterIncrement["name"], day: string, value: number) => {
+        const key = `${name} ${day}`;
+        counters.set(key, { name, day, value: (counters.get(key)?.value ?? 0) + value });
+      };
+      for (const e of batch) {
+        const now = entryTime(e.id);
+        const plan = planStationUpdates({ kind, observations: e.data.obs, existing: state, now, regions: deps.regions });
+        for (const row of plan.writes) {
+          const key = stationKey(kind, row);
+          state.set(key, row);
+          dirty.add(key);
+        }
+        for (const key of plan.touched) touched.add(key);
+        count(counterNames.observations, utcDay(now), plan.observations);
+        count(counterNames.stations as CounterIncrement["name"], utcDay(now), plan.newStations);
+      }
+      await upsertStations(ctx.tx, kind, ctx.table(table), [...dirty].map((key) => ({ row: state.get(key)!, id: ids.get(key)! })));
+      // A rebuild re-derives rows from history that was already counted and already fed the
+      // area projection (areas are re-queued wholesale after the swap).
+      if (ctx.rebuilding) return;
+      await addStatCounters(ctx.tx, ctx.stream.replace(/^.*\{obs:(.+)\}$/, "$1"), [...counters.values()]);
+      if (kind === "cell" && touched.size > 0) {
+        const areas = [...touched].map((key) => encodeAreaId(state.get(key) as CellStation).toString("hex"));
+        // Appended while this transaction still holds the changed cell rows: the area projection
+        // reads cells with a locking read, so it waits for this commit and never sees old rows.
+        await appender.append(deps.keys.stream("areas"), [{ areas: [...new Set(areas)] } satisfies AreaUpdate]);
+      }
+    },
+    async afterRebuild({ pool, log }) {
+      if (kind !== "cell") return;
+      // The rebuilt cells may differ from what the areas were computed from: recompute them all.
+      const areaIds = await loadAreaIdsOfCells(pool, table, shard === "nr" ? 9 : 7);
+      for (let i = 0; i < areaIds.length; i += 500) {
+        const areas = areaIds.slice(i, i + 500).map((a) => a.toString("hex"));
+        await appender.append(deps.keys.stream("areas"), [{ areas } satisfies AreaUpdate]);
+      }
+      log.info({ areas: areaIds.length }, "every area of the rebuilt cell table queued for recomputation");
+    },
+  });
+}
+
+export const STATION_RADIO_SHARDS: readonly StationRadio[] = ["gsm", "wcdma", "lte", "nr"];

@@ -1,0 +1,166 @@
+/**
+ * `ichnos replay G --from … --rebuild` (DESIGN §3): re-projects a group's history into shadow
+ * copies of its tables while the live tables keep serving, then swaps them in with one
+ * `RENAME TABLE` and moves the group to where the rebuild stopped.
+ *
+ * The swap holds the group's checkpoint rows locked: live consumers of the group wait at their
+ * next batch, the rebuild applies what arrived meanwhile, renames, repositions, commits. After
+ * that the live consumers carry on from the rebuild's position (entries they still hold at or
+ * below it are skipped as already applied).
+ */
+import type { RowDataPacket } from "mysql2/promise";
+import { lockCheckpoint, insertCheckpoint, resetCheckpoint } from "../db/stream-checkpoint.ts";
+import type { Pool, PoolConnection } from "../db/pool.ts";
+import type { Logger } from "../logger.ts";
+import type { RedisClient } from "../redis/create-redis.ts";
+import type { AnyConsumer } from "./define-consumer.ts";
+import type { RawEntry } from "./entry.ts";
+import type { Keys } from "./keys.ts";
+import { positionBefore, type From } from "./positions.ts";
+import { createGroup, groupInfo, readRange, setGroupId } from "./stream-commands.ts";
+
+export const shadowTable = (table: string): string => `${table}__rebuild`;
+const retiredTable = (table: string): string => `${table}__old`;
+
+export interface RebuildProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly phase: "replaying" | "swapping" | "done";
+}
+
+export interface RebuildDeps {
+  readonly redis: RedisClient;
+  readonly pool: Pool;
+  readonly keys: Keys;
+  readonly log: Logger;
+}
+
+interface Cursor {
+  readonly stream: string;
+  lastId: string;
+  lastEntry: number;
+}
+
+const READ_CHUNK = 500;
+
+async function inTransaction<T>(pool: Pool, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
+  const conn = await pool.getConnection();
+  try {
+    await conn.beginTransaction();
+    const out = await fn(conn);
+    await conn.commit();
+    return out;
+  } catch (err) {
+    await conn.rollback().catch(() => undefined);
+    throw err;
+  } finally {
+    conn.release();
+  }
+}
+
+/** Applies every entry after each cursor up to the stream's current end; returns how many. */
+async function catchUp(deps: RebuildDeps, consumer: AnyConsumer, cursors: readonly Cursor[], onApplied: (n: number) => void): Promise<number> {
+  const batchSize = consumer.batchSize ?? READ_CHUNK;
+  const table = (name: string) => shadowTable(name);
+  let applied = 0;
+  for (const cursor of cursors) {
+    for (;;) {
+      const entries: RawEntry[] = (await readRange(deps.redis, cursor.stream, `(${cursor.lastId}`, batchSize));
+      if (entries.length === 0) break;
+      const good = entries.filter((e) => !e.error);
+      if (good.length > 0) {
+        await inTransaction(deps.pool, (tx) => consumer.project(
+          good.map((e) => ({ stream: e.stream, id: e.id, seq: e.seq, version: e.version, data: e.data })),
+          { tx, log: deps.log, group: consumer.name, stream: cursor.stream, consumer: "rebuild", table, rebuilding: true },
+        ));
+      }
+      const last = entries[entries.length - 1]!;
+      cursor.lastId = last.id;
+      cursor.lastEntry = last.seq;
+      applied += entries.length;
+      onApplied(entries.length);
+      if (entries.length < batchSize) break;
+    }
+  }
+  return applied;
+}
+
+async function streamTotal(deps: RebuildDeps, cursors: readonly Cursor[]): Promise<number> {
+  let total = 0;
+  for (const c of cursors) total += Math.max(0, Number(await deps.redis.get(deps.keys.sequence(c.stream)) ?? 0) - c.lastEntry);
+  return total;
+}
+
+export async function rebuildGroup(
+  deps: RebuildDeps, consumer: AnyConsumer, from: From, onProgress: (p: RebuildProgress) => void = () => undefined,
+): Promise<{ applied: number; streams: { stream: string; lastId: string }[] }> {
+  const tables = consumer.tables ?? [];
+  if (tables.length === 0) {
+    throw new Error(`group ${consumer.name} keeps no tables of its own, so there is nothing to rebuild; use replay without --rebuild`);
+  }
+  const log = deps.log.child({ group: consumer.name, rebuild: true });
+  for (const t of tables) {
+    await deps.pool.query(`DROP TABLE IF EXISTS \`${shadowTable(t)}\``);
+    await deps.pool.query(`CREATE TABLE \`${shadowTable(t)}\` LIKE \`${t}\``);
+  }
+  try {
+    if (consumer.seedRebuild) await inTransaction(deps.pool, (tx) => consumer.seedRebuild!({ tx, log, table: shadowTable }));
+    const cursors: Cursor[] = [];
+    for (const stream of deps.keys.resolve(consumer.reads)) {
+      const p = await positionBefore(deps.redis, stream, deps.keys.sequence(stream), from);
+      cursors.push({ stream, lastId: p.id, lastEntry: p.lastEntry });
+    }
+    let total = await streamTotal(deps, cursors);
+    let done = 0;
+    const progress = (n: number) => {
+      done += n;
+      total = Math.max(total, done);
+      onProgress({ done, total, phase: "replaying" });
+    };
+    await catchUp(deps, consumer, cursors, progress);
+    log.info({ applied: done }, "history replayed into shadow tables; swapping them in");
+    onProgress({ done, total, phase: "swapping" });
+    await swapIn(deps, consumer, tables, cursors, progress);
+    onProgress({ done, total: done, phase: "done" });
+    await consumer.afterRebuild?.({ log, pool: deps.pool });
+    return { applied: done, streams: cursors.map((c) => ({ stream: c.stream, lastId: c.lastId })) };
+  } finally {
+    for (const t of tables) await deps.pool.query(`DROP TABLE IF EXISTS \`${shadowTable(t)}\``).catch(() => undefined);
+  }
+}
+
+async function swapIn(deps: RebuildDeps, consumer: AnyConsumer, tables: readonly string[], cursors: Cursor[], progress: (n: number) => void) {
+  const gate = await deps.pool.getConnection();
+  try {
+    await gate.beginTransaction();
+    // Pauses the group's live consumers: each takes this lock before it applies a batch.
+    for (const c of cursors) {
+      if (!(await lockCheckpoint(gate, consumer.name, c.stream))) await insertCheckpoint(gate, consumer.name, c.stream, c.lastId, c.lastEntry);
+    }
+    await catchUp(deps, consumer, cursors, progress);
+    for (const c of cursors) {
+      await resetCheckpoint(gate, consumer.name, c.stream, c.lastId, c.lastEntry);
+      const exists = (await groupInfo(deps.redis, c.stream)).some((g) => g.name === consumer.name);
+      if (exists) await setGroupId(deps.redis, c.stream, consumer.name, c.lastId);
+      else await createGroup(deps.redis, c.stream, consumer.name, c.lastId);
+    }
+    // The rename goes last: it cannot be rolled back, everything before it can (a Redis group
+    // moved without its checkpoint is reconciled by the runtime on its next batch).
+    const renames = tables.flatMap((t) => [`\`${t}\` TO \`${retiredTable(t)}\``, `\`${shadowTable(t)}\` TO \`${t}\``]);
+    await deps.pool.query(`DROP TABLE IF EXISTS ${tables.map((t) => `\`${retiredTable(t)}\``).join(", ")}`);
+    await deps.pool.query(`RENAME TABLE ${renames.join(", ")}`);
+    await gate.commit();
+  } catch (err) {
+    await gate.rollback().catch(() => undefined);
+    throw err;
+  } finally {
+    gate.release();
+  }
+  await deps.pool.query(`DROP TABLE IF EXISTS ${tables.map((t) => `\`${retiredTable(t)}\``).join(", ")}`);
+}
+
+/** Row count of a table (progress and tests). */
+export async function countRows(pool: Pool, table: string): Promise<number> {
+  const [rows] = await pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${table}\``);
+  return Number(rows[0]?.n ?? 0);
+}
