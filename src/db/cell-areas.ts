@@ -6,7 +6,8 @@
 import type { RowDataPacket } from "mysql2/promise";
 import type { CellStation } from "../domain/station/station-row.ts";
 import type { Pool, PoolConnection } from "./pool.ts";
-import { columnsOf, RADIO_CODE, stationFromRow } from "./stations.ts";
+import { RADIO_CODES } from "../domain/observation/cell-id.ts";
+import { columnsOf, stationFromRow } from "./stations.ts";
 
 export interface AreaRow {
   readonly areaid: Buffer;
@@ -50,7 +51,7 @@ export async function lockAreas(tx: PoolConnection, table: string, areaIds: read
 export async function upsertAreas(tx: PoolConnection, table: string, rows: readonly AreaRow[], now: Date): Promise<void> {
   if (rows.length === 0) return;
   const values = rows.map((r) => [
-    r.areaid, RADIO_CODE[r.radio], r.mcc, r.mnc, r.lac, r.lat, r.lon, r.radius, r.region, r.avgCellRadius, r.numCells,
+    r.areaid, RADIO_CODES[r.radio], r.mcc, r.mnc, r.lac, r.lat, r.lon, r.radius, r.region, r.avgCellRadius, r.numCells,
     r.lastSeen, now, now,
   ]);
   await tx.query(

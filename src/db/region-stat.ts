@@ -5,6 +5,7 @@
 import type { RowDataPacket } from "mysql2/promise";
 import type { Pool, PoolConnection } from "./pool.ts";
 import { allStationTables } from "./station-tables.ts";
+import { getOrCreate } from "../util/get-or-create.ts";
 
 export interface RegionCounts {
   gsm: number;
@@ -19,11 +20,7 @@ const RADIO_COLUMN: Record<number, keyof RegionCounts> = { 0: "gsm", 2: "wcdma",
 
 export async function countStationsByRegion(db: Pool): Promise<Map<string, RegionCounts>> {
   const out = new Map<string, RegionCounts>();
-  const at = (region: string) => {
-    let c = out.get(region);
-    if (!c) out.set(region, (c = { gsm: 0, wcdma: 0, lte: 0, nr: 0, blue: 0, wifi: 0 }));
-    return c;
-  };
+  const at = (region: string) => getOrCreate(out, region, () => ({ gsm: 0, wcdma: 0, lte: 0, nr: 0, blue: 0, wifi: 0 }));
   const [areas] = await db.query<RowDataPacket[]>(
     `SELECT region, radio, CAST(SUM(num_cells) AS CHAR) AS n FROM (
        SELECT region, radio, num_cells FROM cell_area WHERE region IS NOT NULL

@@ -3,6 +3,7 @@
  * station projectors. One statement per batch each way.
  */
 import type { RowDataPacket } from "mysql2/promise";
+import { RADIO_CODES, radioFromCode } from "../domain/observation/cell-id.ts";
 import type { StationKind, StationRadio } from "../domain/observation/types.ts";
 import type { CellStation, MacStation, StationFields, StationRow } from "../domain/station/station-row.ts";
 import type { Pool, PoolConnection } from "./pool.ts";
@@ -15,8 +16,6 @@ const FIELD_COLUMNS = [
 ] as const;
 const CELL_COLUMNS = ["cellid", "radio", "mcc", "mnc", "lac", "cid", "psc"] as const;
 
-export const RADIO_CODE: Readonly<Record<StationRadio, number>> = { gsm: 0, wcdma: 2, lte: 3, nr: 4 };
-const RADIO_NAME: Readonly<Record<number, StationRadio>> = { 0: "gsm", 2: "wcdma", 3: "lte", 4: "nr" };
 
 export function columnsOf(kind: StationKind): readonly string[] {
   return kind === "cell" ? [...FIELD_COLUMNS, ...CELL_COLUMNS] : [...FIELD_COLUMNS, "mac"];
@@ -39,7 +38,7 @@ export function stationFromRow(kind: StationKind, row: RowDataPacket): StationRo
   const fields = fieldsFrom(row);
   if (kind !== "cell") return { ...fields, mac: (row.mac as Buffer).toString("hex") } satisfies MacStation;
   return {
-    ...fields, radio: RADIO_NAME[Number(row.radio)] ?? "gsm", mcc: Number(row.mcc), mnc: Number(row.mnc),
+    ...fields, radio: (radioFromCode(Number(row.radio)) ?? "gsm") as StationRadio, mcc: Number(row.mcc), mnc: Number(row.mnc),
     lac: Number(row.lac), cid: Number(row.cid), psc: num(row.psc),
   } satisfies CellStation;
 }
@@ -69,7 +68,7 @@ function valuesOf(row: StationRow, id: Buffer): unknown[] {
     row.samples, row.source, row.weight, row.lastSeen, row.blockFirst, row.blockLast, row.blockCount,
   ];
   if ("mac" in row) values.push(id);
-  else values.push(id, RADIO_CODE[row.radio], row.mcc, row.mnc, row.lac, row.cid, row.psc);
+  else values.push(id, RADIO_CODES[row.radio], row.mcc, row.mnc, row.lac, row.cid, row.psc);
   return values;
 }
 

@@ -30,7 +30,11 @@ export function createExportConsumer(config: ExportConfig, deps: ExportConsumerD
   return defineConsumer<ReportEntry>({
     name: exportGroupName(config.name),
     reads: "reports",
-    start: "$",
+    // `ichnos exports add` creates the group itself (at `$`, or `0` with --from-start). A worker
+    // creates it only for rows that did not come through the CLI (the seeded `internal` and
+    // `backup`, rows written by hand): those start with all retained history, so a fresh
+    // installation does not skip reports that arrived before its first worker.
+    start: "0",
     batchSize: config.batch > 0 ? config.batch : undefined,
     isRetired: async () => !(await exportConfigExists(deps.pool, config.name)),
     async project(batch, ctx) {
@@ -40,7 +44,7 @@ export function createExportConsumer(config: ExportConfig, deps: ExportConsumerD
       const wanted = batch.filter((e) => exportAllows(config, e.data.api_key, e.data.source));
       switch (config.schema) {
         case "internal":
-          await splitAndAppend(deps, ctx.stream, wanted, ctx.log);
+          await splitAndAppend(deps, ctx.group, ctx.stream, wanted, ctx.log);
           return;
         case "dummy":
           return;

@@ -15,6 +15,7 @@ import type { PoolConnection } from "../db/pool.ts";
 import { areaTable, stationTable, STATION_RADIOS } from "../db/station-tables.ts";
 import { defineConsumer, type ConsumerDescriptor } from "../stream/define-consumer.ts";
 import { entryTime, type AreaUpdate } from "./station-projector.ts";
+import { getOrCreate } from "../util/get-or-create.ts";
 
 const areaBytes = (radio: StationRadio) => (radio === "nr" ? 9 : 7);
 
@@ -28,9 +29,7 @@ export async function recomputeAreas(
   const byArea = new Map<string, CellStation[]>();
   for (const cell of cells) {
     const key = cell.radio === "nr" ? `${cell.mcc}/${cell.mnc}/${cell.lac}` : `${cell.radio}/${cell.mcc}/${cell.mnc}/${cell.lac}`;
-    let list = byArea.get(key);
-    if (!list) byArea.set(key, (list = []));
-    list.push(cell);
+    getOrCreate(byArea, key, () => []).push(cell);
   }
   const upserts: AreaRow[] = [];
   const gone: Buffer[] = [];

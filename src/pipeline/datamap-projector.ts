@@ -10,6 +10,7 @@ import type { RegionLookup } from "../geo/region-lookup.ts";
 import { DATAMAP_SHARDS, datamapTable, upsertDatamapGrids } from "../db/datamap.ts";
 import { defineConsumer, type ConsumerDescriptor } from "../stream/define-consumer.ts";
 import { entryTime } from "./station-projector.ts";
+import { getOrCreate } from "../util/get-or-create.ts";
 
 export function createDatamapProjector(deps: { regions: RegionLookup }): ConsumerDescriptor<ReportEntry> {
   return defineConsumer<ReportEntry>({
@@ -26,8 +27,7 @@ export function createDatamapProjector(deps: { regions: RegionLookup }): Consume
         const [lat, lon] = scaleDatamap(position.lat, position.lon);
         const table = ctx.table(datamapTable(datamapShard(lat, lon)));
         const grid = encodeGrid(lat, lon);
-        let grids = perTable.get(table);
-        if (!grids) perTable.set(table, (grids = new Map()));
+        const grids = getOrCreate(perTable, table, () => new Map<string, { grid: Buffer; day: string }>());
         // The newest day wins within a batch, as it would across batches.
         grids.set(grid.toString("hex"), { grid, day: entryTime(e.id).toISOString().slice(0, 10) });
       }

@@ -13,6 +13,7 @@ import { appendOnce, readSourceMarks } from "../stream/append-once.ts";
 import { compareEntryIds } from "../stream/entry-id.ts";
 import type { StreamEntry } from "../stream/entry.ts";
 import type { Keys } from "../stream/keys.ts";
+import { getOrCreate } from "../util/get-or-create.ts";
 
 export interface SplitterDeps {
   readonly redis: RedisClient;
@@ -45,9 +46,7 @@ function collect(entries: readonly StreamEntry<ReportEntry>[], deps: SplitterDep
     for (const kind of KINDS) {
       for (const obs of split[kind]) {
         const stream = deps.keys.stream(`obs:${kind}:${observationShard(kind, obs)}`);
-        let target = targets.get(stream);
-        if (!target) targets.set(stream, (target = { stream, items: [] }));
-        target.items.push({ id: entry.id, obs });
+        getOrCreate(targets, stream, () => ({ stream, items: [] })).items.push({ id: entry.id, obs });
       }
     }
   }
@@ -56,8 +55,10 @@ function collect(entries: readonly StreamEntry<ReportEntry>[], deps: SplitterDep
 
 /** Splits a batch of report entries from one reports stream and appends the observations. */
 export async function splitAndAppend(
-  deps: SplitterDeps, source: string, entries: readonly StreamEntry<ReportEntry>[], log: Logger,
+  deps: SplitterDeps, group: string, stream: string, entries: readonly StreamEntry<ReportEntry>[], log: Logger,
 ): Promise<SplitStats> {
+  // Marks are per export group and reports stream: two internal exports each feed the streams.
+  const source = `${group}@${deps.keys.logicalName(stream)}`;
   const stats: SplitStats = { reports: 0, reportsDropped: 0, observations: 0, networksDropped: 0 };
   if (entries.length === 0) return stats;
   const targets = collect(entries, deps, stats);
@@ -72,7 +73,7 @@ export async function splitAndAppend(
     if (fresh.length === 0) continue;
     stats.observations += fresh.length;
     const payload: ObservationBatch = {
-      src: { stream: deps.keys.logicalName(source), first, last }, obs: fresh.map((i) => i.obs),
+      src: { stream: deps.keys.logicalName(stream), first, last }, obs: fresh.map((i) => i.obs),
     };
     appends.push({ stream: target.stream, payload, expectedMark: mark });
   }
