@@ -19,7 +19,7 @@ export interface StreamTestEnv {
 }
 
 /** A migrated database of its own, a Redis prefix of its own, and the test tables. */
-export async function createStreamTestEnv(label: string): Promise<StreamTestEnv> {
+export async function createStreamTestEnv(label: string, partitions = 2): Promise<StreamTestEnv> {
   const db = await createTestDatabase(label);
   const log = createLogger((process.env.TEST_LOG_LEVEL as "info") ?? "silent");
   await applyMigrations({ databaseUrl: db.url, log });
@@ -28,7 +28,7 @@ export async function createStreamTestEnv(label: string): Promise<StreamTestEnv>
   const url = await redisUrl();
   const redis = createRedis({ url });
   const prefix = uniquePrefix(label);
-  const keys = createKeys(prefix, 2);
+  const keys = createKeys(prefix, partitions);
   return {
     databaseUrl: db.url, redisUrl: url, prefix, pool, redis, keys, log,
     async close() {

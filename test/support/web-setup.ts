@@ -23,9 +23,10 @@ export interface WebTestEnv extends StreamTestEnv {
 }
 
 export async function createWebTestEnv(label: string, env: Record<string, string> = {}): Promise<WebTestEnv> {
-  const base = await createStreamTestEnv(label);
+  const partitions = Number(env.STREAM_PARTITIONS ?? 2);
+  const base = await createStreamTestEnv(label, partitions);
   const config = loadConfig({
-    DATABASE_URL: base.databaseUrl, REDIS_URL: base.redisUrl, REDIS_PREFIX: base.prefix, STREAM_PARTITIONS: "2", ...env,
+    DATABASE_URL: base.databaseUrl, REDIS_URL: base.redisUrl, REDIS_PREFIX: base.prefix, STREAM_PARTITIONS: String(partitions), ...env,
   });
   const consumerDeps = { pool: base.pool, redis: base.redis, keys: base.keys, regions: lazyRegionLookup(), stationBatch: config.stationBatch };
   const services: Services = {
