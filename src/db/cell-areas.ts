@@ -7,6 +7,7 @@ import type { RowDataPacket } from "mysql2/promise";
 import type { CellStation } from "../domain/station/station-row.ts";
 import type { Pool, PoolConnection } from "./pool.ts";
 import { RADIO_CODES } from "../domain/observation/cell-id.ts";
+import { padKeys } from "./exact-read.ts";
 import { columnsOf, stationFromRow } from "./stations.ts";
 
 export interface AreaRow {
@@ -33,9 +34,11 @@ export async function loadPositionedCellsOfAreas(
   tx: PoolConnection, cellTable: string, areaIds: readonly Buffer[], cidBytes: number,
 ): Promise<CellStation[]> {
   if (areaIds.length === 0) return [];
-  const ranges = areaIds.map(() => "cellid BETWEEN ? AND ?").join(" OR ");
-  const params = areaIds.flatMap((a) => [Buffer.concat([a, Buffer.alloc(cidBytes, 0)]), Buffer.concat([a, Buffer.alloc(cidBytes, 0xff)])]);
-  const [rows] = await tx.query<RowDataPacket[]>(
+  const padded = padKeys(areaIds);
+  const ranges = padded.map(() => "cellid BETWEEN ? AND ?").join(" OR ");
+  const params = padded.flatMap((a) => [Buffer.concat([a, Buffer.alloc(cidBytes, 0)]), Buffer.concat([a, Buffer.alloc(cidBytes, 0xff)])]);
+  // Binary protocol for exact DOUBLEs (exact-read.ts).
+  const [rows] = await tx.execute<RowDataPacket[]>(
     `SELECT ${columnsOf("cell").join(", ")} FROM \`${cellTable}\` WHERE (${ranges}) AND lat IS NOT NULL AND lon IS NOT NULL
      LOCK IN SHARE MODE`, params);
   return rows.map((r) => stationFromRow("cell", r) as CellStation);

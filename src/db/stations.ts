@@ -6,6 +6,7 @@ import type { RowDataPacket } from "mysql2/promise";
 import { RADIO_CODES, radioFromCode } from "../domain/observation/cell-id.ts";
 import type { StationKind, StationRadio } from "../domain/observation/types.ts";
 import type { CellStation, MacStation, StationFields, StationRow } from "../domain/station/station-row.ts";
+import { selectIn } from "./exact-read.ts";
 import type { Pool, PoolConnection } from "./pool.ts";
 
 type Queryable = Pool | PoolConnection;
@@ -45,20 +46,20 @@ export function stationFromRow(kind: StationKind, row: RowDataPacket): StationRo
 
 /**
  * Reads the stations with these primary keys and locks them until the transaction ends (the
- * projector's read-modify-write, SPEC §4.8 step 2).
+ * projector's read-modify-write, SPEC §4.8 step 2). Exact DOUBLEs: see exact-read.ts.
  */
 export async function loadStationsForUpdate(tx: PoolConnection, kind: StationKind, table: string, ids: readonly Buffer[]): Promise<StationRow[]> {
   if (ids.length === 0) return [];
   const key = kind === "cell" ? "cellid" : "mac";
-  const [rows] = await tx.query<RowDataPacket[]>(
-    `SELECT ${columnsOf(kind).join(", ")} FROM \`${table}\` WHERE ${key} IN (?) FOR UPDATE`, [ids]);
+  const rows = await selectIn(tx, `SELECT ${columnsOf(kind).join(", ")} FROM \`${table}\` WHERE ${key} IN ({in}) FOR UPDATE`, ids);
   return rows.map((r) => stationFromRow(kind, r));
 }
 
 /** Every station of a table, in key order (tests, rebuild comparisons, exports). */
 export async function loadAllStations(db: Queryable, kind: StationKind, table: string): Promise<StationRow[]> {
   const key = kind === "cell" ? "cellid" : "mac";
-  const [rows] = await db.query<RowDataPacket[]>(`SELECT ${columnsOf(kind).join(", ")} FROM \`${table}\` ORDER BY ${key}`);
+  // Binary protocol: exact DOUBLEs (exact-read.ts).
+  const [rows] = await db.execute<RowDataPacket[]>(`SELECT ${columnsOf(kind).join(", ")} FROM \`${table}\` ORDER BY ${key}`);
   return rows.map((r) => stationFromRow(kind, r));
 }
 

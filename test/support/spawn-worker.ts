@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const script = fileURLToPath(new URL("./worker-process.ts", import.meta.url));
+const defaultScript = fileURLToPath(new URL("./worker-process.ts", import.meta.url));
 
 export interface WorkerHandle {
   readonly child: ChildProcess;
@@ -11,7 +11,7 @@ export interface WorkerHandle {
   ready(): Promise<string>;
 }
 
-export function spawnWorker(env: Record<string, string>): WorkerHandle {
+export function spawnWorker(env: Record<string, string>, script = defaultScript): WorkerHandle {
   const child = spawn(process.execPath, ["--import", "tsx", script], {
     env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,0 +1,27 @@
+import type { RowDataPacket } from "mysql2/promise";
+import type { Pool } from "../../src/db/pool.ts";
+
+export const STATION_TABLES = [
+  ...[..."0123456789abcdef"].flatMap((h) => [`wifi_shard_${h}`, `blue_shard_${h}`]),
+  "cell_gsm", "cell_wcdma", "cell_lte", "cell_nr",
+];
+
+const plain = (v: unknown) => (Buffer.isBuffer(v) ? v.toString("hex") : v instanceof Date ? v.toISOString() : v);
+
+/** Every row of the tables, in primary-key order, as comparable plain values. */
+export async function snapshotTables(pool: Pool, tables: readonly string[]): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const table of tables) {
+    const [keys] = await pool.query<RowDataPacket[]>(
+      "SELECT COLUMN_NAME AS c FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION",
+      [table]);
+    const order = keys.map((k) => `\`${k.c}\``).join(", ");
+    const [rows] = await pool.query<RowDataPacket[]>(`SELECT * FROM \`${table}\` ORDER BY ${order}`);
+    out[table] = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])));
+  }
+  return out;
+}
+
+export function rowCount(snapshot: Record<string, unknown[]>): number {
+  return Object.values(snapshot).reduce((n, rows) => n + rows.length, 0);
+}
