@@ -15,8 +15,9 @@ import { applyMigrations, readLatestMigration } from "../../src/db/migrate.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createTestDatabase, redisUrl } from "../support/infra.ts";
 import { captureLog } from "../support/capture-log.ts";
+import { LATEST_MIGRATION } from "../support/migrations.ts";
 
-const MIGRATION = "20261123000000_init";
+const MIGRATION = LATEST_MIGRATION;
 const DOWN_BODY = {
   database: { up: false, time: 0, alembic_version: "unknown" },
   geoip: { up: false, time: 0, age_in_days: -1, version: "2020-02-26T12:17:00Z" },
