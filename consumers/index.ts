@@ -40,7 +40,9 @@ export function pipelineConsumers(deps: ConsumerDeps): AnyConsumer[] {
 }
 
 export async function loadExportConsumers(deps: ConsumerDeps): Promise<AnyConsumer[]> {
-  const configs = await loadExportConfigs(deps.pool);
+  const configs = await loadExportConfigs(deps.pool).catch((err: Error) => {
+    throw new Error(`cannot read the export groups from export_config: ${err.message} (is DATABASE_URL right, and has "ichnos migrate" run?)`, { cause: err });
+  });
   return configs.map((c) => createExportConsumer(c, deps) as AnyConsumer);
 }
 

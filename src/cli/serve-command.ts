@@ -4,7 +4,7 @@
  * commit and acknowledge its batch, stop the scheduler, then close Redis and MySQL. A second
  * signal or SHUTDOWN_TIMEOUT forces the exit.
  */
-import { loadConsumers } from "../../consumers/index.ts";
+import { loadConsumers, pipelineConsumers } from "../../consumers/index.ts";
 import { pipelineJobs } from "../jobs/pipeline-jobs.ts";
 import { createWebApp } from "../api/app.ts";
 import { createHeartbeatChecks } from "../api/heartbeat.ts";
@@ -39,6 +39,19 @@ export function selectConsumers(all: readonly AnyConsumer[], names: readonly str
 }
 
 /**
+ * A worker may start before MySQL is reachable. The pipeline's own groups start anyway (their
+ * loops retry until it is); export groups join at the next successful re-read of export_config.
+ */
+async function loadWorkerConsumers(services: Services): Promise<AnyConsumer[]> {
+  try {
+    return await loadConsumers(services.consumerDeps);
+  } catch (err) {
+    services.log.error({ err }, "cannot read export_config yet (is MySQL reachable, and has \"ichnos migrate\" run?); export groups start once it can be read");
+    return pipelineConsumers(services.consumerDeps);
+  }
+}
+
+/**
  * Export groups follow their `export_config` rows: every worker re-reads the table and starts or
  * stops groups (not under a lease: each worker runs its own loops).
  */
@@ -58,8 +71,8 @@ function startExportsReload(services: Services, runtime: ConsumerRuntime, names:
 
 export async function serve(services: Services, parts: ServeParts): Promise<number> {
   const { config, log, redis, pool, keys } = services;
-  const consumers = parts.work ? selectConsumers(await loadConsumers(services.consumerDeps), parts.groups) : [];
   if (parts.migrate) await applyMigrations({ databaseUrl: config.databaseUrl, log });
+  const consumers = parts.work ? selectConsumers(await loadWorkerConsumers(services), parts.groups) : [];
   void checkEvictionPolicy(redis, log);
 
   let server: HttpServer | null = null;
