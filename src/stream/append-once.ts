@@ -12,6 +12,7 @@
  */
 import type { RedisClient } from "../redis/create-redis.ts";
 import { defineScript } from "../redis/script.ts";
+import { RESERVE_SEQUENCE_LUA } from "./append.ts";
 import { ENTRY_SCHEMA_VERSION, encodePayload } from "./entry.ts";
 import type { Keys } from "./keys.ts";
 
@@ -20,16 +21,8 @@ import type { Keys } from "./keys.ts";
 const APPEND_ONCE_LUA = `
 local mark = redis.call('HGET', KEYS[3], ARGV[2]) or ''
 if mark ~= ARGV[3] then return redis.error_reply('MARKMOVED source mark is ' .. mark) end
-local last = redis.call('INCR', KEYS[2])
-if last == 1 then
-  local tail = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-  if tail[1] then
-    local f = tail[1][2]
-    for i = 1, #f, 2 do
-      if f[i] == 'n' then last = redis.call('INCRBY', KEYS[2], tonumber(f[i + 1])) end
-    end
-  end
-end
+local count = 1
+${RESERVE_SEQUENCE_LUA}
 local id = redis.call('XADD', KEYS[1], '*', 'v', ARGV[1], 'n', last, 'd', ARGV[5])
 redis.call('HSET', KEYS[3], ARGV[2], ARGV[4])
 return id

@@ -12,11 +12,12 @@ import { defineScript } from "../redis/script.ts";
 import { ENTRY_SCHEMA_VERSION, encodePayload } from "./entry.ts";
 import type { Keys } from "./keys.ts";
 
-// KEYS[1] stream, KEYS[2] its sequence counter; ARGV[1] schema version; ARGV[2..] payloads.
-// If the counter vanished while the stream survived (a key deleted by hand), it is re-seeded
-// from the newest entry so sequence numbers never repeat within a stream.
-const APPEND_LUA = `
-local count = #ARGV - 1
+/**
+ * Lua that reserves `count` sequence numbers of stream KEYS[1] from its counter KEYS[2] and leaves
+ * the last one in `last`. If the counter vanished while the stream survived (a key deleted by
+ * hand), it is re-seeded from the newest entry so sequence numbers never repeat within a stream.
+ */
+export const RESERVE_SEQUENCE_LUA = `
 local last = redis.call('INCRBY', KEYS[2], count)
 if last == count then
   local tail = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
@@ -27,6 +28,12 @@ if last == count then
     end
   end
 end
+`;
+
+// KEYS[1] stream, KEYS[2] its sequence counter; ARGV[1] schema version; ARGV[2..] payloads.
+const APPEND_LUA = `
+local count = #ARGV - 1
+${RESERVE_SEQUENCE_LUA}
 local ids = {}
 for i = 1, count do
   ids[i] = redis.call('XADD', KEYS[1], '*', 'v', ARGV[1], 'n', last - count + i, 'd', ARGV[i + 1])
