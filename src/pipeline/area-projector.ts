@@ -4,7 +4,7 @@
  * positioned cells is deleted. NR areas live in `cell_area_nr` (DESIGN §7).
  */
 import { computeCellArea } from "../domain/area/cell-area.ts";
-import { decodeAreaId } from "../domain/observation/cell-id.ts";
+import { decodeAreaId, RADIO_CODES } from "../domain/observation/cell-id.ts";
 import type { StationRadio } from "../domain/observation/types.ts";
 import type { CellStation } from "../domain/station/station-row.ts";
 import type { RegionLookup } from "../geo/region-lookup.ts";
@@ -45,9 +45,17 @@ export async function recomputeAreas(
   return { updated: upserts.length, deleted: gone.length };
 }
 
-function radioOfAreaId(id: Buffer): StationRadio | null {
-  const radio = decodeAreaId(id).radio;
-  return (STATION_RADIOS as readonly string[]).includes(radio) ? (radio as StationRadio) : null;
+const HEX_BYTES = /^(?:[0-9a-f]{2})+$/;
+
+/** The area id and its radio, or an error naming the text (it ends in the dead letters). */
+function parseAreaId(hex: unknown): { id: Buffer; radio: StationRadio } {
+  const invalid = new Error(`${JSON.stringify(hex)} is not an area id`);
+  // Buffer.from(…, "hex") stops at the first bad digit instead of failing: check first.
+  if (typeof hex !== "string" || !HEX_BYTES.test(hex)) throw invalid;
+  const id = Buffer.from(hex, "hex");
+  const radio = id.length > 0 ? STATION_RADIOS.find((r) => RADIO_CODES[r] === id[0]) : undefined;
+  if (!radio || id.length !== areaBytes(radio)) throw invalid;
+  return { id, radio };
 }
 
 export function createAreaProjector(deps: { regions: RegionLookup }): ConsumerDescriptor<AreaUpdate> {
@@ -65,10 +73,8 @@ export function createAreaProjector(deps: { regions: RegionLookup }): ConsumerDe
       }
       const byRadio = new Map<StationRadio, Buffer[]>();
       for (const hex of latest.keys()) {
-        const id = Buffer.from(hex, "hex");
-        const radio = radioOfAreaId(id);
-        if (!radio || id.length !== areaBytes(radio)) throw new Error(`"${hex}" is not an area id`);
-        byRadio.set(radio, [...(byRadio.get(radio) ?? []), id]);
+        const { id, radio } = parseAreaId(hex);
+        getOrCreate(byRadio, radio, () => []).push(id);
       }
       const now = entryTime(batch[batch.length - 1]!.id);
       for (const [radio, ids] of byRadio) {
