@@ -38,6 +38,8 @@ export interface Config {
   readonly exportsReloadMs: number;
   /** How often the `stat` roll-up of the daily counters runs. */
   readonly statRollupIntervalMs: number;
+  /** InnoDB lock wait per statement before a batch is rolled back and retried. */
+  readonly lockWaitTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -75,6 +77,7 @@ export const CONFIG_DEFAULTS = {
   STATION_BATCH: "10",
   EXPORTS_RELOAD: "30s",
   STAT_ROLLUP_INTERVAL: "10m",
+  LOCK_WAIT_TIMEOUT: "10s",
 } as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -180,6 +183,7 @@ export function loadConfig(env: Env = process.env): Config {
     stationBatch: check("STATION_BATCH", raw("STATION_BATCH"), int(1, 1000), 10),
     exportsReloadMs: check("EXPORTS_RELOAD", raw("EXPORTS_RELOAD"), duration(100), 0),
     statRollupIntervalMs: check("STAT_ROLLUP_INTERVAL", raw("STAT_ROLLUP_INTERVAL"), duration(1000), 0),
+    lockWaitTimeoutMs: check("LOCK_WAIT_TIMEOUT", raw("LOCK_WAIT_TIMEOUT"), duration(1000), 0),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -70,10 +70,18 @@ export async function exportsCommand(services: Services, argv: readonly string[]
           process.stderr.write(`ichnos exports add: export "${row.name}" already exists (remove it first with "ichnos exports rm ${row.name}")\n`);
           return 1;
         }
-        await prisma.exportConfig.create({ data: row });
+        // Groups first, row last: a worker that re-reads export_config in between must find the
+        // group already placed, or it would create it itself at the start of history.
         const consumer = createExportConsumer(toExportConfig({ ...row, skip_keys: row.skipKeys, skip_sources: row.skipSources }), services.consumerDeps);
-        for (const stream of services.keys.resolve(consumer.reads)) {
-          await ensureGroup({ ...services, log: services.log.child({ group: consumer.name }) }, consumer.name, stream, fromStart ? "0" : "$");
+        const streams = services.keys.resolve(consumer.reads);
+        try {
+          for (const stream of streams) {
+            await ensureGroup({ ...services, log: services.log.child({ group: consumer.name }) }, consumer.name, stream, fromStart ? "0" : "$");
+          }
+          await prisma.exportConfig.create({ data: row });
+        } catch (err) {
+          await removeGroup(services, consumer.name, streams).catch(() => undefined);
+          throw err;
         }
         write(`export ${row.name} added: group ${consumer.name} starts at ${fromStart ? "the oldest retained report" : "new reports"}; running workers start it within ${services.config.exportsReloadMs / 1000} s`);
         return 0;
@@ -90,13 +98,15 @@ export async function exportsCommand(services: Services, argv: readonly string[]
         const { positionals } = parseCommandArgs("exports rm", rest, {}, 1);
         const name = positionals[0];
         if (!name) throw new UsageError(`ichnos exports rm: NAME is required\n\n${EXPORTS_USAGE}`);
-        const { count } = await prisma.exportConfig.deleteMany({ where: { name } });
-        if (count === 0) {
+        // Names compare case-insensitively in MySQL; the group is named after the stored spelling.
+        const found = await prisma.exportConfig.findUnique({ where: { name } });
+        if (!found) {
           process.stderr.write(`ichnos exports rm: no export named "${name}" (see "ichnos exports list")\n`);
           return 1;
         }
-        await removeGroup(services, exportGroupName(name), services.keys.reportStreams());
-        write(`export ${name} removed with its group ${exportGroupName(name)}; running workers stop it within ${services.config.exportsReloadMs / 1000} s`);
+        await prisma.exportConfig.delete({ where: { name: found.name } });
+        await removeGroup(services, exportGroupName(found.name), services.keys.reportStreams());
+        write(`export ${found.name} removed with its group ${exportGroupName(found.name)}; running workers stop it within ${services.config.exportsReloadMs / 1000} s`);
         return 0;
       }
       default:

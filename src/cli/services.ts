@@ -33,7 +33,7 @@ export function createServices(config: Config, log: Logger): Services {
       log.warn({ err: err.message }, "Redis connection error; is Redis running at REDIS_URL?");
     }
   });
-  const pool = createPool(config.databaseUrl, config.databasePoolSize);
+  const pool = createPool(config.databaseUrl, config.databasePoolSize, { lockWaitTimeoutS: config.lockWaitTimeoutMs / 1000 });
   const keys = createKeys(config.redisPrefix, config.streamPartitions);
   let closing: Promise<void> | null = null;
   const consumerDeps: ConsumerDeps = { pool, redis, keys, regions: lazyRegionLookup(), stationBatch: config.stationBatch };

@@ -9,8 +9,8 @@ export type PoolConnection = mysql.PoolConnection;
  * migration runner (UTC dates: SPEC §5's DATETIME columns hold naive UTC; utf8mb4). Big unsigned
  * numbers come back as strings so nothing is rounded.
  */
-export function createPool(databaseUrl: string, connectionLimit: number): Pool {
-  return mysql.createPool({
+export function createPool(databaseUrl: string, connectionLimit: number, options: { lockWaitTimeoutS?: number } = {}): Pool {
+  const pool = mysql.createPool({
     ...toConnectionOptions(databaseUrl),
     connectionLimit,
     supportBigNumbers: true,
@@ -18,6 +18,20 @@ export function createPool(databaseUrl: string, connectionLimit: number): Pool {
     enableKeepAlive: true,
     connectTimeout: 5000,
   });
+  const { lockWaitTimeoutS } = options;
+  if (lockWaitTimeoutS !== undefined) {
+    // A projector batch waiting on a lock should give up and retry well before InnoDB's 50 s.
+    pool.pool.on("connection", (conn) => {
+      conn.query(`SET SESSION innodb_lock_wait_timeout = ${Math.max(1, Math.round(lockWaitTimeoutS))}`);
+    });
+  }
+  return pool;
+}
+
+/** Deadlock (1213) or lock-wait timeout (1205): the transaction was rolled back; retry it. */
+export function isLockConflict(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "ER_LOCK_DEADLOCK" || code === "ER_LOCK_WAIT_TIMEOUT";
 }
 
 /** Errors that say nothing about the entry being applied: retry without counting a delivery. */

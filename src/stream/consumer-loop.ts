@@ -4,7 +4,7 @@
  * failing, back off on infrastructure errors. Ends after the batch in hand when `signal` aborts.
  */
 import type { Pool } from "../db/pool.ts";
-import { isTransientError } from "../db/pool.ts";
+import { isLockConflict, isTransientError } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import { applyBatch, MissingCheckpointError, type ApplyContext } from "./apply-batch.ts";
@@ -165,7 +165,12 @@ export async function runConsumerLoop(
       }
       failures += 1;
       const wait = Math.min(10_000, 100 * 2 ** Math.min(failures, 7));
-      log.error({ err, retryInMs: wait }, "consumer loop error; is Redis or MySQL reachable? retrying");
+      if (isLockConflict(err)) {
+        // SPEC §4.8: a deadlock or lock-wait timeout rolls the batch back; it is retried whole.
+        log.warn({ err, retryInMs: wait, code: (err as { code?: string }).code }, "batch hit a MySQL lock conflict; retrying it");
+      } else {
+        log.error({ err, retryInMs: wait }, "consumer loop error; is Redis or MySQL reachable? retrying");
+      }
       await sleep(wait, signal);
     }
   }

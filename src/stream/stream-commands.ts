@@ -145,6 +145,11 @@ export async function rangeAfter(redis: RedisClient, stream: string, afterId: st
   return parseEntries(stream, await redis.call("XRANGE", [stream, `(${afterId}`, toId, "COUNT", count]));
 }
 
+/** Removes the group from the stream; a stream that does not exist has no group to remove. */
 export async function destroyGroup(redis: RedisClient, stream: string, group: string): Promise<void> {
-  await redis.call("XGROUP", ["DESTROY", stream, group]);
+  try {
+    await redis.call("XGROUP", ["DESTROY", stream, group]);
+  } catch (err) {
+    if (!/requires the key to exist|no such key/i.test(String((err as Error).message))) throw err;
+  }
 }
