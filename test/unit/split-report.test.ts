@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { cellKey } from "../../src/domain/observation/cell-id.ts";
-import { observationShard, splitReport, transformReport } from "../../src/domain/observation/split-report.ts";
+import { observationShard, splitReport } from "../../src/domain/observation/split-report.ts";
+import { transformReport } from "../../src/domain/observation/transform-report.ts";
 import type { CellTower, Position, Report, ReportEntry, WifiAccessPoint } from "../../src/domain/report.ts";
 import { normalizeSubmission } from "../../src/domain/submit/normalize.ts";
 
