@@ -36,7 +36,7 @@ export function createExportConsumer(config: ExportConfig, deps: ExportConsumerD
     // installation does not skip reports that arrived before its first worker.
     start: "0",
     batchSize: config.batch > 0 ? config.batch : undefined,
-    isRetired: async () => !(await exportConfigExists(deps.pool, config.name)),
+    isRetired: async (db) => !(await exportConfigExists(db, config.name)),
     async project(batch, ctx) {
       for (const e of batch) {
         if (!isReportEntry(e.data)) throw new Error(`entry ${e.id} is not a report entry`);

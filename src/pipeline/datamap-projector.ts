@@ -4,7 +4,7 @@
  * The day is the entry's own time, so replays give the same rows.
  */
 import { datamapShard, encodeGrid, scaleDatamap } from "../domain/datamap/grid.ts";
-import { splitReport } from "../domain/observation/split-report.ts";
+import { observedPosition } from "../domain/observation/split-report.ts";
 import type { ReportEntry } from "../domain/report.ts";
 import type { RegionLookup } from "../geo/region-lookup.ts";
 import { DATAMAP_SHARDS, datamapTable, upsertDatamapGrids } from "../db/datamap.ts";
@@ -22,7 +22,7 @@ export function createDatamapProjector(deps: { regions: RegionLookup }): Consume
       const perTable = new Map<string, Map<string, { grid: Buffer; day: string }>>();
       for (const e of batch) {
         if (typeof e.data?.report !== "object" || e.data.report === null) throw new Error(`entry ${e.id} is not a report entry`);
-        const { position } = splitReport(e.data, deps.regions);
+        const position = observedPosition(e.data, deps.regions);
         if (!position) continue;
         const [lat, lon] = scaleDatamap(position.lat, position.lon);
         const table = ctx.table(datamapTable(datamapShard(lat, lon)));

@@ -53,7 +53,7 @@ export interface ConsumerDescriptor<T = unknown> {
    * Whether the group should still exist. Groups made from configuration rows (exports) are
    * retired by deleting the row; a loop never re-creates a retired group.
    */
-  isRetired?(): Promise<boolean>;
+  isRetired?(db: PoolConnection): Promise<boolean>;
 }
 
 export function defineConsumer<T>(descriptor: ConsumerDescriptor<T>): ConsumerDescriptor<T> {

@@ -4,7 +4,7 @@
  */
 import { insertCheckpoint, loadCheckpoint } from "../db/stream-checkpoint.ts";
 import { withNamedLock } from "../db/named-lock.ts";
-import type { Pool } from "../db/pool.ts";
+import type { Pool, PoolConnection } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import { compareEntryIds } from "./entry-id.ts";
@@ -26,7 +26,7 @@ const RECONCILE_LIMIT = 10_000;
 export class RetiredGroupError extends Error {}
 
 export async function ensureGroup(
-  deps: EnsureGroupDeps, group: string, stream: string, start: "$" | "0", isRetired?: () => Promise<boolean>,
+  deps: EnsureGroupDeps, group: string, stream: string, start: "$" | "0", isRetired?: (db: PoolConnection) => Promise<boolean>,
 ): Promise<void> {
   const { redis, pool, keys } = deps;
   const { log } = deps;
@@ -35,7 +35,8 @@ export async function ensureGroup(
     const existing = (await groupInfo(redis, stream)).find((g) => g.name === group);
 
     if (!checkpoint) {
-      if (isRetired && (await isRetired())) throw new RetiredGroupError(`group ${group} was removed`);
+      // On the lock's own connection: with a small pool, a second one may never come free.
+      if (isRetired && (await isRetired(conn))) throw new RetiredGroupError(`group ${group} was removed`);
       const position = await positionBefore(redis, stream, keys.sequence(stream), { kind: start === "$" ? "end" : "start" });
       if (existing) await setGroupId(redis, stream, group, position.id);
       else await createGroup(redis, stream, group, position.id);

@@ -5,6 +5,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import type { RowDataPacket } from "mysql2/promise";
+import { createPool } from "../../src/db/pool.ts";
 import { sumStatCounters } from "../../src/db/stat-counter.ts";
 import { drainPipeline, today } from "../support/pipeline-setup.ts";
 import { createWebTestEnv, fixtureRequest, loadFixture, type WebTestEnv } from "../support/web-setup.ts";
@@ -152,6 +153,21 @@ S("entries the pipeline discards leave no station behind", async ({ env }) => {
   assert.is(res.status, 200);
   await drainPipeline(env.services);
   assert.is(await totalRows(env, STATION_TABLES), 0);
+});
+
+S("the whole pipeline drains through a pool of two MySQL connections", async ({ env }) => {
+  // Every export loop starting at once must not hold one connection while waiting for another.
+  await env.pool.query("DELETE FROM stream_checkpoint");
+  for (const key of await env.redis.keys(`${env.prefix}:*`)) await env.redis.del(key);
+  const small = createPool(env.databaseUrl, 2);
+  try {
+    const { path, init } = fixtureRequest(loadFixture("TC-S1"));
+    assert.is((await env.app.request(path, init)).status, 200);
+    await drainPipeline({ ...env.services, pool: small, consumerDeps: { ...env.services.consumerDeps, pool: small } }, { timeoutMs: 30_000 });
+    assert.is(await totalRows(env, ["cell_lte"]), 2);
+  } finally {
+    await small.end();
+  }
 });
 
 S.run();

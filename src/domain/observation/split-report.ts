@@ -132,6 +132,20 @@ export function splitReport(entry: ReportEntry, geo: AnyRegion): SplitResult {
   };
 }
 
+/**
+ * The position `splitReport` would give, without building the observations: the datamap needs
+ * only to know that at least one network survives (SPEC §4.6 step 6).
+ */
+export function observedPosition(entry: ReportEntry, geo: AnyRegion): { lat: number; lon: number } | null {
+  const internal = transformKeepingEmpty(entry.report);
+  const part = validateReportPart(internal, entry.source, geo);
+  if (part === null) return null;
+  const any = internal.wifi?.some((w) => validateWifi(w) !== null)
+    || internal.cell?.some((c) => validateCell(c) !== null)
+    || internal.blue?.some((b) => validateBlue(b) !== null);
+  return any ? { lat: part.lat, lon: part.lon } : null;
+}
+
 function emptyResult(): SplitResult {
   return { blue: [], wifi: [], cell: [], reportDropped: true, droppedNetworks: { blue: 0, wifi: 0, cell: 0 }, position: null };
 }
