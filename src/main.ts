@@ -29,8 +29,9 @@ usage: ichnos <command> [options]
   replay G --from <start|ID|ISO-time> [--follow] [--rebuild]
                                 rewind group G; its workers re-apply from there. --rebuild
                                 re-projects into shadow tables and swaps them in at the end
-  drain [--group G]... [--timeout S]
-                                run groups until each has lag 0 and nothing pending, then exit
+  drain [--group G]... [--timeout S] [--processes N]
+                                run groups until each has lag 0 and nothing pending, then exit;
+                                --processes N hands the projectors to N-1 worker processes
   trim                          run the stream trimmer once
   dead list G [--json] [--limit N]
   dead retry G [--id ID]...     re-drive dead-lettered entries through G's projection
@@ -85,9 +86,13 @@ async function run(command: string, argv: string[], config: Config, log: Logger)
       return withServices(config, log, async (s) => replayCommand(s, await loadConsumers(s.consumerDeps), positionals[0], values.from, values.follow ?? false, values.rebuild ?? false));
     }
     case "drain": {
-      const { values } = parseCommandArgs(command, argv, { group: { type: "string", multiple: true }, timeout: { type: "string" } });
+      const { values } = parseCommandArgs(command, argv, {
+        group: { type: "string", multiple: true }, timeout: { type: "string" }, processes: { type: "string" },
+      });
       const timeoutMs = values.timeout ? parseDuration(values.timeout) : 600_000;
-      return withServices(config, log, async (s) => drainCommand(s, await loadConsumers(s.consumerDeps), values.group ?? [], timeoutMs));
+      const processes = values.processes === undefined ? 1 : Number(values.processes);
+      if (!Number.isInteger(processes) || processes < 1 || processes > 64) throw new UsageError("ichnos drain: --processes must be a whole number from 1 to 64");
+      return withServices(config, log, async (s) => drainCommand(s, await loadConsumers(s.consumerDeps), values.group ?? [], timeoutMs, processes));
     }
     case "trim": {
       parseCommandArgs(command, argv, {});

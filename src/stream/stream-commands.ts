@@ -81,12 +81,28 @@ export async function rangeBetween(
   return parseEntries(stream, await redis.call("XRANGE", [stream, `(${afterId}`, `(${beforeId}`, "COUNT", count]));
 }
 
-export async function firstEntryFrom(redis: RedisClient, stream: string, fromId = "-"): Promise<RawEntry | null> {
-  return parseEntries(stream, await redis.call("XRANGE", [stream, fromId, "+", "COUNT", 1]))[0] ?? null;
+/** An entry's id and sequence number, read without decoding its payload. */
+export interface EntryHead {
+  readonly id: string;
+  readonly seq: number;
 }
 
-export async function lastEntry(redis: RedisClient, stream: string): Promise<RawEntry | null> {
-  return parseEntries(stream, await redis.call("XREVRANGE", [stream, "+", "-", "COUNT", 1]))[0] ?? null;
+function parseHead(reply: Reply): EntryHead | null {
+  const item = Array.isArray(reply) ? (reply[0] as [string, string[] | null] | undefined) : undefined;
+  if (!item?.[1]) return null;
+  const fields = item[1];
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === "n") return { id: item[0], seq: Number(fields[i + 1]) };
+  return { id: item[0], seq: 0 };
+}
+
+// Status polls call these for every stream several times a second; observation entries are
+// tens of kilobytes of JSON that only the projection needs.
+export async function firstEntryFrom(redis: RedisClient, stream: string, fromId = "-"): Promise<EntryHead | null> {
+  return parseHead(await redis.call("XRANGE", [stream, fromId, "+", "COUNT", 1]));
+}
+
+export async function lastEntry(redis: RedisClient, stream: string): Promise<EntryHead | null> {
+  return parseHead(await redis.call("XREVRANGE", [stream, "+", "-", "COUNT", 1]));
 }
 
 export async function readRange(redis: RedisClient, stream: string, fromId: string, count: number): Promise<RawEntry[]> {
