@@ -13,6 +13,11 @@ export async function replayCommand(
   if (!group || !from) throw new UsageError("usage: ichnos replay <group> --from <start|entry-id|ISO-time> [--follow] [--rebuild]");
   const [consumer] = selectConsumers(consumers, [group]);
   if (rebuild) return rebuildCommand(services, consumer!, from);
+  if (consumer!.idempotent === false) {
+    throw new UsageError(
+      `ichnos replay: re-applying ${group}'s entries to its live tables would count them twice; rebuild it instead: ichnos replay ${group} --from ${from} --rebuild`,
+    );
+  }
   const moved = await replayGroup(services, consumer!, parseFrom(from));
   const status = await readGroupStatus(services.redis, services.pool, services.keys, [consumer!]);
   const total = status.reduce((n, s) => n + (s.lag ?? 0), 0);

@@ -8,6 +8,14 @@ import { BUFFER_DEGREES, type Part, type Shapes } from "./region-shapes.ts";
 function inPart(part: Part, x: number, y: number): boolean {
   const [minX, minY, maxX, maxY] = part.box;
   if (x < minX || x > maxX || y < minY || y > maxY) return false;
+  return ringParity(part, x, y);
+}
+
+/**
+ * Even-odd crossing test over all of the part's rings, without the box check; exported so the
+ * tile cache (region-tiles.ts) can evaluate the very same arithmetic at a tile's centre.
+ */
+export function ringParity(part: Part, x: number, y: number): boolean {
   let inside = false;
   for (const ring of part.rings) {
     for (let i = 0, j = ring.length - 2; i < ring.length; j = i, i += 2) {

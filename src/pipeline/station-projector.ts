@@ -57,6 +57,8 @@ export function createStationProjector(kind: StationKind, shard: string, deps: S
     reads: `obs:${kind}:${shard}`,
     start: "0",
     batchSize: deps.batchSize,
+    // Samples and weights add up: re-applying history in place would count it twice.
+    idempotent: false,
     tables: [table],
     async project(batch: readonly StreamEntry<ObservationBatch>[], ctx) {
       for (const e of batch) if (!isObservationBatch(e.data)) throw new Error(`entry ${e.id} is not an observation batch`);

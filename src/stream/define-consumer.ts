@@ -38,6 +38,11 @@ export interface ConsumerDescriptor<T = unknown> {
   readonly start: "$" | "0";
   /** Entries per transaction; defaults to CONSUMER_BATCH. */
   readonly batchSize?: number;
+  /**
+   * False when applying an entry twice changes the projection twice (station statistics add up
+   * samples and weights): such a group is only replayed with `--rebuild`. Defaults to true.
+   */
+  readonly idempotent?: boolean;
   /** MySQL tables this projection owns and a rebuild replaces (through `ctx.table`). */
   readonly tables?: readonly string[];
   /**

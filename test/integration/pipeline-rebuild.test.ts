@@ -106,4 +106,10 @@ S("a group with no tables of its own cannot be rebuilt, and says what to do inst
   assert.match(out.stderr, /keeps no tables of its own; replay it without --rebuild/);
 });
 
+S("a station group is not replayed in place, where its observations would count twice", async ({ cli }) => {
+  const out = await runCli(["replay", "station:wifi:0", "--from", "start"], cli);
+  assert.is(out.code, 2);
+  assert.match(out.stderr, /would count them twice; rebuild it instead: ichnos replay station:wifi:0 --from start --rebuild/);
+});
+
 S.run();
