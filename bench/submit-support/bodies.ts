@@ -6,6 +6,7 @@
  * two requests of a pool carry the same data. Deterministic for a given seed.
  */
 import { gzipSync } from "node:zlib";
+import { prng } from "../../src/util/prng.ts";
 
 export interface BodyPool {
   /** Gzipped JSON bodies, sent with `Content-Encoding: gzip`. */
@@ -16,17 +17,6 @@ export interface BodyPool {
   readonly meanWifiPerReport: number;
 }
 
-/** mulberry32: small, fast and good enough to vary test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const WIFI_BANDS = [
   { radioType: "802.11n", channel: 6, frequency: 2437 },

@@ -9,16 +9,13 @@ import { loadConsumers } from "../../consumers/index.ts";
 import { createPool } from "../../src/db/pool.ts";
 import { getRegionLookup } from "../../src/geo/regions.ts";
 import { createLogger } from "../../src/logger.ts";
-import { closeRedis, createRedis } from "../../src/redis/create-redis.ts";
+import { createRedis } from "../../src/redis/create-redis.ts";
 import { createConsumerRuntime } from "../../src/stream/consumer-runtime.ts";
 import { defineConsumer, type AnyConsumer } from "../../src/stream/define-consumer.ts";
 import { createKeys } from "../../src/stream/keys.ts";
+import { requireEnv, runUntilSigterm } from "./worker-env.ts";
 
-const env = (name: string, fallback?: string): string => {
-  const value = process.env[name] ?? fallback;
-  if (value === undefined) throw new Error(`pipeline-worker: ${name} is required`);
-  return value;
-};
+const env = requireEnv("pipeline-worker");
 
 const log = createLogger("warn");
 const pool = createPool(env("DATABASE_URL"), 6);
@@ -49,12 +46,4 @@ const runtime = createConsumerRuntime({
     if (crashAfterCommit && commits === crashAfterCommit) process.kill(process.pid, "SIGKILL");
   },
 });
-runtime.start();
-process.stdout.write(`ready ${runtime.consumerName}\n`);
-
-process.once("SIGTERM", async () => {
-  await runtime.stop();
-  await closeRedis(redis);
-  await pool.end();
-  process.stdout.write(`stopped ${JSON.stringify(runtime.stats())}\n`);
-});
+runUntilSigterm(runtime, redis, pool);

@@ -2,6 +2,8 @@
  * Deterministic submissions for pipeline tests: walks through a small town whose Wi-Fi access
  * points and cells are heard again and again, so stations see new, change and confirm updates.
  */
+import { prng } from "../../src/util/prng.ts";
+
 export interface SyntheticOptions {
   readonly reports: number;
   readonly seed?: number;
@@ -10,22 +12,12 @@ export interface SyntheticOptions {
   readonly cells?: number;
 }
 
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const mac = (i: number) => `a8${(0x200000 + i).toString(16).padStart(10, "0")}`.match(/../g)!.join(":");
 
 /** v2 geosubmit bodies of `perRequest` reports each. */
 export function syntheticGeosubmits(options: SyntheticOptions, perRequest = 50): { items: unknown[] }[] {
-  const rnd = random(options.seed ?? 7);
+  const rnd = prng(options.seed ?? 7);
   const centre = options.centre ?? { lat: 51.5, lon: -0.1 };
   const aps = Array.from({ length: options.aps ?? 300 }, () => ({ lat: centre.lat + (rnd() - 0.5) * 0.02, lon: centre.lon + (rnd() - 0.5) * 0.03 }));
   const cells = Array.from({ length: options.cells ?? 12 }, (_, i) => ({ cid: 1000 + i, lac: 10 + (i % 3), radio: i % 4 === 0 ? "gsm" : "lte" }));

@@ -6,17 +6,14 @@
  */
 import { createLogger } from "../../src/logger.ts";
 import { createPool } from "../../src/db/pool.ts";
-import { closeRedis, createRedis } from "../../src/redis/create-redis.ts";
+import { createRedis } from "../../src/redis/create-redis.ts";
 import { createConsumerRuntime } from "../../src/stream/consumer-runtime.ts";
 import { defineConsumer } from "../../src/stream/define-consumer.ts";
 import { createKeys } from "../../src/stream/keys.ts";
 import { countingConsumer, type TestPayload } from "./test-consumers.ts";
+import { requireEnv, runUntilSigterm } from "./worker-env.ts";
 
-const env = (name: string, fallback?: string): string => {
-  const value = process.env[name] ?? fallback;
-  if (value === undefined) throw new Error(`worker-process: ${name} is required`);
-  return value;
-};
+const env = requireEnv("worker-process");
 
 const log = createLogger("info");
 const pool = createPool(env("DATABASE_URL"), 4);
@@ -48,12 +45,4 @@ const runtime = createConsumerRuntime({
     if (crashAfterCommit && commits === crashAfterCommit) process.kill(process.pid, "SIGKILL");
   },
 });
-runtime.start();
-process.stdout.write(`ready ${runtime.consumerName}\n`);
-
-process.once("SIGTERM", async () => {
-  await runtime.stop();
-  await closeRedis(redis);
-  await pool.end();
-  process.stdout.write(`stopped ${JSON.stringify(runtime.stats())}\n`);
-});
+runUntilSigterm(runtime, redis, pool);
