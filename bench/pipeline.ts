@@ -143,9 +143,10 @@ async function main(): Promise<void> {
     progress(`appended ${n(append.entries)} reports in ${(append.ms / 1000).toFixed(1)} s (${n((append.entries * 1000) / append.ms)}/s; ` +
       `per partition ${append.perPartition.map(n).join(" / ")})`);
 
-    progress(`drain: node bin/ichnos.js drain (all groups)${options.profile ? " with --cpu-prof" : ""}`);
+    progress(`drain: node bin/ichnos.js drain --processes ${options.processes} (all groups; ${machine.cores} cores here)${options.profile ? " with --cpu-prof" : ""}`);
+    if (options.processes > machine.cores) progress(`note: --processes ${options.processes} is more than the ${machine.cores} cores of this machine`);
     const handlersBefore = await handlerStatus(main.pool);
-    const drain = await runDrain(redis, { label: "drain", env: main.env, progressProbe: main.probe, groups: [], profile: options.profile, profileOut: options.profileOut, timeout: DRAIN_TIMEOUT }, progress);
+    const drain = await runDrain(redis, { label: "drain", env: main.env, progressProbe: main.probe, groups: [], processes: options.processes, profile: options.profile, profileOut: options.profileOut, timeout: DRAIN_TIMEOUT }, progress);
     const handlersAfter = await handlerStatus(main.pool);
     const observations = await countObservations(redis, main.keys);
     const stations = await countStations(main.pool);
@@ -156,7 +157,7 @@ async function main(): Promise<void> {
     const stationRowsPerSecond = (upsertRows * 1000) / drain.windowMs;
     progress(`drained in ${(drain.windowMs / 1000).toFixed(1)} s of work (${(drain.wallMs / 1000).toFixed(1)} s wall): ` +
       `${n(observations.total)} observations → ${n(observationsPerSecond)}/s; ${n(upsertRows)} station rows upserted in ` +
-      `${n(upserts.length)} statements → ${n(stationRowsPerSecond)}/s [cpu drain/redis/mysqld ${drain.cpu.drain}/${drain.cpu.redis}/${drain.cpu.mysql}%]`);
+      `${n(upserts.length)} statements → ${n(stationRowsPerSecond)}/s [cpu drain ${drain.cpu.drain}% (${drain.cpu.processes.map((p) => `${p.role.split(" ")[0]} ${p.share}%`).join(" + ")}), redis ${drain.cpu.redis}%, mysqld ${drain.cpu.mysql}%]`);
 
     const connections = Math.max(1, drain.trace.transactions.maxOpen);
     progress(`ceiling: ${n(upsertRows)} rows in ${n(upserts.length)} upserts, ${connections} connections`);
@@ -169,14 +170,14 @@ async function main(): Promise<void> {
       progress(`breakdown: the same reports into ${second.scratch.prefix} / ${second.scratch.databaseName}`);
       const again = await appendReports(redis, second.keys, generated.uploads);
       if (again.entries !== generated.reports) throw new Error(`breakdown: ${again.entries} entries appended`);
-      const splitter = await runDrain(redis, { label: "drain:splitter", env: second.env, progressProbe: second.probe, groups: ["export:internal"], profile: false, timeout: DRAIN_TIMEOUT }, progress);
+      const splitter = await runDrain(redis, { label: "drain:splitter", env: second.env, progressProbe: second.probe, groups: ["export:internal"], processes: options.processes, profile: false, timeout: DRAIN_TIMEOUT }, progress);
       const splitObs = await countObservations(redis, second.keys);
       progress(`breakdown: export:internal alone ${(splitter.windowMs / 1000).toFixed(1)} s → ${n((splitObs.total * 1000) / splitter.windowMs)} observations/s`);
       const rest = [
         ...MAC_SHARDS.map((h) => `station:wifi:${h}`), ...MAC_SHARDS.map((h) => `station:blue:${h}`),
         ...STATION_RADIOS.map((r) => `station:cell:${r}`), "cellarea", "datamap", "export:backup",
       ];
-      const projectors = await runDrain(redis, { label: "drain:projectors", env: second.env, progressProbe: second.probe, groups: rest, profile: false, timeout: DRAIN_TIMEOUT }, progress);
+      const projectors = await runDrain(redis, { label: "drain:projectors", env: second.env, progressProbe: second.probe, groups: rest, processes: options.processes, profile: false, timeout: DRAIN_TIMEOUT }, progress);
       progress(`breakdown: every other group ${(projectors.windowMs / 1000).toFixed(1)} s → ${n((splitObs.total * 1000) / projectors.windowMs)} observations/s`);
       breakdown = {
         splitter: phase(splitter, splitObs.total),
@@ -189,7 +190,7 @@ async function main(): Promise<void> {
     const results: PipelineBenchResults = {
       machine,
       settings: {
-        reports: options.reports, partitions: options.partitions, stationBatch: options.stationBatch,
+        reports: options.reports, partitions: options.partitions, processes: options.processes, stationBatch: options.stationBatch,
         exportBatch: options.exportBatch, poolSize: options.poolSize ?? defaults.databasePoolSize,
         consumerBatch: defaults.consumerBatch, seed: options.seed,
       },
@@ -218,6 +219,7 @@ async function main(): Promise<void> {
       },
       breakdown,
       profile: drain.profile,
+      workerProfiles: drain.workerProfiles,
     };
     process.stdout.write(options.json ? `${JSON.stringify(results, null, 2)}\n` : `${formatTable(results)}\n`);
   } finally {

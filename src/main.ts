@@ -23,7 +23,8 @@ usage: ichnos <command> [options]
 
   start                         migrate, then web + all workers + scheduler in one process
   web                           HTTP API only
-  work [--group G]...           consumer groups (all, or those named) and periodic jobs
+  work [--group G]... [--no-jobs]
+                                consumer groups (all, or those named) and periodic jobs (--no-jobs: loops only)
   migrate                       apply pending database migrations
   groups [--json]               every group: stream, last delivered id, checkpoint, lag, pending, dead letters, lost
   replay G --from <start|ID|ISO-time> [--follow] [--rebuild]
@@ -68,8 +69,10 @@ async function run(command: string, argv: string[], config: Config, log: Logger)
       parseCommandArgs(command, argv, {});
       return withServices(config, log, (s) => serve(s, { migrate: false, web: true, work: false, groups: [] }));
     case "work": {
-      const { values } = parseCommandArgs(command, argv, { group: { type: "string", multiple: true } });
-      return withServices(config, log, (s) => serve(s, { migrate: false, web: false, work: true, groups: values.group ?? [] }));
+      const { values } = parseCommandArgs(command, argv, { group: { type: "string", multiple: true }, "no-jobs": { type: "boolean" } });
+      return withServices(config, log, (s) => serve(s, {
+        migrate: false, web: false, work: true, groups: values.group ?? [], jobs: !(values["no-jobs"] ?? false),
+      }));
     }
     case "migrate": {
       parseCommandArgs(command, argv, {});

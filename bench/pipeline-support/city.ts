@@ -7,6 +7,7 @@
  * per-device uploads of 50, interleaved across devices, as NeoStumbler clients send them.
  */
 import type { BluetoothBeacon, CellRadio, CellTower, Report, WifiAccessPoint } from "../../src/domain/report.ts";
+import { prng } from "../../src/util/prng.ts";
 
 export interface CityOptions {
   readonly wifi: number;
@@ -37,17 +38,6 @@ export interface GeneratedReports {
   readonly meanJsonBytes: number;
 }
 
-/** mulberry32. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const M_PER_DEG = 111_320;
 const CITY_RADIUS = 7_000;

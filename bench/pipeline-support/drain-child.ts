@@ -1,8 +1,12 @@
 /**
- * Runs `node bin/ichnos.js drain` (what operators run) as a child process against the bench's
- * scratch prefix and database, with the SQL trace hook loaded (`--import sql-trace.ts`) and,
- * optionally, --cpu-prof. While it runs, Redis and MariaDB CPU are sampled every 250 ms so their
- * share can be taken over exactly the child's working window (first query → last COMMIT).
+ * Runs `node bin/ichnos.js drain --processes N` (what operators run) as a child process against
+ * the bench's scratch prefix and database, with the SQL trace hook loaded (`--import
+ * sql-trace.ts`) and, optionally, --cpu-prof. With N > 1 the drain starts N − 1 `ichnos work`
+ * children of its own, which inherit the hook and the flags; every process writes its own trace
+ * file and the bench merges them (trace-format.ts). While it runs, Redis and MariaDB CPU are
+ * sampled every 250 ms so their share can be taken over exactly the working window (first query
+ * of any process → last COMMIT of any process); each drain process's CPU over the same window
+ * comes from its own trace.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { copyFile, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
@@ -13,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import type { RedisClient } from "../../src/redis/create-redis.ts";
 import { summarizeProfile, type ProfileSummary } from "../submit-support/profile.ts";
 import { sampleCpu, type CpuSample } from "../support/cpu.ts";
-import type { SqlTrace } from "./trace-format.ts";
+import { cpuBetween, mergeTraces, type ProcessTrace, type SqlTrace } from "./trace-format.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/ichnos.js", import.meta.url));
 const HOOK = fileURLToPath(new URL("./sql-trace.ts", import.meta.url));
@@ -23,6 +27,8 @@ export interface DrainPlan {
   readonly env: Readonly<Record<string, string>>;
   /** `--group` names; empty: every registered group. */
   readonly groups: readonly string[];
+  /** `--processes N`: the drain itself plus N − 1 `ichnos work` children. */
+  readonly processes: number;
   readonly profile: boolean;
   /** Copy the main thread's .cpuprofile here. */
   readonly profileOut?: string | null;
@@ -42,10 +48,37 @@ export interface DrainRun {
   /** First query → last COMMIT, from the trace: the time the pipeline was working. */
   readonly windowMs: number;
   readonly trace: SqlTrace;
-  /** % of one core over the window: the drain child (process.cpuUsage, all threads), Redis, MariaDB. */
-  readonly cpu: { readonly drain: number | null; readonly redis: number | null; readonly mysql: number | null };
+  /**
+   * % of one core over the window: every drain process together (process.cpuUsage, all threads),
+   * each of them (the drain first), Redis, MariaDB.
+   */
+  readonly cpu: {
+    readonly drain: number | null;
+    readonly processes: readonly ProcessCpu[];
+    readonly redis: number | null;
+    readonly mysql: number | null;
+  };
   readonly stdout: string;
+  /** The drain process's main thread. */
   readonly profile: ProfileSummary | null;
+  /** The `ichnos work` children's main threads. */
+  readonly workerProfiles: readonly (ProfileSummary & { readonly command: string })[];
+}
+
+export interface ProcessCpu {
+  readonly pid: number;
+  /** `drain` or `work` plus its groups, shortened. */
+  readonly role: string;
+  readonly share: number | null;
+}
+
+/** `work --group station:wifi:0 --group …` → `work (38 groups: station:wifi:0, …)`. */
+function roleOf(t: ProcessTrace): string {
+  const groups = [...t.command.matchAll(/--group (\S+)/g)].map((m) => m[1]!);
+  const verb = t.command.split(" ")[0] ?? "?";
+  if (verb === "drain") return "drain";
+  if (groups.length === 0) return verb;
+  return `${verb} (${groups.length} groups: ${groups.slice(0, 2).join(", ")}${groups.length > 2 ? ", …" : ""})`;
 }
 
 const running = new Set<ChildProcess>();
@@ -72,16 +105,15 @@ function shareBetween(samples: readonly TimedSample[], from: number, to: number,
 
 export async function runDrain(redis: RedisClient, plan: DrainPlan, progress: (m: string) => void): Promise<DrainRun> {
   const dir = await mkdtemp(join(tmpdir(), "bench-pipeline-"));
-  const traceFile = join(dir, "trace.json");
   try {
     const nodeArgs = [...(plan.profile ? ["--cpu-prof", "--cpu-prof-dir", dir] : []), "--import", "tsx", "--import", HOOK];
-    const args = [...nodeArgs, BIN, "drain", "--timeout", plan.timeout, ...plan.groups.flatMap((g) => ["--group", g])];
+    const args = [...nodeArgs, BIN, "drain", "--timeout", plan.timeout, "--processes", String(plan.processes), ...plan.groups.flatMap((g) => ["--group", g])];
     const samples: TimedSample[] = [];
     const sample = async () => samples.push({ wall: Date.now(), sample: await sampleCpu(redis) });
     await sample();
     const started = performance.now();
     const child = spawn(process.execPath, args, {
-      env: { ...process.env, ...plan.env, BENCH_PIPELINE_TRACE: traceFile },
+      env: { ...process.env, ...plan.env, BENCH_PIPELINE_TRACE_DIR: dir },
       stdio: ["ignore", "pipe", "pipe"],
     });
     running.add(child);
@@ -120,25 +152,48 @@ export async function runDrain(redis: RedisClient, plan: DrainPlan, progress: (m
     await sample();
     if (stalled) throw new Error(`${plan.label}: the drain stalled (no checkpoint moved for ${STALL_MS / 1000} s)\n${stdout.slice(-3000)}`);
     if (exitCode !== 0) throw new Error(`${plan.label}: ichnos drain exited with ${exitCode}\n${stdout.slice(-3000)}`);
-    const trace = JSON.parse(await readFile(traceFile, "utf8")) as SqlTrace;
+    const files = (await readdir(dir)).filter((f) => /^trace\.\d+\.json$/.test(f));
+    const trace: SqlTrace = mergeTraces(await Promise.all(files.map(async (f) => JSON.parse(await readFile(join(dir, f), "utf8")) as ProcessTrace)));
     if (!trace.firstQuery || !trace.lastCommit) throw new Error(`${plan.label}: the trace saw no transaction`);
+    const workers = trace.processes.filter((t) => t.pid !== trace.pid).length;
+    if (workers !== plan.processes - 1 && !(plan.processes > 1 && workers === 0 && plan.groups.length > 0)) {
+      progress(`${plan.label}: expected ${plan.processes - 1} worker trace(s), found ${workers}`);
+    }
     const from = trace.firstQuery.wall;
     const to = trace.lastCommit.wall;
     const windowMs = to - from;
     let profile: ProfileSummary | null = null;
+    const workerProfiles: (ProfileSummary & { command: string })[] = [];
     if (plan.profile) {
-      // tsx's loader thread writes a profile too; the main thread's has thread id 0.
-      const main = (await readdir(dir)).find((f) => new RegExp(`^CPU\\.\\d+\\.\\d+\\.${trace.pid}\\.0\\.\\d+\\.cpuprofile$`).test(f));
-      if (main) {
-        profile = await summarizeProfile(join(dir, main), [trace.firstQuery.hr, trace.lastCommit.hr], 20);
-        if (plan.profileOut) await copyFile(join(dir, main), plan.profileOut);
+      const window = [trace.firstQuery.hr, trace.lastCommit.hr] as const;
+      const names = await readdir(dir);
+      for (const t of trace.processes) {
+        // tsx's loader thread writes a profile too; the main thread's has thread id 0.
+        const main = names.find((f) => new RegExp(`^CPU\\.\\d+\\.\\d+\\.${t.pid}\\.0\\.\\d+\\.cpuprofile$`).test(f));
+        if (!main) {
+          progress(`${plan.label}: no main-thread profile for pid ${t.pid}`);
+          continue;
+        }
+        const summary = await summarizeProfile(join(dir, main), window, 20);
+        if (t.pid === trace.pid) {
+          profile = summary;
+          if (plan.profileOut) await copyFile(join(dir, main), plan.profileOut);
+        } else {
+          workerProfiles.push({ ...summary, command: roleOf(t) });
+          if (plan.profileOut) await copyFile(join(dir, main), plan.profileOut.replace(/(\.cpuprofile)?$/, `.${t.pid}$1`));
+        }
       }
-      else progress(`${plan.label}: no main-thread profile for pid ${trace.pid}`);
     }
+    const processes = trace.processes.map((t) => {
+      const ms = cpuBetween(t, from, to);
+      return { pid: t.pid, role: roleOf(t), share: ms === null ? null : Math.round((ms / windowMs) * 100) };
+    });
+    const known = processes.every((p) => p.share !== null);
     return {
-      label: plan.label, exitCode, wallMs, windowMs, trace, stdout, profile,
+      label: plan.label, exitCode, wallMs, windowMs, trace, stdout, profile, workerProfiles,
       cpu: {
-        drain: trace.cpuMs === null ? null : Math.round((trace.cpuMs / windowMs) * 100),
+        drain: known ? processes.reduce((a, p) => a + p.share!, 0) : null,
+        processes,
         redis: shareBetween(samples, from, to, (s) => s.redisMs),
         mysql: shareBetween(samples, from, to, (s) => s.mysqlMs),
       },

@@ -13,6 +13,8 @@ export interface PipelineBenchOptions {
   readonly stationBatch: number;
   /** `export_config.batch` of the `internal` export (the splitter's reports per batch). */
   readonly exportBatch: number;
+  /** `ichnos drain --processes N`: the drain plus N − 1 `ichnos work` children (default 2: one per core here). */
+  readonly processes: number;
   /** DATABASE_POOL_SIZE of the drain child; null leaves the project's default. */
   readonly poolSize: number | null;
   /** Synthetic city: Wi-Fi APs, cells and Bluetooth beacons. */
@@ -33,8 +35,8 @@ export interface PipelineBenchOptions {
 }
 
 const USAGE = `usage: npm run bench:pipeline -- [--reports N] [--partitions N] [--station-batch N] [--export-batch N]
-       [--pool N] [--wifi N] [--cells N] [--beacons N] [--seed N] [--no-breakdown] [--profile] [--profile-out FILE] [--json]
-env: BENCH_REPORTS, BENCH_PARTITIONS, BENCH_SEED, REDIS_URL, DATABASE_URL`;
+       [--processes N] [--pool N] [--wifi N] [--cells N] [--beacons N] [--seed N] [--no-breakdown] [--profile] [--profile-out FILE] [--json]
+env: BENCH_REPORTS, BENCH_PARTITIONS, BENCH_PROCESSES, BENCH_SEED, REDIS_URL, DATABASE_URL`;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === "") return fallback;
@@ -51,6 +53,7 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Pi
       partitions: { type: "string" },
       "station-batch": { type: "string" },
       "export-batch": { type: "string" },
+      processes: { type: "string" },
       pool: { type: "string" },
       wifi: { type: "string" },
       cells: { type: "string" },
@@ -72,6 +75,7 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Pi
     partitions: positiveInt("--partitions", values.partitions ?? env.BENCH_PARTITIONS, 4),
     stationBatch: positiveInt("--station-batch", values["station-batch"], 10),
     exportBatch: positiveInt("--export-batch", values["export-batch"], 100),
+    processes: positiveInt("--processes", values.processes ?? env.BENCH_PROCESSES, 2),
     poolSize: values.pool ? positiveInt("--pool", values.pool, 10) : null,
     wifi: positiveInt("--wifi", values.wifi, 200_000),
     cells: positiveInt("--cells", values.cells, 5_000),

@@ -56,13 +56,16 @@ export interface PipelineBenchResults {
     readonly observations: number;
   } | null;
   readonly profile: ProfileSummary | null;
+  readonly workerProfiles: DrainRun["workerProfiles"];
 }
 
 const n = (x: number) => Math.round(x).toLocaleString("en-US");
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
-const cpu = (c: DrainRun["cpu"]) => `cpu drain ${c.drain ?? "-"}%, redis ${c.redis ?? "-"}%, mysqld ${c.mysql ?? "-"}%`;
+const cpu = (c: DrainRun["cpu"]) =>
+  `cpu drain ${c.drain ?? "-"}%${c.processes.length > 1 ? ` (${c.processes.map((p) => `${p.role.split(" ")[0]} ${p.share ?? "-"}%`).join(" + ")})` : ""}, ` +
+  `redis ${c.redis ?? "-"}%, mysqld ${c.mysql ?? "-"}%`;
 
 function classRows(classes: Record<string, StatementClass>, windowMs: number, connections: number): string[] {
   const total = Object.values(classes).reduce((a, c) => a + c.ms, 0);
@@ -81,7 +84,7 @@ export function formatTable(r: PipelineBenchResults): string {
     `Pipeline benchmark (stream → committed MySQL rows)  ${m.date}`,
     `machine: ${m.cores} cores (${m.cpuModel}), ${m.ramGiB} GiB RAM, Node ${m.node}, Redis ${m.redis}, MariaDB ${m.mariadb}` +
       ` (innodb_flush_log_at_trx_commit=${m.innodbFlushLogAtTrxCommit}), load ${m.loadAverage}`,
-    `settings: ${n(st.reports!)} reports, ${st.partitions} partitions, STATION_BATCH ${st.stationBatch}, export batch ${st.exportBatch}, ` +
+    `settings: ${n(st.reports!)} reports, ${st.partitions} partitions, --processes ${st.processes} (${m.cores} cores here), STATION_BATCH ${st.stationBatch}, export batch ${st.exportBatch}, ` +
       `DATABASE_POOL_SIZE ${st.poolSize}, CONSUMER_BATCH ${st.consumerBatch}, seed ${st.seed}`,
     `city: ${n(r.city.wifi)} APs, ${n(r.city.cells)} cells (${Object.entries(r.city.cellRadios).map(([k, v]) => `${k} ${n(v)}`).join(", ")}), ` +
       `${n(r.city.beacons)} beacons around ${r.city.centre.lat}, ${r.city.centre.lon}`,
@@ -89,9 +92,11 @@ export function formatTable(r: PipelineBenchResults): string {
       `${n(g.meanJsonBytes)} B JSON; heard: ${n(g.distinct.wifi)} APs, ${n(g.distinct.cells)} cells, ${n(g.distinct.beacons)} beacons`,
     `append (createReportSubmitter, uploads of 50, 8 in flight): ${s(r.append.ms)}, ${n((r.append.entries * 1000) / r.append.ms)} reports/s`,
     "",
-    "Drain: node bin/ichnos.js drain, all groups (child process)",
+    `Drain: node bin/ichnos.js drain --processes ${st.processes}, all groups (child process${st.processes! > 1 ? ` + ${st.processes! - 1} \`ichnos work\` child(ren) of its own` : ""})`,
     `  working window (first query → last COMMIT) ${s(d.windowMs)}; child wall ${s(d.wallMs)} (start-up, status table, shutdown included)`,
-    `  ${cpu(d.cpu)} (% of one core over the window); transactions ${n(d.transactions)}, open at once: max ${d.maxOpen}, mean ${d.meanOpen.toFixed(1)}`,
+    `  ${cpu(d.cpu)} (% of one core over the window; ${m.cores} cores = ${m.cores * 100}%)`,
+    ...d.cpu.processes.map((p) => `    pid ${p.pid} ${p.role}: ${p.share ?? "-"}%`),
+    `  transactions ${n(d.transactions)}, open at once: max ${d.maxOpen}, mean ${d.meanOpen.toFixed(1)}`,
     `  observations from the splitter: ${n(o.total)} (wifi ${n(o.observations.wifi)}, blue ${n(o.observations.blue)}, cell ${n(o.observations.cell)}) ` +
       `in ${n(o.entries.wifi + o.entries.blue + o.entries.cell)} obs entries, ${n(o.bytes / 1e6)} MB of JSON (${n(o.bytes / Math.max(1, o.total))} B per observation)`,
     `  station rows: ${n(r.stations.upsertRows)} upserted in ${n(r.stations.statements)} statements (${r.stations.meanRowsPerStatement.toFixed(1)} rows each), ` +
@@ -120,11 +125,14 @@ export function formatTable(r: PipelineBenchResults): string {
       `  sum of the two              ${s(b.splitter.windowMs + b.projectors.windowMs).padStart(15)}  ${n((b.observations * 1000) / (b.splitter.windowMs + b.projectors.windowMs)).padStart(8)} obs/s`,
     );
   }
-  if (r.profile) {
-    const p = r.profile;
+  const profiles = [
+    ...(r.profile ? [{ ...r.profile, command: "drain" }] : []),
+    ...r.workerProfiles,
+  ];
+  for (const p of profiles) {
     lines.push(
       "",
-      `CPU profile of the drain child's main thread over the window (${p.seconds.toFixed(1)} s, ${n(p.busySamples)} busy samples, idle ${pct(p.idle)}):`,
+      `CPU profile of the ${p.command} process's main thread over the window (${p.seconds.toFixed(1)} s, ${n(p.busySamples)} busy samples, idle ${pct(p.idle)}):`,
       "  self time by area:",
       ...p.byArea.slice(0, 12).map((f) => `    ${pct(f.share).padStart(4)}  ${f.name}`),
       "  self time by function:",

@@ -1,12 +1,16 @@
 /**
- * Loaded into the drain child with `node --import tsx --import <this> bin/ichnos.js drain`: it
- * subscribes to mysql2's `mysql2:query` and `mysql2:execute` tracing channels (node:diagnostics_channel; no patching
- * of the driver or of src/) and, at exit, writes a SqlTrace JSON to $BENCH_PIPELINE_TRACE.
- * The cost is a regex test and two clock reads per statement.
+ * Loaded into the drain child with `node --import tsx --import <this> bin/ichnos.js drain`, and
+ * so into every `ichnos work` child of `drain --processes N` (they inherit `process.execArgv` and
+ * the environment): it subscribes to mysql2's `mysql2:query` and `mysql2:execute` tracing
+ * channels (node:diagnostics_channel; no patching of the driver or of src/) and, at exit, writes
+ * this process's ProcessTrace JSON to $BENCH_PIPELINE_TRACE_DIR/trace.<pid>.json (one file per
+ * process; the bench merges them). The cost is a regex test and two clock reads per statement,
+ * plus a process.cpuUsage() every 200 ms.
  */
 import { tracingChannel } from "node:diagnostics_channel";
 import { writeFileSync } from "node:fs";
-import type { SqlTrace, StationUpsert, StatementClass } from "./trace-format.ts";
+import { join } from "node:path";
+import type { ProcessTrace, StationUpsert, StatementClass } from "./trace-format.ts";
 
 interface QueryContext {
   readonly query?: string;
@@ -15,7 +19,7 @@ interface QueryContext {
   readonly error?: unknown;
 }
 
-const out = process.env.BENCH_PIPELINE_TRACE;
+const dir = process.env.BENCH_PIPELINE_TRACE_DIR;
 const hrMicros = () => Number(process.hrtime.bigint() / 1000n);
 
 // Tested against the statement's first 600 characters (mysql2 hands over the formatted SQL, which
@@ -47,23 +51,26 @@ function classify(sql: string): string {
 const classes: Record<string, StatementClass> = {};
 const upserts: StationUpsert[] = [];
 const started = new WeakMap<object, { t: number; name: string }>();
-let firstQuery: SqlTrace["firstQuery"] = null;
-let lastCommit: SqlTrace["lastCommit"] = null;
+let firstQuery: ProcessTrace["firstQuery"] = null;
+let lastCommit: ProcessTrace["lastCommit"] = null;
 let cpuAtFirst: NodeJS.CpuUsage | null = null;
 let cpuAtLast: NodeJS.CpuUsage | null = null;
 let open = 0;
 let maxOpen = 0;
-let openArea = 0; // ∑ open × dt, ms
-let lastChange = 0;
+const openChanges: [number, number][] = [];
 let committed = 0;
 let rolledBack = 0;
+const cpuSamples: [number, number][] = [];
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const sampleCpu = () => cpuSamples.push([Date.now(), cpuNow()]);
 
 function setOpen(delta: number) {
-  const now = performance.now();
-  if (lastChange) openArea += open * (now - lastChange);
-  lastChange = now;
   open = Math.max(0, open + delta);
   maxOpen = Math.max(maxOpen, open);
+  openChanges.push([performance.timeOrigin + performance.now(), open]);
 }
 
 /**
@@ -84,7 +91,9 @@ function stationKeys(sql: string, values: unknown): string[] {
   return rows.map((row) => (Array.isArray(row) && Buffer.isBuffer(row[17]) ? (row[17] as Buffer).toString("hex") : ""));
 }
 
-if (out) {
+if (dir) {
+  sampleCpu();
+  setInterval(sampleCpu, 200).unref();
   const subscriber = (binary: boolean) => ({
     start(ctx: QueryContext) {
       const sql = ctx.query ?? "";
@@ -92,7 +101,6 @@ if (out) {
       if (firstQuery === null) {
         firstQuery = { wall: Date.now(), hr: hrMicros() };
         cpuAtFirst = process.cpuUsage();
-        lastChange = performance.now();
       }
       if (name === "START TRANSACTION") setOpen(1);
       started.set(ctx, { t: performance.now(), name });
@@ -132,16 +140,19 @@ if (out) {
   process.on("exit", () => {
     const first = cpuAtFirst as NodeJS.CpuUsage | null;
     const last = cpuAtLast as NodeJS.CpuUsage | null;
-    const windowMs = firstQuery && lastCommit ? lastCommit.wall - firstQuery.wall : 0;
-    const trace: SqlTrace = {
+    sampleCpu();
+    const trace: ProcessTrace = {
       pid: process.pid,
+      command: process.argv.slice(2).join(" "),
       firstQuery,
       lastCommit,
       cpuMs: first && last ? (last.user - first.user + last.system - first.system) / 1000 : null,
+      cpuSamples,
+      openChanges,
       classes,
       upserts,
-      transactions: { committed, rolledBack, maxOpen, meanOpen: windowMs > 0 ? openArea / windowMs : 0 },
+      transactions: { committed, rolledBack, maxOpen },
     };
-    writeFileSync(out, JSON.stringify(trace));
+    writeFileSync(join(dir, `trace.${process.pid}.json`), JSON.stringify(trace));
   });
 }

@@ -36,7 +36,8 @@ export function startDrainChildren(sets: readonly AnyConsumer[][]): DrainChildre
   for (const set of sets) {
     if (set.length === 0) continue;
     // The parent's Node flags too (--import hooks, --cpu-prof…), as cluster workers get them.
-    const args = [...process.execArgv, BIN, "work", ...set.flatMap((c) => ["--group", c.name])];
+    // Consumer loops only: the periodic jobs are not part of draining.
+    const args = [...process.execArgv, BIN, "work", "--no-jobs", ...set.flatMap((c) => ["--group", c.name])];
     const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"], env: process.env });
     const entry = { child, exited: new Promise<void>((resolve) => child.once("exit", () => resolve())), output: [] as string[], stopping: false };
     child.stderr!.on("data", (d: Buffer) => {

@@ -26,6 +26,8 @@ export interface ServeParts {
   readonly work: boolean;
   /** Only these groups (work); all when empty. */
   readonly groups: readonly string[];
+  /** Run the periodic jobs (work, start); off for drain's worker processes. */
+  readonly jobs?: boolean;
 }
 
 export function selectConsumers(all: readonly AnyConsumer[], names: readonly string[]): AnyConsumer[] {
@@ -89,7 +91,7 @@ export async function serve(services: Services, parts: ServeParts): Promise<numb
     runtime = live;
     live.start();
     const streams = trimmedStreams(keys, consumers.map((c) => c.reads));
-    scheduler = startScheduler({ redis, keys, log }, [{
+    if (parts.jobs !== false) scheduler = startScheduler({ redis, keys, log }, [{
       name: "trim-streams",
       intervalMs: config.trimIntervalMs,
       run: async () => void (await trimStreams({ redis, pool, log, keys }, streams, {
