@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
+import mysql, { type RowDataPacket } from "mysql2/promise";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { createTestDatabase, redisUrl, uniquePrefix } from "../support/infra.ts";
 import { runCli } from "../support/run-cli.ts";
+import { waitFor } from "../support/stream-setup.ts";
 import { fixtureRequest, loadFixture } from "../support/web-setup.ts";
 import { LATEST_MIGRATION } from "../support/migrations.ts";
 
@@ -65,6 +67,17 @@ S("ichnos start migrates a fresh database, answers the heartbeat with all checks
     assert.is(lengths.reduce((a, b) => a + b, 0), (fixture.body as { items: unknown[] }).items.length);
   } finally {
     await redis.quit();
+  }
+
+  // …and the workers of the same process turn it into stations, without any drain.
+  const db = await mysql.createConnection({ uri: ctx.db.url });
+  try {
+    await waitFor("the NeoStumbler networks as stations", async () => {
+      const [rows] = await db.query<RowDataPacket[]>("SELECT HEX(mac) AS mac, region FROM wifi_shard_8");
+      return rows.length === 1 && rows[0]!.region === "FI";
+    }, 20_000);
+  } finally {
+    await db.end();
   }
 
   const stopAt = Date.now();
