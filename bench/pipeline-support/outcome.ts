@@ -8,6 +8,7 @@ import type { Pool } from "../../src/db/pool.ts";
 import { allStationTables } from "../../src/db/station-tables.ts";
 import type { RedisClient } from "../../src/redis/create-redis.ts";
 import type { Keys } from "../../src/stream/keys.ts";
+import { countObservations as observationsIn } from "../../src/domain/observation/observation-batch.ts";
 
 export type Kind = "wifi" | "blue" | "cell";
 const KINDS: readonly Kind[] = ["wifi", "blue", "cell"];
@@ -33,9 +34,8 @@ export async function countObservations(redis: RedisClient, keys: Keys): Promise
         for (const [, fields] of batch) {
           const data = fields[fields.indexOf("d") + 1];
           bytes += Buffer.byteLength(data ?? "");
-          const obs = (JSON.parse(data ?? "{}") as { obs?: unknown[] }).obs;
           entries[kind] += 1;
-          observations[kind] += obs?.length ?? 0;
+          observations[kind] += observationsIn(JSON.parse(data ?? "{}"));
         }
         if (batch.length < 1000) break;
         start = `(${batch.at(-1)![0]}`;

@@ -4,8 +4,8 @@
  * source marks (append-once.ts), because they happen before the group's checkpoint commits.
  */
 import type { ReportEntry } from "../domain/report.ts";
-import type { Observation, ObservationBatch, StationKind } from "../domain/observation/types.ts";
-import { observationShard, splitReport } from "../domain/observation/split-report.ts";
+import type { ObservationBatch, ReportPart, StationKind } from "../domain/observation/types.ts";
+import { observationShard, splitNetworks } from "../domain/observation/split-report.ts";
 import type { RegionLookup } from "../geo/region-lookup.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
@@ -30,23 +30,33 @@ export interface SplitStats {
 
 const KINDS: readonly StationKind[] = ["blue", "wifi", "cell"];
 
+interface ReportGroup {
+  readonly id: string;
+  readonly part: ReportPart;
+  readonly networks: object[];
+}
+
 interface Target {
   readonly stream: string;
-  /** Observations with the id of the report they came from. */
-  readonly items: { id: string; obs: Observation }[];
+  /** Per report (by entry id, in stream order): its part and the networks for this shard. */
+  readonly reports: Map<string, ReportGroup>;
 }
 
 function collect(entries: readonly StreamEntry<ReportEntry>[], deps: SplitterDeps, stats: SplitStats): Map<string, Target> {
   const targets = new Map<string, Target>();
   for (const entry of entries) {
-    const split = splitReport(entry.data, deps.regions);
+    const split = splitNetworks(entry.data, deps.regions);
     stats.reports += 1;
-    if (split.reportDropped) stats.reportsDropped += 1;
+    const { part } = split;
+    const found = split.blue.length + split.wifi.length + split.cell.length;
+    if (part === null || found === 0) stats.reportsDropped += 1;
     stats.networksDropped += split.droppedNetworks.blue + split.droppedNetworks.wifi + split.droppedNetworks.cell;
+    if (part === null) continue;
     for (const kind of KINDS) {
-      for (const obs of split[kind]) {
-        const stream = deps.keys.stream(`obs:${kind}:${observationShard(kind, obs)}`);
-        getOrCreate(targets, stream, () => ({ stream, items: [] })).items.push({ id: entry.id, obs });
+      for (const network of split[kind]) {
+        const stream = deps.keys.stream(`obs:${kind}:${observationShard(kind, network)}`);
+        const target = getOrCreate(targets, stream, () => ({ stream, reports: new Map<string, ReportGroup>() }));
+        getOrCreate(target.reports, entry.id, () => ({ id: entry.id, part, networks: [] })).networks.push(network);
       }
     }
   }
@@ -69,12 +79,14 @@ export async function splitAndAppend(
   for (const target of targets.values()) {
     const mark = marks.get(target.stream) ?? null;
     // Reports this stream already holds the output of (a redelivery after a crash) are left out.
-    const fresh = mark === null ? target.items : target.items.filter((i) => compareEntryIds(i.id, mark) > 0);
+    const groups = [...target.reports.values()];
+    const fresh = mark === null ? groups : groups.filter((g) => compareEntryIds(g.id, mark) > 0);
     if (fresh.length === 0) continue;
-    stats.observations += fresh.length;
-    const payload: ObservationBatch = {
-      src: { stream: deps.keys.logicalName(stream), first, last }, obs: fresh.map((i) => i.obs),
-    };
+    for (const g of fresh) stats.observations += g.networks.length;
+    const payload = {
+      src: { stream: deps.keys.logicalName(stream), first, last },
+      reports: fresh.map((g) => ({ part: g.part, networks: g.networks })),
+    } as ObservationBatch;
     appends.push({ stream: target.stream, payload, expectedMark: mark });
   }
   await appendOnce(deps.redis, deps.keys, source, last, appends);

@@ -9,6 +9,7 @@
  */
 import type { Observation, ObservationBatch, StationKind, StationRadio } from "../domain/observation/types.ts";
 import { encodeAreaId, encodeCellId } from "../domain/observation/cell-id.ts";
+import { expandObservationBatch } from "../domain/observation/observation-batch.ts";
 import { macToBytes } from "../domain/observation/mac.ts";
 import type { CellStation, StationRow } from "../domain/station/station-row.ts";
 import { planStationUpdates, stationKey } from "../domain/station/update-stations.ts";
@@ -44,9 +45,6 @@ function stationId(kind: StationKind, row: StationRow | Observation): Buffer {
   return encodeCellId(row as CellStation);
 }
 
-function isObservationBatch(data: unknown): data is ObservationBatch {
-  return typeof data === "object" && data !== null && Array.isArray((data as ObservationBatch).obs);
-}
 
 export function createStationProjector(kind: StationKind, shard: string, deps: StationProjectorDeps): ConsumerDescriptor<ObservationBatch> {
   const table = stationTable(kind, shard);
@@ -61,9 +59,13 @@ export function createStationProjector(kind: StationKind, shard: string, deps: S
     idempotent: false,
     tables: [table],
     async project(batch: readonly StreamEntry<ObservationBatch>[], ctx) {
-      for (const e of batch) if (!isObservationBatch(e.data)) throw new Error(`entry ${e.id} is not an observation batch`);
+      const entries = batch.map((e) => {
+        const observations = expandObservationBatch(e.data);
+        if (!observations) throw new Error(`entry ${e.id} is not an observation batch`);
+        return { id: e.id, observations };
+      });
       const ids = new Map<string, Buffer>();
-      for (const e of batch) for (const o of e.data.obs) ids.set(stationKey(kind, o), stationId(kind, o));
+      for (const e of entries) for (const o of e.observations) ids.set(stationKey(kind, o), stationId(kind, o));
       const found = await loadStationsForUpdate(ctx.tx, kind, ctx.table(table), [...ids.values()]);
       const state = new Map<string, StationRow>(found.map((row) => [stationKey(kind, row), row]));
       const dirty = new Set<string>();
@@ -73,9 +75,9 @@ export function createStationProjector(kind: StationKind, shard: string, deps: S
         const key = `${name} ${day}`;
         counters.set(key, { name, day, value: (counters.get(key)?.value ?? 0) + value });
       };
-      for (const e of batch) {
+      for (const e of entries) {
         const now = entryTime(e.id);
-        const plan = planStationUpdates({ kind, observations: e.data.obs, existing: state, now, regions: deps.regions });
+        const plan = planStationUpdates({ kind, observations: e.observations, existing: state, now, regions: deps.regions });
         for (const row of plan.writes) {
           const key = stationKey(kind, row);
           state.set(key, row);

@@ -7,7 +7,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { fileURLToPath } from "node:url";
 import { splitReport } from "../../src/domain/observation/split-report.ts";
-import type { ObservationBatch } from "../../src/domain/observation/types.ts";
+import { countObservations } from "../../src/domain/observation/observation-batch.ts";
 import type { ReportEntry } from "../../src/domain/report.ts";
 import { getRegionLookup } from "../../src/geo/regions.ts";
 import { readRange } from "../../src/stream/stream-commands.ts";
@@ -91,7 +91,7 @@ const obsStreams = () => [
 async function observationsOnStreams(env: StreamTestEnv): Promise<number> {
   let n = 0;
   for (const name of obsStreams()) {
-    for (const e of await readRange(env.redis, env.keys.stream(name), "-", 1_000_000)) n += (e.data as ObservationBatch).obs.length;
+    for (const e of await readRange(env.redis, env.keys.stream(name), "-", 1_000_000)) n += countObservations(e.data);
   }
   return n;
 }

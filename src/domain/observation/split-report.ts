@@ -94,7 +94,7 @@ const WIFI: Kind<InternalWifi, ValidWifi> = { validate: validateWifi, key: (v) =
 const CELL: Kind<InternalCell, ValidCell> = { validate: validateCell, key: cellKey, better: cellBetter };
 
 /** SPEC §4.6 steps 3–4; a Map keeps the first occurrence's position when a newcomer replaces it. */
-function collect<I, V extends object>(items: readonly I[] | undefined, kind: Kind<I, V>, part: ReportPart) {
+function collect<I, V extends object>(items: readonly I[] | undefined, kind: Kind<I, V>) {
   const kept = new Map<string, V>();
   let dropped = 0;
   for (const item of items ?? []) {
@@ -107,27 +107,42 @@ function collect<I, V extends object>(items: readonly I[] | undefined, kind: Kin
     const existing = kept.get(key);
     if (existing === undefined || !kind.better(existing, v)) kept.set(key, v);
   }
-  const obs: (V & ReportPart)[] = [];
-  for (const v of kept.values()) obs.push(attachPart(v, part));
-  return { obs, dropped };
+  return { networks: [...kept.values()], dropped };
+}
+
+/** A report's validated part and its kept networks, not yet joined into observations. */
+export interface SplitNetworks {
+  readonly part: ReportPart | null;
+  readonly blue: ValidBlue[];
+  readonly wifi: ValidWifi[];
+  readonly cell: ValidCell[];
+  readonly droppedNetworks: { blue: number; wifi: number; cell: number };
+}
+
+/** SPEC §4.6 steps 1–4; the splitter writes the part once per report (observation-batch.ts). */
+export function splitNetworks(entry: ReportEntry, geo: AnyRegion): SplitNetworks {
+  const internal = transformKeepingEmpty(entry.report);
+  const part = validateReportPart(internal, entry.source, geo);
+  if (part === null) return { part, blue: [], wifi: [], cell: [], droppedNetworks: { blue: 0, wifi: 0, cell: 0 } };
+  const blue = collect(internal.blue, BLUE);
+  const wifi = collect(internal.wifi, WIFI);
+  const cell = collect(internal.cell, CELL);
+  return {
+    part, blue: blue.networks, wifi: wifi.networks, cell: cell.networks,
+    droppedNetworks: { blue: blue.dropped, wifi: wifi.dropped + countNomapWifi(entry.report), cell: cell.dropped },
+  };
 }
 
 export function splitReport(entry: ReportEntry, geo: AnyRegion): SplitResult {
-  const report = entry.report;
-  const internal = transformKeepingEmpty(report);
-  const part = validateReportPart(internal, entry.source, geo);
+  const split = splitNetworks(entry, geo);
+  const { part } = split;
   if (part === null) return emptyResult();
-  const nomap = countNomapWifi(report);
-  const blue = collect(internal.blue, BLUE, part);
-  const wifi = collect(internal.wifi, WIFI, part);
-  const cell = collect(internal.cell, CELL, part);
-  const any = blue.obs.length + wifi.obs.length + cell.obs.length > 0;
+  const blue = split.blue.map((v) => attachPart(v, part));
+  const wifi = split.wifi.map((v) => attachPart(v, part));
+  const cell = split.cell.map((v) => attachPart(v, part));
+  const any = blue.length + wifi.length + cell.length > 0;
   return {
-    blue: blue.obs,
-    wifi: wifi.obs,
-    cell: cell.obs,
-    reportDropped: !any,
-    droppedNetworks: { blue: blue.dropped, wifi: wifi.dropped + nomap, cell: cell.dropped },
+    blue, wifi, cell, reportDropped: !any, droppedNetworks: split.droppedNetworks,
     position: any ? { lat: part.lat, lon: part.lon } : null,
   };
 }
@@ -151,7 +166,7 @@ function emptyResult(): SplitResult {
 }
 
 /** The observation stream shard (DESIGN §2): the MAC's 5th hex digit, or the cell's radio. */
-export function observationShard(kind: StationKind, obs: Observation): string {
+export function observationShard(kind: StationKind, obs: Observation | ValidBlue | ValidWifi | ValidCell): string {
   if (kind === "cell") {
     if ("radio" in obs) return obs.radio;
   } else if ("mac" in obs) return macShard(obs.mac);

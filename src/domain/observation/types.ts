@@ -56,9 +56,17 @@ export interface CellObservation extends ReportPart {
 
 export type Observation = BlueObservation | WifiObservation | CellObservation;
 
-/** One entry on an observation stream: a batch of observations for one shard. */
+/** One network as seen, without the report part it shares with the report's other networks. */
+export type NetworkOf<T extends Observation> = Omit<T, keyof ReportPart>;
+
+/**
+ * One entry on an observation stream: the observations for one shard from one splitter batch,
+ * grouped by report, so a report's part (position, accuracy, speed, source, time) is written
+ * once per shard rather than once per network: 185 instead of 238 bytes per observation in
+ * bench:pipeline's city, where a report's 20 Wi-Fi networks spread over 16 shards.
+ */
 export interface ObservationBatch<T extends Observation = Observation> {
   /** The reports stream and entry ids the batch was split from (diagnostics and idempotency). */
   readonly src: { readonly stream: string; readonly first: string; readonly last: string };
-  readonly obs: readonly T[];
+  readonly reports: readonly { readonly part: ReportPart; readonly networks: readonly NetworkOf<T>[] }[];
 }
