@@ -1,7 +1,7 @@
 /**
  * `ichnos drain --processes N`: one Node process is bound to one core, so the drain can hand
  * groups to N − 1 child `ichnos work --group …` processes and keep the rest itself. Readers of
- * the reports streams stay in the parent; the station and area projectors go to the children.
+ * the exports stay in the parent; the projectors and the datamap go to the children.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -9,14 +9,16 @@ import type { AnyConsumer } from "../stream/define-consumer.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/ichnos.js", import.meta.url));
 
-/** Set 0 is the parent's; sets 1… go to children. Projector groups are dealt round-robin. */
+/**
+ * Set 0 is the parent's: the exports, whose splitter sets the pace (it decodes every report and
+ * encodes every observation). The projectors and the datamap are dealt round-robin to sets 1….
+ */
 export function splitGroups(consumers: readonly AnyConsumer[], processes: number): AnyConsumer[][] {
   const sets: AnyConsumer[][] = Array.from({ length: Math.max(1, processes) }, () => []);
   if (sets.length === 1) return [[...consumers]];
   let next = 1;
   for (const c of consumers) {
-    const readsReports = c.reads === "reports" || (Array.isArray(c.reads) && c.reads.includes("reports"));
-    if (readsReports) sets[0]!.push(c);
+    if (c.name.startsWith("export:")) sets[0]!.push(c);
     else {
       sets[next]!.push(c);
       next = next + 1 >= sets.length ? 1 : next + 1;

@@ -37,28 +37,26 @@ export function createExportConsumer(config: ExportConfig, deps: ExportConsumerD
     start: "0",
     batchSize: config.batch > 0 ? config.batch : undefined,
     isRetired: async (db) => !(await exportConfigExists(db, config.name)),
+    // Reports for an exporter that is not available are skipped unread.
+    payload: config.schema === "internal" || config.schema === "dummy" ? undefined : "ignored",
     async project(batch, ctx) {
+      if (config.schema !== "internal" && config.schema !== "dummy") {
+        skippedSinceWarn += batch.length;
+        if (Date.now() - lastWarn >= WARN_EVERY_MS) {
+          ctx.log.warn(
+            { schema: config.schema, export: config.name, skipped: skippedSinceWarn },
+            `export schema "${config.schema}" is not available in this version; its reports are skipped (remove the export with "ichnos exports rm ${config.name}" to silence this)`,
+          );
+          lastWarn = Date.now();
+          skippedSinceWarn = 0;
+        }
+        return;
+      }
       for (const e of batch) {
         if (!isReportEntry(e.data)) throw new Error(`entry ${e.id} is not a report entry`);
       }
-      const wanted = batch.filter((e) => exportAllows(config, e.data.api_key, e.data.source));
-      switch (config.schema) {
-        case "internal":
-          await splitAndAppend(deps, ctx.group, ctx.stream, wanted, ctx.log);
-          return;
-        case "dummy":
-          return;
-        default: {
-          skippedSinceWarn += wanted.length;
-          if (Date.now() - lastWarn >= WARN_EVERY_MS) {
-            ctx.log.warn(
-              { schema: config.schema, export: config.name, skipped: skippedSinceWarn },
-              `export schema "${config.schema}" is not available in this version; its reports are skipped (remove the export with "ichnos exports rm ${config.name}" to silence this)`,
-            );
-            lastWarn = Date.now();
-            skippedSinceWarn = 0;
-          }
-        }
+      if (config.schema === "internal") {
+        await splitAndAppend(deps, ctx.group, ctx.stream, batch.filter((e) => exportAllows(config, e.data.api_key, e.data.source)), ctx.log);
       }
     },
   });

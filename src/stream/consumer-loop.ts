@@ -77,6 +77,7 @@ export async function runConsumerLoop(
   let isolate = 0; // entries left to apply one at a time after a batch failed
   let failures = 0; // consecutive infrastructure failures, for back-off
   const giveUp = new Map<string, { error: string; deliveries: number }>();
+  const parsePayload = consumer.payload !== "ignored";
   const ensure = () => ensureGroup({ redis, pool: deps.pool, keys, log }, group, stream, consumer.start, consumer.isRetired);
 
   // A worker may start before Redis or MySQL is reachable: keep trying rather than give up.
@@ -99,7 +100,7 @@ export async function runConsumerLoop(
     try {
       if (Date.now() - lastClaim >= claimEveryMs) {
         lastClaim = Date.now();
-        const { claimed, deleted } = await autoClaim(redis, stream, group, consumerName, settings.claimIdleMs, batchSize);
+        const { claimed, deleted } = await autoClaim(redis, stream, group, consumerName, settings.claimIdleMs, batchSize, parsePayload);
         if (claimed.length || deleted.length) {
           log.info({ claimed: claimed.length, trimmed: deleted.length }, "reclaimed entries left pending by another consumer");
         }
@@ -107,7 +108,7 @@ export async function runConsumerLoop(
       }
       if (held.length < batchSize) {
         const block = held.length > 0 ? null : settings.blockMs;
-        held = mergeHeld(held, await readGroup(reader, stream, group, consumerName, batchSize - held.length, block));
+        held = mergeHeld(held, await readGroup(reader, stream, group, consumerName, batchSize - held.length, block, parsePayload));
       }
       if (held.length === 0) continue;
 

@@ -43,6 +43,8 @@ export interface ConsumerDescriptor<T = unknown> {
    * samples and weights): such a group is only replayed with `--rebuild`. Defaults to true.
    */
   readonly idempotent?: boolean;
+  /** `ignored`: the projection never reads `data`, so entries are not JSON-decoded for it. */
+  readonly payload?: "ignored";
   /** MySQL tables this projection owns and a rebuild replaces (through `ctx.table`). */
   readonly tables?: readonly string[];
   /**

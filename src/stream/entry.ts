@@ -36,7 +36,8 @@ export function fieldsToRecord(fields: readonly string[]): Record<string, string
   return out;
 }
 
-export function decodeEntry(stream: string, id: string, flat: readonly string[]): RawEntry {
+/** `parsePayload: false` leaves `data` null: for consumers that never look at it. */
+export function decodeEntry(stream: string, id: string, flat: readonly string[], parsePayload = true): RawEntry {
   const fields = fieldsToRecord(flat);
   const seq = Number(fields.n);
   const version = Number(fields.v);
@@ -45,7 +46,7 @@ export function decodeEntry(stream: string, id: string, flat: readonly string[])
   if (!Number.isSafeInteger(version) || version < 1) problems.push(`bad schema version ${JSON.stringify(fields.v)}`);
   let data: unknown = null;
   if (fields.d === undefined) problems.push("no payload field d");
-  else {
+  else if (parsePayload) {
     try {
       data = JSON.parse(fields.d);
     } catch (err) {

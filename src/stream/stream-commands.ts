@@ -7,29 +7,29 @@ import { decodeEntry, fieldsToRecord, type RawEntry } from "./entry.ts";
 
 type Reply = unknown;
 
-function parseEntries(stream: string, reply: Reply): RawEntry[] {
+function parseEntries(stream: string, reply: Reply, parsePayload = true): RawEntry[] {
   if (!Array.isArray(reply)) return [];
   const out: RawEntry[] = [];
   for (const item of reply as [string, string[] | null][]) {
     // A trimmed entry still in a PEL comes back with null fields: it no longer exists.
-    if (item?.[1]) out.push(decodeEntry(stream, item[0], item[1]));
+    if (item?.[1]) out.push(decodeEntry(stream, item[0], item[1], parsePayload));
   }
   return out;
 }
 
 export async function readGroup(
-  reader: RedisClient, stream: string, group: string, consumer: string, count: number, blockMs: number | null,
+  reader: RedisClient, stream: string, group: string, consumer: string, count: number, blockMs: number | null, parsePayload = true,
 ): Promise<RawEntry[]> {
   const args: (string | number)[] = ["GROUP", group, consumer, "COUNT", count];
   if (blockMs !== null) args.push("BLOCK", blockMs);
   args.push("STREAMS", stream, ">");
   const reply = (await reader.call("XREADGROUP", args)) as [string, Reply][] | null;
-  return reply?.[0] ? parseEntries(stream, reply[0][1]) : [];
+  return reply?.[0] ? parseEntries(stream, reply[0][1], parsePayload) : [];
 }
 
 /** Claims entries idle longer than `minIdleMs` (left by a dead consumer); also reports trimmed ones. */
 export async function autoClaim(
-  redis: RedisClient, stream: string, group: string, consumer: string, minIdleMs: number, count: number,
+  redis: RedisClient, stream: string, group: string, consumer: string, minIdleMs: number, count: number, parsePayload = true,
 ): Promise<{ claimed: RawEntry[]; deleted: string[] }> {
   const claimed: RawEntry[] = [];
   const deleted: string[] = [];
@@ -37,7 +37,7 @@ export async function autoClaim(
   do {
     const reply = (await redis.call("XAUTOCLAIM", [stream, group, consumer, minIdleMs, cursor, "COUNT", count])) as [string, Reply, string[]?];
     cursor = reply[0];
-    claimed.push(...parseEntries(stream, reply[1]));
+    claimed.push(...parseEntries(stream, reply[1], parsePayload));
     deleted.push(...(reply[2] ?? []));
   } while (cursor !== "0-0" && claimed.length < count);
   return { claimed, deleted };
