@@ -7,7 +7,7 @@
  * `now` is each entry's own time (its stream id), not the wall clock, so a replay or rebuild
  * computes exactly the rows the live projection did.
  */
-import type { Observation, ObservationBatch, StationKind, StationRadio } from "../domain/observation/types.ts";
+import type { Observation, ObservationBatch, StationKind } from "../domain/observation/types.ts";
 import { encodeAreaId, encodeCellId } from "../domain/observation/cell-id.ts";
 import { expandObservationBatch } from "../domain/observation/observation-batch.ts";
 import { macToBytes } from "../domain/observation/mac.ts";
@@ -44,7 +44,6 @@ function stationId(kind: StationKind, row: StationRow | Observation): Buffer {
   if (kind !== "cell") return macToBytes((row as { mac: string }).mac);
   return encodeCellId(row as CellStation);
 }
-
 
 export function createStationProjector(kind: StationKind, shard: string, deps: StationProjectorDeps): ConsumerDescriptor<ObservationBatch> {
   const table = stationTable(kind, shard);
@@ -111,5 +110,3 @@ export function createStationProjector(kind: StationKind, shard: string, deps: S
     },
   });
 }
-
-export const STATION_RADIO_SHARDS: readonly StationRadio[] = ["gsm", "wcdma", "lte", "nr"];
