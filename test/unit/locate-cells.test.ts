@@ -1,0 +1,164 @@
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import {
+  type AreaLookupFields as AreaLookup,
+  type CellLookupFields as CellLookup,
+  type LocateArea,
+  locateByAreas,
+  locateByCells,
+} from "../../src/domain/locate/cell-position.ts";
+import { bestPosition } from "../../src/domain/locate/combine-results.ts";
+import { areaScore, stationScore } from "../../src/domain/locate/score.ts";
+import { areaKey, cellKey } from "../../src/domain/observation/cell-id.ts";
+import type { CellStation } from "../../src/domain/station/station-row.ts";
+
+const NOW = new Date("2026-06-15T12:00:00Z");
+const TODAY = "2026-06-15";
+const ago = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
+const close = (actual: number | undefined, expected: number, eps = 1e-7) =>
+  assert.ok(actual !== undefined && Math.abs(actual - expected) < eps, `${actual} ≈ ${expected}`);
+
+// SPEC §6 factory defaults: GB 51.5/−0.1, mcc 234 / mnc 30, cell radius 500, samples 1, now.
+function cell(over: Partial<CellStation> = {}): CellStation {
+  return {
+    radio: "gsm", mcc: 234, mnc: 30, lac: 2, cid: 1, psc: null,
+    lat: 51.5, lon: -0.1, maxLat: null, minLat: null, maxLon: null, minLon: null,
+    radius: 500, region: "GB", samples: 1, source: 3, weight: 1,
+    created: NOW, modified: NOW, lastSeen: TODAY, blockFirst: null, blockLast: null, blockCount: null,
+    ...over,
+  };
+}
+const lookupOf = (c: CellStation, over: Partial<CellLookup> = {}): CellLookup =>
+  ({ radio: c.radio, mcc: c.mcc, mnc: c.mnc, lac: c.lac, cid: c.cid, ...over });
+
+function area(over: Partial<LocateArea> = {}): LocateArea {
+  return {
+    radio: "gsm", mcc: 234, mnc: 30, lac: 2, lat: 51.5, lon: -0.1, radius: 25_000, region: "GB",
+    numCells: 1, created: NOW, modified: NOW, lastSeen: TODAY, ...over,
+  };
+}
+const areaLookupOf = (a: LocateArea): AreaLookup => ({ radio: a.radio, mcc: a.mcc, mnc: a.mnc, lac: a.lac });
+
+const Cells = suite("cell positions");
+
+Cells("one cell with samples 10 answers at the cell, its radius clamped to 1000…50,000 m", () => {
+  for (const [radius, accuracy] of [[500, 1000], [5000, 5000], [60_000, 50_000], [null, 1000]] as const) {
+    const c = cell({ samples: 10, radius });
+    const [r, ...rest] = locateByCells([lookupOf(c)], [c], NOW);
+    assert.is(rest.length, 0);
+    assert.is(r?.lat, 51.5);
+    assert.is(r?.lon, -0.1);
+    assert.is(r?.accuracy, accuracy);
+    close(r?.score, stationScore(c, NOW));
+    assert.is(r?.source, "internal");
+    assert.is(r?.fallback, null);
+  }
+});
+
+Cells("two cells of one area 1° apart with samples 100 and 10 average to a third of the way", () => {
+  const a = cell({ samples: 100 });
+  const b = cell({ cid: 2, lat: 52.5, lon: 0.9, samples: 10 });
+  const [r, ...rest] = locateByCells([lookupOf(a), lookupOf(b)], [a, b], NOW);
+  assert.is(rest.length, 0);
+  close(r?.lat, 51.5 + 0.3333333);
+  close(r?.lon, -0.1 + 0.3333333);
+  assert.is(r?.accuracy, 50_000);
+  close(r?.score, stationScore(a, NOW) + stationScore(b, NOW));
+  assert.equal(r?.usedNetworks.map((n) => n.id), [cellKey(a), cellKey(b)]);
+});
+
+Cells("the weights follow signal and age, with the radio's weakest signal when none is given", () => {
+  const a = cell();
+  const b = cell({ cid: 2, lat: 51.6 });
+  // Equal scores: −113 (the gsm default) against −56.5 weighs 1 : 4.
+  let [r] = locateByCells([lookupOf(a), lookupOf(b, { signal: -56.5 })], [a, b], NOW);
+  close(r?.lat, 51.5 + 0.08);
+  // An 8000 ms age halves the weight (sqrt(2000 / 8000)); −113 given equals the default.
+  [r] = locateByCells([lookupOf(a, { age: 8000, signal: -113 }), lookupOf(b, { age: -500 })], [a, b], NOW);
+  close(r?.lat, 51.5 + 0.1 * (2 / 3));
+});
+
+Cells("the accuracy of a group is the 95th percentile of the distances, kept above 1000 m", () => {
+  const a = cell();
+  const b = cell({ cid: 2, lat: 51.501 });
+  const [r] = locateByCells([lookupOf(a), lookupOf(b)], [a, b], NOW);
+  close(r?.lat, 51.5005);
+  assert.is(r?.accuracy, 1000);
+});
+
+Cells("cells of different areas are separate results, in the order first found", () => {
+  const a = cell();
+  const b = cell({ lac: 3, cid: 2, lat: 52 });
+  const results = locateByCells([lookupOf(a), lookupOf(b)], [a, b], NOW);
+  assert.equal(results.map((r) => r.lat), [51.5, 52]);
+});
+
+Cells("blocked and unpositioned cells are dropped", () => {
+  const temporary = cell({ blockLast: TODAY, blockCount: 1 });
+  const permanent = cell({ cid: 2, created: ago(120), blockCount: 4, blockLast: "2026-03-01" });
+  const unpositioned = cell({ cid: 3, lat: null, lon: null });
+  const cells = [temporary, permanent, unpositioned];
+  assert.equal(locateByCells(cells.map((c) => lookupOf(c)), cells, NOW), []);
+  const ok = cell({ cid: 4 });
+  const results = locateByCells([...cells, ok].map((c) => lookupOf(c)), [...cells, ok], NOW);
+  assert.equal(results[0]?.usedNetworks, [{ type: "cell", id: cellKey(ok), seenToday: true }]);
+});
+
+Cells("a cell last seen before today is reported as not seen today", () => {
+  const c = cell({ lastSeen: "2026-06-14" });
+  const [r] = locateByCells([lookupOf(c)], [c], NOW);
+  assert.equal(r?.usedNetworks, [{ type: "cell", id: cellKey(c), seenToday: false }]);
+});
+
+Cells("NR cells are located like the others, grouped by their 9-byte area", () => {
+  const a = cell({ radio: "nr", lac: 0x123456, cid: 0x9_0000_0001 });
+  const b = cell({ radio: "nr", lac: 0x123456, cid: 0x9_0000_0002, lat: 51.6 });
+  const results = locateByCells([lookupOf(a), lookupOf(b)], [a, b], NOW);
+  assert.is(results.length, 1);
+  close(results[0]?.lat, 51.55);
+  assert.equal(results[0]?.usedNetworks.map((n) => n.id), [cellKey(a), cellKey(b)]);
+});
+
+Cells.run();
+
+const Areas = suite("cell-area positions");
+
+Areas("an area answers at its centre with at least 50,000 m, tagged lacf", () => {
+  const a = area({ radius: 48_000, numCells: 4, lastSeen: "2026-06-01" });
+  const [r, ...rest] = locateByAreas([areaLookupOf(a)], [a], NOW);
+  assert.is(rest.length, 0);
+  assert.is(r?.lat, 51.5);
+  assert.is(r?.lon, -0.1);
+  assert.is(r?.accuracy, 50_000);
+  close(r?.score, areaScore(a, NOW));
+  assert.is(r?.fallback, "lacf");
+  assert.equal(r?.usedNetworks, [{ type: "area", id: areaKey(a), seenToday: false }]);
+});
+
+Areas("an area radius is kept up to 500,000 m", () => {
+  const [mid] = locateByAreas([areaLookupOf(area())], [area({ radius: 120_000 })], NOW);
+  const [huge] = locateByAreas([areaLookupOf(area())], [area({ radius: 900_000 })], NOW);
+  assert.is(mid?.accuracy, 120_000);
+  assert.is(huge?.accuracy, 500_000);
+});
+
+Areas("of two nearby areas the more accurate one wins after combining, ties by score", () => {
+  const a = area({ radius: 25_000, numCells: 8 });
+  const b = area({ lac: 3, lat: 51.7, radius: 30_000, numCells: 6 });
+  const results = locateByAreas([areaLookupOf(a), areaLookupOf(b)], [a, b], NOW);
+  assert.is(results.length, 2);
+  const best = bestPosition(results);
+  assert.is(best?.lat, 51.5);
+  assert.is(best?.accuracy, 50_000);
+  close(best?.score, areaScore(a, NOW));
+});
+
+Areas("unpositioned areas are dropped", () => {
+  assert.equal(locateByAreas([areaLookupOf(area())], [area({ lat: null, lon: null })], NOW), []);
+});
+
+Areas("an area no lookup asked for is ignored", () => {
+  assert.equal(locateByAreas([areaLookupOf(area({ lac: 3 }))], [area()], NOW), []);
+});
+
+Areas.run();
