@@ -18,6 +18,10 @@ import {
 } from "../observation/validate-network.ts";
 import type { BluetoothBeacon } from "../report.ts";
 import type { LocateCellTower, LocateRequest, LocateWifiAccessPoint } from "./parse-locate-request.ts";
+import { blueIsBetter, cellIsBetter, wifiIsBetter } from "../observation/is-better.ts";
+
+// The same keep-or-replace rule as the splitter (SPEC §3.2, §9.23).
+export { blueIsBetter, cellIsBetter, wifiIsBetter };
 
 export interface BlueLookup extends ValidBlue {
   name?: string;
@@ -49,22 +53,6 @@ export interface Lookups {
 /** Privacy rule (SPEC §3.2): a single network must not be enough to locate someone. */
 export const MIN_BLUES_IN_QUERY = 2;
 export const MIN_WIFIS_IN_QUERY = 2;
-
-const higher = (kept: number | undefined, other: number | undefined) => kept !== undefined && other !== undefined && kept > other;
-const lower = (kept: number | undefined, other: number | undefined) => kept !== undefined && other !== undefined && kept < other;
-
-type Ranked = { signal?: number; age?: number; snr?: number; ta?: number; asu?: number };
-
-/*
- * "Is better" = ANY comparator where both values are present says the kept entry wins, not a
- * lexicographic compare (SPEC §3.2, §9.23). The same rule as split-report.ts's private copies,
- * typed structurally so that module can import these instead.
- */
-export const blueIsBetter = (kept: Ranked, other: Ranked): boolean => higher(kept.signal, other.signal) || lower(kept.age, other.age);
-export const wifiIsBetter = (kept: Ranked, other: Ranked): boolean =>
-  higher(kept.signal, other.signal) || higher(kept.snr, other.snr) || lower(kept.age, other.age);
-export const cellIsBetter = (kept: Ranked, other: Ranked): boolean =>
-  lower(kept.ta, other.ta) || higher(kept.signal, other.signal) || higher(kept.asu, other.asu) || lower(kept.age, other.age);
 
 /** A Map keeps the first occurrence's position when a later duplicate replaces it (OrderedDict). */
 function keep<V>(kept: Map<string, V>, v: V | null, key: (v: V) => string, better: (k: V, n: V) => boolean): void {

@@ -6,6 +6,7 @@
  */
 import type { PositionSource, ReportEntry } from "../report.ts";
 import { cellKey } from "./cell-id.ts";
+import { blueIsBetter, cellIsBetter, wifiIsBetter } from "./is-better.ts";
 import { macShard } from "./mac.ts";
 import { countNomapWifi, type InternalReport, transformKeepingEmpty } from "./transform-report.ts";
 import type { BlueObservation, CellObservation, Observation, ReportPart, StationKind, WifiObservation } from "./types.ts";
@@ -57,16 +58,6 @@ export function validateReportPart(r: InternalReport, fallbackSource: PositionSo
   return part;
 }
 
-/** Both values present and the kept one wins by `>` (or `<` for `lower`). */
-const higher = (kept: number | undefined, other: number | undefined) => kept !== undefined && other !== undefined && kept > other;
-const lower = (kept: number | undefined, other: number | undefined) => kept !== undefined && other !== undefined && kept < other;
-
-// "Is better" = ANY comparator where both are present says the kept one wins (SPEC §9.23).
-const blueBetter = (k: ValidBlue, n: ValidBlue) => higher(k.signal, n.signal) || lower(k.age, n.age);
-const wifiBetter = (k: ValidWifi, n: ValidWifi) => higher(k.signal, n.signal) || higher(k.snr, n.snr) || lower(k.age, n.age);
-const cellBetter = (k: ValidCell, n: ValidCell) =>
-  lower(k.ta, n.ta) || higher(k.signal, n.signal) || higher(k.asu, n.asu) || lower(k.age, n.age);
-
 function attachPart<V extends object>(v: V, part: ReportPart): V & ReportPart {
   // Mutates the validated network into the observation: one object per network, no spread.
   const o = v as V & ReportPart;
@@ -89,9 +80,9 @@ interface Kind<I, V> {
   readonly better: (kept: V, newcomer: V) => boolean;
 }
 
-const BLUE: Kind<InternalBlue, ValidBlue> = { validate: validateBlue, key: (v) => v.mac, better: blueBetter };
-const WIFI: Kind<InternalWifi, ValidWifi> = { validate: validateWifi, key: (v) => v.mac, better: wifiBetter };
-const CELL: Kind<InternalCell, ValidCell> = { validate: validateCell, key: cellKey, better: cellBetter };
+const BLUE: Kind<InternalBlue, ValidBlue> = { validate: validateBlue, key: (v) => v.mac, better: blueIsBetter };
+const WIFI: Kind<InternalWifi, ValidWifi> = { validate: validateWifi, key: (v) => v.mac, better: wifiIsBetter };
+const CELL: Kind<InternalCell, ValidCell> = { validate: validateCell, key: cellKey, better: cellIsBetter };
 
 /** SPEC §4.6 steps 3–4; a Map keeps the first occurrence's position when a newcomer replaces it. */
 function collect<I, V extends object>(items: readonly I[] | undefined, kind: Kind<I, V>) {
