@@ -70,13 +70,13 @@ export function createFallbackSource(options: FallbackSourceOptions): FallbackSo
   /** The provider's definite answer, or null for an error (which is not cached). */
   async function lookup(schema: FallbackSchema, query: FallbackQuery, key: ApiKey): Promise<FallbackAnswer | null> {
     const context = { fallbackName: key.fallbackName, schema };
-    const started = now();
+    const started = performance.now();
     try {
       const reply = await callProvider(fetch, buildOutboundRequest(schema, key.fallbackUrl ?? "", query.json), timeoutMs);
       counters.lookup(String(reply.status));
       if (reply.status === 404) return NOT_FOUND;
       if (reply.status < 200 || reply.status > 299) {
-        log.warn({ ...context, status: reply.status, ms: now() - started }, "fallback provider answered with an error");
+        log.warn({ ...context, status: reply.status, ms: Math.round(performance.now() - started) }, "fallback provider answered with an error");
         return null;
       }
       const answer = parseFallbackResult(schema, parseJson(reply.text));
@@ -88,7 +88,7 @@ export function createFallbackSource(options: FallbackSourceOptions): FallbackSo
     } catch (err) {
       const timedOut = err instanceof ProviderTimeout;
       counters.lookup(timedOut ? "timeout" : "error");
-      log.warn({ ...context, err, ms: now() - started }, timedOut ? "fallback provider timed out" : "fallback lookup failed");
+      log.warn({ ...context, err, ms: Math.round(performance.now() - started) }, timedOut ? "fallback provider timed out" : "fallback lookup failed");
       return null;
     }
   }

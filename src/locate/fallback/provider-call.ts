@@ -1,7 +1,7 @@
 /**
  * One POST to the provider (SPEC §3.12 "Outbound request"): `User-Agent: ichnaea`, an overall
- * deadline, at most one retry (only when no response arrived, so the provider cannot see a
- * query twice) and at most one redirect (307/308, which keep the POST and its body).
+ * deadline shared by every attempt, at most one retry (only when no response arrived at all) and
+ * at most one redirect (307/308, which keep the POST and its body; other 3xx count as errors).
  */
 import { withTimeout } from "../../util/with-timeout.ts";
 import type { OutboundRequest } from "./schemas.ts";
