@@ -1,0 +1,202 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { locateByNetworks, type MacLookup } from "../../src/domain/locate/network-position.ts";
+import type { PositionResult } from "../../src/domain/locate/result.ts";
+import { stationScore } from "../../src/domain/locate/score.ts";
+import type { MacStation } from "../../src/domain/station/station-row.ts";
+import { distance } from "../../src/geo/distance.ts";
+
+// Inputs follow Ichnaea's api/locate/tests/test_wifi.py and test_blue.py; its factories default
+// to the GB position, radius 5, samples 1, created = modified = now and last_seen = today.
+const NOW = new Date("2026-06-15T12:00:00Z");
+const LAT = 51.5;
+const LON = -0.1;
+const DAY_MS = 86_400_000;
+const ago = (days: number) => new Date(NOW.getTime() - days * DAY_MS);
+const dayAgo = (days: number) => ago(days).toISOString().slice(0, 10);
+
+let serial = 0;
+function station(fields: Partial<MacStation> = {}): MacStation {
+  serial += 1;
+  return {
+    mac: `a820${serial.toString(16).padStart(8, "0")}`,
+    lat: LAT, lon: LON, maxLat: null, minLat: null, maxLon: null, minLon: null,
+    radius: 5, region: "GB", samples: 1, source: 3, weight: 1,
+    created: NOW, modified: NOW, lastSeen: dayAgo(0),
+    blockFirst: null, blockLast: null, blockCount: null,
+    ...fields,
+  };
+}
+const lookupsOf = (stations: readonly MacStation[], extra: readonly Omit<MacLookup, "mac">[] = []): MacLookup[] =>
+  stations.map((s, i) => ({ mac: s.mac, ...extra[i] }));
+const wifi = (stations: readonly MacStation[], extra?: readonly Omit<MacLookup, "mac">[]) =>
+  locateByNetworks("wifi", lookupsOf(stations, extra), stations, NOW);
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+const only = (results: PositionResult[]): PositionResult => {
+  assert.is(results.length, 1, "exactly one cluster");
+  return results[0]!;
+};
+
+test("two close stations: lon = first + 0.000004 and score > 1.0", () => {
+  const a = station({ samples: 50 });
+  const b = station({ lon: LON + 0.00001, samples: 100 });
+  const result = only(wifi([a, b], [{ signalStrength: -60 }, { signalStrength: -80 }]));
+  assert.is(result.lat, LAT);
+  assert.is(result.lon, round(LON + 0.000004, 7));
+  assert.ok(result.score > 1.0, `${result.score}`);
+  assert.is(result.accuracy, 10, "95th percentile below 10 m is raised to the minimum");
+  assert.is(result.source, "internal");
+  assert.is(result.fallback, null);
+  assert.equal(result.usedNetworks.map((n) => n.id).sort(), [a.mac, b.mac].sort());
+});
+
+test("four weighted stations reproduce MINPACK: lat + 0.0000009, lon + 0.0000006, 39.51 m", () => {
+  const stations = [0, 1, 2, 3].map((i) => station({ lat: LAT + i * 0.0001, lon: LON + i * 0.00012 }));
+  const result = only(wifi(stations, [
+    { signalStrength: -10, age: 0 },
+    { signalStrength: -40, age: 8000 },
+    { signalStrength: -70, age: 16000 },
+    {},
+  ]));
+  assert.is(result.lat, round(LAT + 0.0000009, 7));
+  assert.is(result.lon, round(LON + 0.0000006, 7));
+  assert.is(round(result.accuracy, 2), 39.51);
+  // scipy 1.17 leastsq on the same inputs stops at 39.50753096 m (ier 2 after 18 evaluations).
+  assert.ok(Math.abs(result.accuracy - 39.507531) < 1e-6, `${result.accuracy}`);
+});
+
+test("an outlier 1° away is ignored; three fresh stations of one sample score 0.15", () => {
+  const first = station();
+  const others = [0.00001, 0.00002, 1.0].map((dLat) => station({ lat: LAT + dLat }));
+  const result = only(wifi([first, ...others]));
+  assert.is(result.lat, round(LAT + 0.00001, 7));
+  assert.is(round(result.score, 4), 0.15);
+  assert.not.ok(result.usedNetworks.some((n) => n.id === others[2]!.mac));
+});
+
+test("two clusters 1° apart give two results, each where its stations are", () => {
+  const s11 = station();
+  const s12 = station();
+  const s21 = station({ lat: LAT + 1, lon: LON + 1 });
+  const s22 = station({ lat: LAT + 1, lon: LON + 1 });
+  const signals = [-100, -80, -100, -54].map((signalStrength) => ({ signalStrength }));
+  const results = wifi([s11, s12, s21, s22], signals);
+  assert.is(results.length, 2);
+  assert.equal(results.map((r) => [r.lat, r.lon]), [[LAT, LON], [LAT + 1, round(LON + 1, 7)]]);
+});
+
+test("of two clusters the one with the higher summed score is identifiable as the best", () => {
+  const s11 = station({ samples: 20, created: ago(7), modified: ago(1) });
+  const s12 = station({ lat: LAT + 0.00003, samples: 30, created: ago(1), modified: NOW });
+  const s13 = station({ lat: LAT - 0.00003, samples: 10, created: ago(1), modified: NOW });
+  const s21 = station({ lat: LAT + 1, lon: LON + 1, samples: 40, created: ago(120), modified: ago(90) });
+  const s22 = station({ lat: LAT + 1, lon: LON + 1, samples: 50, created: ago(90), modified: ago(7) });
+  const results = wifi([s11, s12, s13, s21, s22]);
+  assert.is(results.length, 2);
+  const [best, other] = [...results].sort((a, b) => b.score - a.score) as [PositionResult, PositionResult];
+  assert.is(best.lat, round(s21.lat!, 7));
+  assert.is(best.lon, round(s21.lon!, 7));
+  assert.is(best.accuracy, 10);
+  assert.is(round(best.score, 2), round(stationScore(s21, NOW) + stationScore(s22, NOW), 2));
+  assert.is(round(other.lat, 4), round(LAT, 4));
+  assert.is(round(other.lon, 4), round(LON, 4));
+});
+
+test("a temporarily blocked neighbour leaves a single network: no result", () => {
+  const a = station({ radius: 200 });
+  const b = station({
+    lon: LON + 0.00001, radius: 300, created: ago(1), modified: NOW,
+    blockFirst: dayAgo(1), blockLast: dayAgo(1), blockCount: 1,
+  });
+  assert.equal(wifi([a, b]), []);
+});
+
+test("a permanently blocked neighbour (created 120 days ago, 4 blocks) gives no result", () => {
+  const a = station({ radius: 200 });
+  const b = station({
+    lon: LON + 0.00001, radius: 300, created: ago(120), modified: NOW,
+    blockFirst: dayAgo(90), blockLast: dayAgo(7), blockCount: 4,
+  });
+  assert.equal(wifi([a, b]), []);
+});
+
+test("one of two matches lacking a position gives no result", () => {
+  const stations = [station({ lat: null }), station()];
+  assert.equal(wifi(stations), []);
+});
+
+test("a third match without a position is dropped, the other two still cluster", () => {
+  const a = station();
+  const b = station();
+  const result = only(wifi([a, b, station({ lat: null, radius: null })]));
+  assert.equal([result.lat, result.lon], [LAT, LON]);
+  assert.is(result.usedNetworks.length, 2);
+});
+
+test("a single found network, or two far apart, give no result", () => {
+  const a = station();
+  assert.equal(locateByNetworks("wifi", [{ mac: a.mac }, { mac: "a82000000fff" }], [a], NOW), []);
+  assert.equal(wifi([a, station({ lat: LAT + 1 })]), []);
+});
+
+test("a noisy cluster of 30: score sums all 30 while 20 are used", () => {
+  const stations = Array.from({ length: 30 }, (_, i) =>
+    station({ lat: LAT + i * 0.000001, lon: LON + i * 0.0000012, samples: 100 - i }));
+  const result = only(wifi(stations, stations.map((_, i) => ({ signalStrength: -50 - i }))));
+  const total = stations.reduce((sum, s) => sum + stationScore(s, NOW), 0);
+  assert.is(round(result.score, 4), round(total, 4));
+  assert.is(result.usedNetworks.length, 20);
+  assert.is(round(result.lat, 4), round(LAT, 4));
+  assert.is(round(result.lon, 4), round(LON, 4));
+});
+
+test("DESIGN §7: the sample is the highest-scoring networks, not Ichnaea's lowest", () => {
+  // 20 well-established stations at one spot and 2 fresh ones 200 m north, all within 500 m.
+  const good = Array.from({ length: 20 }, () => station({ samples: 1000, radius: 10, created: ago(30) }));
+  const fresh = [station({ lat: LAT + 0.0018 }), station({ lat: LAT + 0.0018 })];
+  const result = only(wifi([...fresh, ...good]));
+  assert.equal([result.lat, result.lon, result.accuracy], [LAT, LON, 10]);
+  assert.equal(new Set(result.usedNetworks.map((n) => n.id)), new Set(good.map((s) => s.mac)));
+  const total = [...fresh, ...good].reduce((sum, s) => sum + stationScore(s, NOW), 0);
+  assert.ok(Math.abs(result.score - total) < 1e-9, "the fresh stations still count towards the score");
+});
+
+test("used networks say whether the station was seen today", () => {
+  const a = station();
+  const b = station({ lastSeen: dayAgo(1) });
+  const result = only(wifi([a, b]));
+  const seen = new Map(result.usedNetworks.map((n) => [n.id, n.seenToday]));
+  assert.equal([seen.get(a.mac), seen.get(b.mac)], [true, false]);
+  assert.ok(result.usedNetworks.every((n) => n.type === "wifi"));
+});
+
+test("stations that all score 0 are placed at their plain mean", () => {
+  const a = station({ created: null });
+  const b = station({ created: null, lat: LAT + 0.0001 });
+  const result = only(wifi([a, b]));
+  assert.is(result.score, 0);
+  assert.ok(Math.abs(result.lat - (LAT + 0.00005)) < 2e-7, `${result.lat}`);
+});
+
+test("Bluetooth: two close beacons at -80/-90 give lon + 0.0000048 and score > 1.0", () => {
+  const a = station({ radius: 10, samples: 50 });
+  const b = station({ lon: LON + 0.00001, radius: 100, samples: 100 });
+  const lookups = [{ mac: a.mac, signalStrength: -80 }, { mac: b.mac, signalStrength: -90 }];
+  const result = only(locateByNetworks("blue", lookups, [a, b], NOW));
+  assert.is(result.lon, round(LON + 0.0000048, 7));
+  assert.ok(result.score > 1.0);
+  assert.ok(result.usedNetworks.every((n) => n.type === "blue"));
+});
+
+test("Bluetooth clusters span at most 100 m and report at most 50 m accuracy", () => {
+  const a = station();
+  const far = station({ lat: LAT + 0.00135 });
+  assert.ok(distance(LAT, LON, far.lat!, LON) > 100 && distance(LAT, LON, far.lat!, LON) < 500);
+  assert.equal(locateByNetworks("blue", lookupsOf([a, far]), [a, far], NOW), []);
+  assert.is(wifi([a, far]).length, 1);
+  const near = station({ lat: LAT + 0.0008 });
+  const lookups = [{ mac: a.mac, signalStrength: -10 }, { mac: near.mac, signalStrength: -127 }];
+  assert.is(only(locateByNetworks("blue", lookups, [a, near], NOW)).accuracy, 50);
+});
+
+test.run();
