@@ -22,7 +22,7 @@ const log = createLogger(config.logLevel);
 const services = createServices(config, log);
 const geoip = await createGeoIp({ path: config.geoipPath, log });
 const checks = createHeartbeatChecks({ pool: services.pool, redis: services.redis, geoip, readLatestMigration });
-const server = await startHttpServer(createWebApp(createWebDeps(services, checks)), { host: config.host, port: config.port, log });
+const server = await startHttpServer(createWebApp(createWebDeps(services, checks, geoip)), { host: config.host, port: config.port, log });
 
 onStopRequest(async () => {
   await server.close();

@@ -7,6 +7,7 @@ import type { Logger } from "../logger.ts";
 import type { HeartbeatChecks } from "./heartbeat.ts";
 import { ApiError } from "./errors.ts";
 import { type EventsDeps, registerEventsRoutes } from "./routes/events.ts";
+import { type LocateDeps, registerLocateRoutes } from "./routes/locate.ts";
 import { registerMonitorRoutes } from "./routes/monitor.ts";
 import { registerSubmitRoutes, type SubmitDeps } from "./routes/submit.ts";
 
@@ -15,6 +16,8 @@ export interface WebDeps {
   readonly checks: HeartbeatChecks;
   /** The submit API; absent in processes or tests that serve only the monitor routes. */
   readonly submit?: SubmitDeps;
+  /** The locate and region APIs; absent in processes or tests that do not serve them. */
+  readonly locate?: LocateDeps;
   /** The operator event feed (`/v1/events`); absent when ADMIN_TOKEN is unset. */
   readonly events?: EventsDeps;
 }
@@ -29,6 +32,7 @@ export type RouteFamily = (app: H3, deps: WebDeps) => void;
 export const ROUTE_FAMILIES: readonly RouteFamily[] = [
   registerMonitorRoutes,
   (app, deps) => deps.submit && registerSubmitRoutes(app, deps.submit),
+  (app, deps) => deps.locate && registerLocateRoutes(app, deps.locate),
   (app, deps) => deps.events && registerEventsRoutes(app, deps.events),
 ];
 

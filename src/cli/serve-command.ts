@@ -84,7 +84,7 @@ export async function serve(services: Services, parts: ServeParts): Promise<numb
   if (parts.web) {
     const geoip = await createGeoIp({ path: config.geoipPath, log });
     const checks = createHeartbeatChecks({ pool, redis, geoip, readLatestMigration });
-    server = await startHttpServer(createWebApp(createWebDeps(services, checks)), { host: config.host, port: config.port, log });
+    server = await startHttpServer(createWebApp(createWebDeps(services, checks, geoip)), { host: config.host, port: config.port, log });
   }
   if (parts.work) {
     const live = createConsumerRuntime({ redis, pool, keys, log, consumers, settings: loopSettings(config) });

@@ -4,24 +4,43 @@ import { createApiKeyResolver } from "../api/api-key-resolver.ts";
 import type { HeartbeatChecks } from "../api/heartbeat.ts";
 import { createUsageTracker } from "../api/usage-tracker.ts";
 import { loadApiKey } from "../db/api-key-lookup.ts";
+import { lazyRegionLookup } from "../geo/lazy-regions.ts";
+import type { GeoIp } from "../geoip/geoip-reader.ts";
+import { createFallbackSource } from "../locate/fallback/fallback-source.ts";
+import { createGlobalSampleRate } from "../locate/global-sample-rate.ts";
+import { createLocateService } from "../locate/locate-service.ts";
 import { createAppender } from "../stream/append.ts";
 import { createReportSubmitter } from "../submit/report-submitter.ts";
 import type { Services } from "./services.ts";
 
-export function createWebDeps(services: Services, checks: HeartbeatChecks): WebDeps {
+export function createWebDeps(services: Services, checks: HeartbeatChecks, geoip: Pick<GeoIp, "lookup">): WebDeps {
   const { config, log, redis, pool, keys } = services;
+  const apiKeys = createApiKeyResolver({ load: (key) => loadApiKey(pool, key), log });
+  const usage = createUsageTracker(redis, config.redisPrefix, log);
+  const submitter = createReportSubmitter(createAppender(redis, keys), keys);
+  const locate = createLocateService({
+    pool,
+    geoip,
+    // Lazy: the boundaries load on the first request that needs them, not at startup.
+    regions: lazyRegionLookup(),
+    fallback: createFallbackSource({ redis, prefix: config.redisPrefix, log }),
+    submitter,
+    log,
+    globalSampleRate: createGlobalSampleRate(redis, config.redisPrefix, log),
+  });
   return {
     log,
     checks,
     submit: {
       log,
-      keys: createApiKeyResolver({ load: (key) => loadApiKey(pool, key), log }),
-      usage: createUsageTracker(redis, config.redisPrefix, log),
-      submitter: createReportSubmitter(createAppender(redis, keys), keys),
+      keys: apiKeys,
+      usage,
+      submitter,
       maxBodyBytes: config.maxBodyBytes,
       maxItems: config.maxSubmitItems,
       trustProxy: config.trustProxy,
     },
+    locate: { log, keys: apiKeys, usage, locate, maxBodyBytes: config.maxBodyBytes, trustProxy: config.trustProxy },
     events: config.adminToken ? { log, redis, keys, adminToken: config.adminToken } : undefined,
   };
 }

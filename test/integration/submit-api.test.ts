@@ -123,7 +123,7 @@ for (const { path, ok } of ENDPOINTS) {
     const { Redis } = await import("ioredis");
     const broken = new Redis({ port: 1, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
     try {
-      const app = createWebApp(createWebDeps({ ...env.services, redis: broken }, { database: async () => ({ latestMigration: null }), redis: async () => undefined, geoip: () => ({ up: true, buildTime: null }) }));
+      const app = createWebApp(createWebDeps({ ...env.services, redis: broken }, { database: async () => ({ latestMigration: null }), redis: async () => undefined, geoip: () => ({ up: true, buildTime: null }) }, { lookup: () => null }));
       const res = await app.request(path, { method: "POST", body: JSON.stringify(oneReport(path)) });
       assert.is(res.status, 503);
       const body = (await res.json()) as { error: { errors: { reason: string }[] } };

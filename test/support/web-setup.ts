@@ -34,7 +34,7 @@ export async function createWebTestEnv(label: string, env: Record<string, string
   };
   const geoip = await createGeoIp({ log: base.log });
   const checks = createHeartbeatChecks({ pool: base.pool, redis: base.redis, geoip, readLatestMigration });
-  return { ...base, services, app: createWebApp(createWebDeps(services, checks)) };
+  return { ...base, services, app: createWebApp(createWebDeps(services, checks, geoip)) };
 }
 
 /** Every entry on the reports streams, oldest first per partition. */
