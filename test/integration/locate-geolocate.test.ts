@@ -84,14 +84,19 @@ S("three positioned beacons answer; the report lists all four valid beacons", as
     { mac: macs[0]! }, { mac: macs[1]!, over: { lat: GB.lat + 0.00001 } }, { mac: macs[2]!, over: { lat: GB.lat + 0.00002 } },
     { mac: macs[3]!, over: { lat: null, lon: null } },
   ]);
-  const beacons = macs.map((macAddress, i) => ({ macAddress, signalStrength: i === 0 ? -150 : -50, name: `b${i}` }));
+  // test_locate_v1.py test_blue: −50 on the first, −150 (out of range, dropped) on the second.
+  const beacons = macs.map((macAddress, i) => ({
+    macAddress, ...(i === 0 ? { signalStrength: -50 } : i === 1 ? { signalStrength: -150, name: "my-beacon" } : {}),
+  }));
   const res = await answer(await geolocate(env, { bluetoothBeacons: beacons }));
-  assert.ok(Math.abs(res.location.lat - (GB.lat + 0.00001)) < 0.00002, `lat ${res.location.lat}`);
+  assert.ok(Math.abs(res.location.lat - (GB.lat + 0.0000035)) < 1e-7, `lat ${res.location.lat} (SPEC §6.2: base + 0.0000035)`);
   assert.is(res.accuracy, 10);
   const [entry] = await storedEntries(env);
   assert.is(await storedCount(env), 1);
   assert.equal(entry!.report.bluetoothBeacons.map((b) => b.macAddress), macs);
-  assert.is(entry!.report.bluetoothBeacons[0]!.signalStrength, undefined, "invalid signal removed");
+  assert.is(entry!.report.bluetoothBeacons[0]!.signalStrength, -50);
+  assert.is(entry!.report.bluetoothBeacons[1]!.signalStrength, undefined, "invalid signal removed");
+  assert.is(entry!.report.bluetoothBeacons[1]!.name, "my-beacon");
 });
 
 S("two beacons both seen today answer at their midpoint and queue nothing", async ({ env }) => {
@@ -112,7 +117,7 @@ S("three positioned access points answer; the report completes channel and frequ
     { macAddress: macs[2], signalStrength: -130, signalToNoiseRatio: 13 }, { macAddress: macs[3], ssid: "my-wifi" },
   ];
   const res = await answer(await geolocate(env, { wifiAccessPoints: aps }));
-  assert.ok(Math.abs(res.location.lat - (GB.lat + 0.00001)) < 0.00002, `lat ${res.location.lat}`);
+  assert.ok(Math.abs(res.location.lat - (GB.lat + 0.000005)) < 1e-7, `lat ${res.location.lat} (SPEC §6.2: base + 0.000005)`);
   assert.is(res.accuracy, 10);
   const [entry] = await storedEntries(env);
   const sent = entry!.report.wifiAccessPoints;
@@ -127,6 +132,16 @@ S("a top-level radioType fills cells without one; an unknown one fills none (DES
   const { radioType: _, ...bare } = tower(cell);
   assert.is((await answer(await geolocate(env, { radioType: "wcdma", cellTowers: [bare] }))).location.lat, 51.8);
   await assertError(await geolocate(env, { radioType: "umts", cellTowers: [bare] }), 404, "notFound");
+});
+
+S("cells of two radios disagreeing with the top-level radioType: the more accurate one answers", async ({ env }) => {
+  // test_inconsistent_cell_radio: each cell keeps its own radio; wcdma (15 km) beats gsm (35 km).
+  const wcdma = { radio: "wcdma", mcc: 234, mnc: 30, lac: 110, cid: 70_000 } as const;
+  const gsm = { radio: "gsm", mcc: 234, mnc: 30, lac: 111, cid: 7 } as const;
+  await insertCell(env, wcdma, { radius: 15_000, samples: 10, lat: GB.lat + 0.1 });
+  await insertCell(env, gsm, { radius: 35_000 });
+  const res = await answer(await geolocate(env, { radioType: "lte", cellTowers: [tower(wcdma), tower(gsm)] }));
+  assert.equal(res, { location: { lat: GB.lat + 0.1, lng: GB.lon }, accuracy: 15_000 });
 });
 
 S.run();
