@@ -60,10 +60,17 @@ export function createLocateService(deps: LocateServiceDeps): LocateService {
     const record = ip === null ? null : geoip.lookup(ip);
     return record === null ? null : estimateGeoIp(record, regions);
   }
+  // The lookup made for `geoip_only` when the query was built serves the search too.
+  const estimates = new WeakMap<Query, GeoIpEstimate | null>();
   /** SPEC §3.4: GeoIP is searched iff `ipf` and the query has an IP — even after a good answer. */
-  const geoipFor = (query: Query): GeoIpEstimate | null => (query.fallbacks.ipf ? estimate(query.ip) : null);
+  const geoipFor = (query: Query): GeoIpEstimate | null => {
+    if (!query.fallbacks.ipf) return null;
+    return estimates.has(query) ? (estimates.get(query) ?? null) : estimate(query.ip);
+  };
 
   async function storeQuery(query: Query, key: ApiKey, results: readonly PositionResult[], context: LocateContext): Promise<void> {
+    // A key that stores nothing needs neither the report nor the global rate from Redis.
+    if ((key.storeSampleLocate ?? 0) <= 0) return;
     const best = queryReportPosition(query, results);
     if (best === null) return;
     const rate = deps.globalSampleRate ? await deps.globalSampleRate() : 100;
@@ -82,7 +89,10 @@ export function createLocateService(deps: LocateServiceDeps): LocateService {
   return {
     createQuery(request, clientIp, apiType) {
       const ip = parseClientIp(clientIp);
-      return createQuery({ request, clientIp: ip, apiType, hasGeoip: estimate(ip) !== null });
+      const found = estimate(ip);
+      const query = createQuery({ request, clientIp: ip, apiType, hasGeoip: found !== null });
+      estimates.set(query, found);
+      return query;
     },
     async locate(query, key, context = {}) {
       const at = new Date(now());
