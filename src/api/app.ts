@@ -84,7 +84,9 @@ function handleError(error: HTTPError, event: H3Event, log: Logger): unknown {
   if (error.status === 404) return notFound();
   if (!error.unhandled) return undefined;
   const err = error.cause instanceof Error ? error.cause : error;
-  log.error({ err, method: event.req.method, path: event.url.pathname }, "unhandled error");
+  // A client that hung up mid-request is not a server error worth an alert.
+  const level = event.req.signal?.aborted ? "debug" : "error";
+  log[level]({ err, method: event.req.method, path: event.url.pathname }, level === "debug" ? "client closed the connection mid-request" : "unhandled error");
   return new HTTPError({ status: 500, statusText: "Internal Server Error", message: "Internal Server Error" });
 }
 
