@@ -3,7 +3,7 @@
  * daily limit (geolocate only; `/v1/country` is never limited, SPEC §9.15) → body → schema →
  * search. An empty body, or one failing validation while empty, is the request `{}` (§1.5.4).
  */
-import { getRequestIP, type H3, type H3Event } from "h3";
+import type { H3, H3Event } from "h3";
 import { type ApiKey, isAllowed } from "../../domain/api-key.ts";
 import { type LocateRequest, parseLocateRequest } from "../../domain/locate/parse-locate-request.ts";
 import type { PositionResult, RegionResult } from "../../domain/locate/result.ts";
@@ -11,7 +11,7 @@ import type { LocateService } from "../../locate/locate-service.ts";
 import type { Logger } from "../../logger.ts";
 import { defineApiRoute } from "../api-route.ts";
 import type { ApiKeyResolver } from "../api-key-resolver.ts";
-import { clientIp } from "../client-ip.ts";
+import { clientIp, requestIp } from "../client-ip.ts";
 import { dailyLimitExceeded, invalidApiKey, locationNotFound, parseError } from "../errors.ts";
 import { firstQueryValue } from "../query.ts";
 import { readJsonBody } from "../read-body.ts";
@@ -25,17 +25,6 @@ export interface LocateDeps {
   readonly maxBodyBytes: number;
   readonly trustProxy: boolean;
   readonly now?: () => number;
-}
-
-/**
- * The address the query locates (SPEC §3.3): like `clientIp`, but a missing address stays
- * missing instead of becoming 127.0.0.1, so it never counts as "the query has an IP".
- */
-function queryIp(event: H3Event, trustProxy: boolean): string | null {
-  let ip = trustProxy ? event.req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() : undefined;
-  ip ||= getRequestIP(event);
-  if (ip?.startsWith("::ffff:")) ip = ip.slice(7);
-  return ip || null;
 }
 
 /** SPEC §1.4.4: locate and region refuse missing, unknown and disallowed keys; a DB error passes. */
@@ -79,7 +68,7 @@ export function registerLocateRoutes(app: H3, deps: LocateDeps): void {
       if (count !== null && key.maxreq && count > key.maxreq) throw dailyLimitExceeded();
     }
     const request = await readRequest(event, deps.maxBodyBytes);
-    const query = deps.locate.createQuery(request, queryIp(event, deps.trustProxy), "locate");
+    const query = deps.locate.createQuery(request, requestIp(event, deps.trustProxy), "locate");
     const result = await deps.locate.locate(query, key, { userAgent: event.req.headers.get("user-agent") });
     if (result === null) throw locationNotFound();
     return positionBody(result);
@@ -88,7 +77,7 @@ export function registerLocateRoutes(app: H3, deps: LocateDeps): void {
   defineApiRoute(app, "/v1/country", async (event) => {
     const { key } = await resolveKey(event, deps, "region");
     const request = await readRequest(event, deps.maxBodyBytes);
-    const query = deps.locate.createQuery(request, queryIp(event, deps.trustProxy), "region");
+    const query = deps.locate.createQuery(request, requestIp(event, deps.trustProxy), "region");
     const result = await deps.locate.region(query, key);
     if (result === null) throw locationNotFound();
     return regionBody(result);
