@@ -4,7 +4,7 @@
  * positioned cells is deleted. NR areas live in `cell_area_nr` (DESIGN §7).
  */
 import { computeCellArea } from "../domain/area/cell-area.ts";
-import { decodeAreaId, RADIO_CODES } from "../domain/observation/cell-id.ts";
+import { areaKey, decodeAreaId, RADIO_CODES } from "../domain/observation/cell-id.ts";
 import type { StationRadio } from "../domain/observation/types.ts";
 import type { CellStation } from "../domain/station/station-row.ts";
 import type { RegionLookup } from "../geo/region-lookup.ts";
@@ -28,15 +28,13 @@ export async function recomputeAreas(
   const cells = await loadPositionedCellsOfAreas(tx, stationTable("cell", radio), areaIds, radio === "nr" ? 8 : 4);
   const byArea = new Map<string, CellStation[]>();
   for (const cell of cells) {
-    const key = cell.radio === "nr" ? `${cell.mcc}/${cell.mnc}/${cell.lac}` : `${cell.radio}/${cell.mcc}/${cell.mnc}/${cell.lac}`;
-    getOrCreate(byArea, key, () => []).push(cell);
+    getOrCreate(byArea, areaKey(cell), () => []).push(cell);
   }
   const upserts: AreaRow[] = [];
   const gone: Buffer[] = [];
   for (const id of areaIds) {
     const area = decodeAreaId(id);
-    const key = radio === "nr" ? `${area.mcc}/${area.mnc}/${area.lac}` : `${area.radio}/${area.mcc}/${area.mnc}/${area.lac}`;
-    const computed = computeCellArea(byArea.get(key) ?? [], regions, area.mcc);
+    const computed = computeCellArea(byArea.get(id.toString("hex")) ?? [], regions, area.mcc);
     if (!computed) gone.push(id);
     else upserts.push({ areaid: id, radio, mcc: area.mcc, mnc: area.mnc, lac: area.lac, ...computed });
   }

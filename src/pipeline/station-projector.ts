@@ -8,7 +8,7 @@
  * computes exactly the rows the live projection did.
  */
 import type { Observation, ObservationBatch, StationKind } from "../domain/observation/types.ts";
-import { encodeAreaId, encodeCellId } from "../domain/observation/cell-id.ts";
+import { areaKey, encodeCellId } from "../domain/observation/cell-id.ts";
 import { expandObservationBatch } from "../domain/observation/observation-batch.ts";
 import { macToBytes } from "../domain/observation/mac.ts";
 import type { CellStation, StationRow } from "../domain/station/station-row.ts";
@@ -92,7 +92,7 @@ export function createStationProjector(kind: StationKind, shard: string, deps: S
       if (ctx.rebuilding) return;
       await addStatCounters(ctx.tx, ctx.stream.replace(/^.*\{obs:(.+)\}$/, "$1"), [...counters.values()]);
       if (kind === "cell" && touched.size > 0) {
-        const areas = [...touched].map((key) => encodeAreaId(state.get(key) as CellStation).toString("hex"));
+        const areas = [...touched].map((key) => areaKey(state.get(key) as CellStation));
         // Appended while this transaction still holds the changed cell rows: the area projection
         // reads cells with a locking read, so it waits for this commit and never sees old rows.
         await appender.append(deps.keys.stream("areas"), [{ areas: [...new Set(areas)] } satisfies AreaUpdate]);
