@@ -4,8 +4,8 @@
  * machine) and Redis (INFO cpu). On a 2-core box the four share the cores, and this tells which of
  * them a number is bound by.
  */
-import { readdirSync, readFileSync } from "node:fs";
 import type { RedisClient } from "../../src/redis/create-redis.ts";
+import { mysqlCpuMs, procCpuMs } from "../support/cpu.ts";
 
 export interface CpuSample {
   readonly wallMs: number;
@@ -22,40 +22,13 @@ export interface CpuShare {
   readonly redis: number;
 }
 
-const TICK_MS = 10; // USER_HZ is 100 on Linux
-
-function procCpuMs(pid: number | "self"): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
-    return (f[11]! + f[12]!) * TICK_MS;
-  } catch {
-    return null;
-  }
-}
-
-let mysqlPid: number | null | undefined;
-function findMysqlPid(): number | null {
-  try {
-    for (const name of readdirSync("/proc")) {
-      if (!/^\d+$/.test(name)) continue;
-      const comm = readFileSync(`/proc/${name}/comm`, "utf8").trim();
-      if (comm === "mariadbd" || comm === "mysqld") return Number(name);
-    }
-  } catch {
-    // no /proc: the column stays empty
-  }
-  return null;
-}
-
 /** `serverPid` 0: no server process (the bare mysql2 ceiling runs in this process). */
 export async function sampleCpu(redis: RedisClient, serverPid: number): Promise<CpuSample> {
-  mysqlPid ??= findMysqlPid();
   const wallMs = performance.now();
   const usage = process.cpuUsage();
-  const loaderMs = procCpuMs("self") ?? (usage.user + usage.system) / 1000;
-  const serverMs = serverPid ? procCpuMs(serverPid) : null;
-  const mysqlMs = mysqlPid === null ? null : procCpuMs(mysqlPid);
+  const loaderMs = procCpuMs("self", false) ?? (usage.user + usage.system) / 1000;
+  const serverMs = serverPid ? procCpuMs(serverPid, false) : null;
+  const mysqlMs = mysqlCpuMs();
   const info = String(await redis.info("cpu"));
   const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
   return { wallMs, loaderMs, serverMs, mysqlMs, redisMs: (field("used_cpu_sys") + field("used_cpu_user")) * 1000 };

@@ -13,7 +13,7 @@
  * 0–45 days ago (so most answers use networks not seen today, and so become query reports when
  * sampling is on).
  */
-import { prng } from "../../src/util/prng.ts";
+import { prng, randomTools } from "../../src/util/prng.ts";
 
 export interface WorldOptions {
   readonly wifi: number;
@@ -87,11 +87,7 @@ export function createWorld(options: WorldOptions): World {
   const random = prng(options.seed);
   const centre = options.centre ?? { lat: 52.52, lon: 13.4 };
   const cosLat = Math.cos((centre.lat * Math.PI) / 180);
-  const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
-  const gauss = () => {
-    const u = Math.max(random(), 1e-12);
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-  };
+  const { int, gauss } = randomTools(random);
   const logUniform = (lo: number, hi: number) => Math.round(Math.exp(Math.log(lo) + random() * (Math.log(hi) - Math.log(lo))));
   const inDisc = (radius: number): [number, number] => {
     const r = radius * Math.sqrt(random());

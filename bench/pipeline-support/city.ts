@@ -7,7 +7,7 @@
  * per-device uploads of 50, interleaved across devices, as NeoStumbler clients send them.
  */
 import type { BluetoothBeacon, CellRadio, CellTower, Report, WifiAccessPoint } from "../../src/domain/report.ts";
-import { prng } from "../../src/util/prng.ts";
+import { prng, randomTools } from "../../src/util/prng.ts";
 
 export interface CityOptions {
   readonly wifi: number;
@@ -118,11 +118,7 @@ export function createCity(options: CityOptions): City {
   const random = prng(options.seed);
   const centre = options.centre ?? { lat: 52.52, lon: 13.4 };
   const cosLat = Math.cos((centre.lat * Math.PI) / 180);
-  const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
-  const gauss = () => {
-    const u = Math.max(random(), 1e-12);
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-  };
+  const { int, gauss } = randomTools(random);
   const inDisc = (radius: number): Point => {
     const r = radius * Math.sqrt(random());
     const a = 2 * Math.PI * random();

@@ -38,7 +38,7 @@ function findMysqlPid(): number | null {
 let mysqlPid: number | null | undefined;
 
 /** utime+stime (and cutime+cstime: children waited for) of a process, from /proc/<pid>/stat. */
-function procCpuMs(pid: number | "self", withChildren: boolean): number | null {
+export function procCpuMs(pid: number | "self", withChildren: boolean): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // Fields after the command name: state is the 3rd field of the line, utime the 14th.
@@ -49,7 +49,8 @@ function procCpuMs(pid: number | "self", withChildren: boolean): number | null {
   }
 }
 
-function mysqlCpuMs(): number | null {
+/** CPU of the local mariadbd/mysqld, or null when none runs here (or there is no /proc). */
+export function mysqlCpuMs(): number | null {
   mysqlPid ??= findMysqlPid();
   return mysqlPid === null ? null : procCpuMs(mysqlPid, false);
 }

@@ -9,3 +9,21 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
+
+export interface RandomTools {
+  /** A whole number from `lo` to `hi`, both included. */
+  int(lo: number, hi: number): number;
+  /** A standard normal deviate (Box–Muller). */
+  gauss(): number;
+}
+
+/** Integer and normal draws on top of a uniform generator, for the synthetic data generators. */
+export function randomTools(random: () => number): RandomTools {
+  return {
+    int: (lo, hi) => lo + Math.floor(random() * (hi - lo + 1)),
+    gauss: () => {
+      const u = Math.max(random(), 1e-12);
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+    },
+  };
+}
