@@ -8,7 +8,7 @@
 import { type AreaRecord, loadAreasForLocate, loadCellStationsForLocate, loadMacStationsForLocate } from "../db/locate-stations.ts";
 import type { Pool } from "../db/pool.ts";
 import { locateByAreas, locateByCells } from "../domain/locate/cell-position.ts";
-import { locateByNetworks, type MacLookup } from "../domain/locate/network-position.ts";
+import { locateByNetworks } from "../domain/locate/network-position.ts";
 import type { Query } from "../domain/locate/query.ts";
 import { ambiguousAreaLookups, searchRegions } from "../domain/locate/region-search.ts";
 import type { PositionResult, RegionResult } from "../domain/locate/result.ts";
@@ -26,14 +26,6 @@ export interface InternalSourceDeps {
 export function hasNetworks(query: Query): boolean {
   return query.blue.length + query.wifi.length + query.cell.length + query.area.length > 0;
 }
-
-const macLookups = (list: Query["blue"] | Query["wifi"]): MacLookup[] =>
-  list.map((l) => {
-    const lookup: { mac: string; age?: number; signalStrength?: number } = { mac: l.mac };
-    if (l.age !== undefined) lookup.age = l.age;
-    if (l.signal !== undefined) lookup.signalStrength = l.signal;
-    return lookup;
-  });
 
 export function createInternalSource(deps: InternalSourceDeps) {
   const { pool, regions, log } = deps;
@@ -65,8 +57,8 @@ export function createInternalSource(deps: InternalSourceDeps) {
     ]);
     const cellResults = locateByCells(query.cell, cells, now);
     return [
-      ...locateByNetworks("blue", macLookups(query.blue), blue, now),
-      ...locateByNetworks("wifi", macLookups(query.wifi), wifi, now),
+      ...locateByNetworks("blue", query.blue, blue, now),
+      ...locateByNetworks("wifi", query.wifi, wifi, now),
       ...(cellResults.length > 0 ? cellResults : locateByAreas(query.area, areas, now)),
     ];
   }

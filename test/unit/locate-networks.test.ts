@@ -40,7 +40,7 @@ const only = (results: PositionResult[]): PositionResult => {
 test("two close stations: lon = first + 0.000004 and score > 1.0", () => {
   const a = station({ samples: 50 });
   const b = station({ lon: LON + 0.00001, samples: 100 });
-  const result = only(wifi([a, b], [{ signalStrength: -60 }, { signalStrength: -80 }]));
+  const result = only(wifi([a, b], [{ signal: -60 }, { signal: -80 }]));
   assert.is(result.lat, LAT);
   assert.is(result.lon, round(LON + 0.000004, 7));
   assert.ok(result.score > 1.0, `${result.score}`);
@@ -53,9 +53,9 @@ test("two close stations: lon = first + 0.000004 and score > 1.0", () => {
 test("four weighted stations reproduce MINPACK: lat + 0.0000009, lon + 0.0000006, 39.51 m", () => {
   const stations = [0, 1, 2, 3].map((i) => station({ lat: LAT + i * 0.0001, lon: LON + i * 0.00012 }));
   const result = only(wifi(stations, [
-    { signalStrength: -10, age: 0 },
-    { signalStrength: -40, age: 8000 },
-    { signalStrength: -70, age: 16000 },
+    { signal: -10, age: 0 },
+    { signal: -40, age: 8000 },
+    { signal: -70, age: 16000 },
     {},
   ]));
   assert.is(result.lat, round(LAT + 0.0000009, 7));
@@ -79,7 +79,7 @@ test("two clusters 1° apart give two results, each where its stations are", () 
   const s12 = station();
   const s21 = station({ lat: LAT + 1, lon: LON + 1 });
   const s22 = station({ lat: LAT + 1, lon: LON + 1 });
-  const signals = [-100, -80, -100, -54].map((signalStrength) => ({ signalStrength }));
+  const signals = [-100, -80, -100, -54].map((signal) => ({ signal }));
   const results = wifi([s11, s12, s21, s22], signals);
   assert.is(results.length, 2);
   assert.equal(results.map((r) => [r.lat, r.lon]), [[LAT, LON], [LAT + 1, round(LON + 1, 7)]]);
@@ -142,7 +142,7 @@ test("a single found network, or two far apart, give no result", () => {
 test("a noisy cluster of 30: score sums all 30 while 20 are used", () => {
   const stations = Array.from({ length: 30 }, (_, i) =>
     station({ lat: LAT + i * 0.000001, lon: LON + i * 0.0000012, samples: 100 - i }));
-  const result = only(wifi(stations, stations.map((_, i) => ({ signalStrength: -50 - i }))));
+  const result = only(wifi(stations, stations.map((_, i) => ({ signal: -50 - i }))));
   const total = stations.reduce((sum, s) => sum + stationScore(s, NOW), 0);
   assert.is(round(result.score, 4), round(total, 4));
   assert.is(result.usedNetworks.length, 20);
@@ -181,7 +181,7 @@ test("stations that all score 0 are placed at their plain mean", () => {
 test("Bluetooth: two close beacons at -80/-90 give lon + 0.0000048 and score > 1.0", () => {
   const a = station({ radius: 10, samples: 50 });
   const b = station({ lon: LON + 0.00001, radius: 100, samples: 100 });
-  const lookups = [{ mac: a.mac, signalStrength: -80 }, { mac: b.mac, signalStrength: -90 }];
+  const lookups = [{ mac: a.mac, signal: -80 }, { mac: b.mac, signal: -90 }];
   const result = only(locateByNetworks("blue", lookups, [a, b], NOW));
   assert.is(result.lon, round(LON + 0.0000048, 7));
   assert.ok(result.score > 1.0);
@@ -195,7 +195,7 @@ test("Bluetooth clusters span at most 100 m and report at most 50 m accuracy", (
   assert.equal(locateByNetworks("blue", lookupsOf([a, far]), [a, far], NOW), []);
   assert.is(wifi([a, far]).length, 1);
   const near = station({ lat: LAT + 0.0008 });
-  const lookups = [{ mac: a.mac, signalStrength: -10 }, { mac: near.mac, signalStrength: -127 }];
+  const lookups = [{ mac: a.mac, signal: -10 }, { mac: near.mac, signal: -127 }];
   assert.is(only(locateByNetworks("blue", lookups, [a, near], NOW)).accuracy, 50);
 });
 

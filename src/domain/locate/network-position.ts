@@ -14,10 +14,11 @@ import { stationScore } from "./score.ts";
 
 export type MacKind = "wifi" | "blue";
 
+/** A validated Bluetooth or Wi-Fi lookup (lookups.ts), as far as the estimate reads it. */
 export interface MacLookup {
   readonly mac: string;
   readonly age?: number;
-  readonly signalStrength?: number;
+  readonly signal?: number;
 }
 
 interface KindSettings {
@@ -58,7 +59,7 @@ function toNetworks(lookups: readonly MacLookup[], stations: readonly MacStation
       lon: station.lon,
       // Python's `or`: a missing or zero age/signal takes the default.
       age: Math.max(Math.abs(lookup.age || 0), 1000),
-      signal: lookup.signalStrength || settings.defaultSignal,
+      signal: lookup.signal || settings.defaultSignal,
       score: stationScore(station, now),
       seenToday: station.lastSeen !== null && station.lastSeen >= today,
     });
