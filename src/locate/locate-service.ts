@@ -44,10 +44,7 @@ export interface LocateService {
   droppedQueryReports(): number;
 }
 
-const fallbackQuery = (query: Query): FallbackQuery => ({
-  json: query.toJson(),
-  counts: { blue: query.blue.length, wifi: query.wifi.length, cell: query.cell.length },
-});
+const networkCounts = (query: Query): FallbackQuery["counts"] => ({ blue: query.blue.length, wifi: query.wifi.length, cell: query.cell.length });
 
 export function createLocateService(deps: LocateServiceDeps): LocateService {
   const { geoip, regions, fallback, submitter, log } = deps;
@@ -100,9 +97,10 @@ export function createLocateService(deps: LocateServiceDeps): LocateService {
       const results = [...internalResults];
       const ip = geoipFor(query);
       if (ip) results.push(geoIpPosition(ip, query.geoipOnly === true));
-      const counts = fallbackQuery(query).counts;
+      const counts = networkCounts(query);
       if (shouldSearchFallback(key, counts, positionsSatisfy(results, query.expectedAccuracy))) {
-        const found = await fallback.search(fallbackQuery(query), key);
+        // The outbound body is built only when a provider is asked.
+        const found = await fallback.search({ json: query.toJson(), counts }, key);
         if (found) results.push(found);
       }
       await storeQuery(query, key, internalResults, context);
