@@ -27,8 +27,8 @@ export interface ConsumerDeps {
 
 const ANALYST_CONSUMERS: readonly AnyConsumer[] = [];
 
-/** The groups that do not depend on configuration rows. */
-export function pipelineConsumers(deps: ConsumerDeps): AnyConsumer[] {
+/** The pipeline's own groups. */
+function pipelineConsumers(deps: ConsumerDeps): AnyConsumer[] {
   const station = { redis: deps.redis, keys: deps.keys, regions: deps.regions, batchSize: deps.stationBatch };
   return [
     ...MAC_SHARDS.map((h) => createStationProjector("wifi", h, station)),
@@ -46,7 +46,12 @@ export async function loadExportConsumers(deps: ConsumerDeps): Promise<AnyConsum
   return configs.map((c) => createExportConsumer(c, deps) as AnyConsumer);
 }
 
+/** The groups that do not depend on configuration rows: the pipeline's and analysts'. */
+export function staticConsumers(deps: ConsumerDeps): AnyConsumer[] {
+  return [...pipelineConsumers(deps), ...ANALYST_CONSUMERS];
+}
+
 /** Every registered group: exports (read from MySQL now), the pipeline, analysts' projections. */
 export async function loadConsumers(deps: ConsumerDeps): Promise<AnyConsumer[]> {
-  return [...(await loadExportConsumers(deps)), ...pipelineConsumers(deps), ...ANALYST_CONSUMERS];
+  return [...(await loadExportConsumers(deps)), ...staticConsumers(deps)];
 }

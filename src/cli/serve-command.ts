@@ -4,7 +4,7 @@
  * commit and acknowledge its batch, stop the scheduler, then close Redis and MySQL. A second
  * signal or SHUTDOWN_TIMEOUT forces the exit.
  */
-import { loadConsumers, pipelineConsumers } from "../../consumers/index.ts";
+import { loadExportConsumers, staticConsumers } from "../../consumers/index.ts";
 import { pipelineJobs } from "../jobs/pipeline-jobs.ts";
 import { createWebApp } from "../api/app.ts";
 import { createHeartbeatChecks } from "../api/heartbeat.ts";
@@ -41,29 +41,32 @@ export function selectConsumers(all: readonly AnyConsumer[], names: readonly str
 }
 
 /**
- * A worker may start before MySQL is reachable. The pipeline's own groups start anyway (their
- * loops retry until it is); export groups join at the next successful re-read of export_config.
+ * A worker may start before MySQL is reachable. The groups that need no configuration start
+ * anyway (their loops retry until it is); export groups join at the next re-read of export_config.
  */
-async function loadWorkerConsumers(services: Services): Promise<AnyConsumer[]> {
+async function loadExportsOrNone(services: Services): Promise<AnyConsumer[]> {
   try {
-    return await loadConsumers(services.consumerDeps);
+    return await loadExportConsumers(services.consumerDeps);
   } catch (err) {
     services.log.error({ err }, "cannot read export_config yet (is MySQL reachable, and has \"ichnos migrate\" run?); export groups start once it can be read");
-    return pipelineConsumers(services.consumerDeps);
+    return [];
   }
 }
 
 /**
  * Export groups follow their `export_config` rows: every worker re-reads the table and starts or
- * stops groups (not under a lease: each worker runs its own loops).
+ * stops groups (not under a lease: each worker runs its own loops). The other groups never change.
  */
-function startExportsReload(services: Services, runtime: ConsumerRuntime, names: readonly string[]): NodeJS.Timeout {
+function startExportsReload(services: Services, runtime: ConsumerRuntime, fixed: readonly AnyConsumer[], names: readonly string[]): NodeJS.Timeout {
   let busy = false;
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    void loadConsumers(services.consumerDeps)
-      .then((all) => runtime.sync(names.length === 0 ? all : all.filter((c) => names.includes(c.name))))
+    void loadExportConsumers(services.consumerDeps)
+      .then((exports) => {
+        const all = [...exports, ...fixed];
+        return runtime.sync(names.length === 0 ? all : all.filter((c) => names.includes(c.name)));
+      })
       .catch((err) => services.log.warn({ err }, "could not re-read export_config; keeping the current export groups"))
       .finally(() => { busy = false; });
   }, services.config.exportsReloadMs);
@@ -74,7 +77,8 @@ function startExportsReload(services: Services, runtime: ConsumerRuntime, names:
 export async function serve(services: Services, parts: ServeParts): Promise<number> {
   const { config, log, redis, pool, keys } = services;
   if (parts.migrate) await applyMigrations({ databaseUrl: config.databaseUrl, log });
-  const consumers = parts.work ? selectConsumers(await loadWorkerConsumers(services), parts.groups) : [];
+  const fixed = parts.work ? staticConsumers(services.consumerDeps) : [];
+  const consumers = parts.work ? selectConsumers([...(await loadExportsOrNone(services)), ...fixed], parts.groups) : [];
   void checkEvictionPolicy(redis, log);
 
   let server: HttpServer | null = null;
@@ -98,7 +102,7 @@ export async function serve(services: Services, parts: ServeParts): Promise<numb
         retentionMs: config.streamRetentionMs, maxBytes: config.streamMaxBytes,
       })),
     }, ...pipelineJobs(services)]);
-    exportsReload = startExportsReload(services, live, parts.groups);
+    exportsReload = startExportsReload(services, live, fixed, parts.groups);
   }
 
   return new Promise<number>((resolve) => {
