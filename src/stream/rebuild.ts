@@ -8,7 +8,6 @@
  * that the live consumers carry on from the rebuild's position (entries they still hold at or
  * below it are skipped as already applied).
  */
-import type { RowDataPacket } from "mysql2/promise";
 import { lockCheckpoint, insertCheckpoint, resetCheckpoint } from "../db/stream-checkpoint.ts";
 import type { Pool, PoolConnection } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
@@ -157,10 +156,4 @@ async function swapIn(deps: RebuildDeps, consumer: AnyConsumer, tables: readonly
     gate.release();
   }
   await deps.pool.query(`DROP TABLE IF EXISTS ${tables.map((t) => `\`${retiredTable(t)}\``).join(", ")}`);
-}
-
-/** Row count of a table (progress and tests). */
-export async function countRows(pool: Pool, table: string): Promise<number> {
-  const [rows] = await pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${table}\``);
-  return Number(rows[0]?.n ?? 0);
 }
