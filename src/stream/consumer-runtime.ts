@@ -31,8 +31,6 @@ export interface ConsumerRuntime {
   sync(consumers: readonly AnyConsumer[]): Promise<void>;
   /** Resolves when every loop has stopped; idempotent. */
   stop(): Promise<void>;
-  /** Resolves when every loop has ended (after stop, or because a loop crashed). */
-  readonly done: Promise<void>;
   stats(): Record<string, LoopStats>;
 }
 
@@ -50,8 +48,6 @@ export function createConsumerRuntime(options: ConsumerRuntimeOptions): Consumer
   const running = new Map<string, Running>();
   let started = false;
   let stopped = false;
-  let resolveDone!: () => void;
-  const done = new Promise<void>((resolve) => { resolveDone = resolve; });
   let stopping: Promise<void> | null = null;
 
   function launch(consumer: AnyConsumer): void {
@@ -113,11 +109,10 @@ export function createConsumerRuntime(options: ConsumerRuntimeOptions): Consumer
     stopping ??= (async () => {
       stopped = true;
       await Promise.all([...running.values()].map(halt));
-      resolveDone();
       log.info({ consumer: consumerName }, "consumers stopped");
     })();
     return stopping;
   }
 
-  return { consumerName, start, sync, stop, done, stats: () => structuredClone(stats) };
+  return { consumerName, start, sync, stop, stats: () => structuredClone(stats) };
 }
