@@ -6,6 +6,7 @@
 import { Cluster } from "ioredis";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
+import { defineScript } from "../redis/script.ts";
 import { withTimeout } from "../util/with-timeout.ts";
 
 export interface UsageTracker {
@@ -17,13 +18,38 @@ export const APIUSER_TTL_S = 691_200;
 export const APILIMIT_TTL_S = 90_000;
 const TIMEOUT_MS = 1000;
 
+const DAY_MS = 86_400_000;
+let cachedDay = { number: Number.NaN, iso: "", compact: "" };
+
+/** The UTC day as `YYYY-MM-DD` and `YYYYMMDD`, formatted once a day rather than per request. */
+function dayStrings(now: Date): { iso: string; compact: string } {
+  const number = Math.floor(now.getTime() / DAY_MS);
+  if (number !== cachedDay.number) {
+    const iso = now.toISOString().slice(0, 10);
+    cachedDay = { number, iso, compact: iso.replaceAll("-", "") };
+  }
+  return cachedDay;
+}
+
 export function usageKeys(prefix: string, kind: string, validKey: string, path: string, now: Date) {
-  const iso = now.toISOString().slice(0, 10);
+  const { iso, compact } = dayStrings(now);
   return {
     users: `${prefix}:apiuser:${kind}:${validKey}:${iso}`,
-    limit: `${prefix}:apilimit:${validKey}:${path}:${iso.replaceAll("-", "")}`,
+    limit: `${prefix}:apilimit:${validKey}:${path}:${compact}`,
   };
 }
+
+/**
+ * The four commands as one script: one command to encode, send and parse per request instead of
+ * a four-command pipeline (the tracker was ~6% of a locate request's CPU).
+ */
+const TRACK = defineScript(`
+redis.call('PFADD', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+local count = redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+return count
+`);
 
 export function createUsageTracker(redis: RedisClient, prefix: string, log: Logger): UsageTracker {
   async function send(users: string, limit: string, ip: string): Promise<number> {
@@ -34,11 +60,7 @@ export function createUsageTracker(redis: RedisClient, prefix: string, log: Logg
       ]);
       return count;
     }
-    const replies = (await redis.pipeline()
-      .pfadd(users, ip).expire(users, APIUSER_TTL_S).incr(limit).expire(limit, APILIMIT_TTL_S).exec()) ?? [];
-    const [err, count] = replies[2] ?? [new Error("no reply")];
-    if (err) throw err;
-    return Number(count);
+    return Number(await TRACK.run(redis, [users, limit], [ip, APIUSER_TTL_S, APILIMIT_TTL_S]));
   }
   return {
     async track(kind, validKey, path, ip, now) {

@@ -16,15 +16,28 @@ export function haversineDistance(lat1: number, lon1: number, lat2: number, lon2
   return 2 * EARTH_RADIUS * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
-export function distance(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  if (lat1 === lat2 && lon1 === lon2) return 0;
-  const L = (lon2 - lon1) * RAD;
-  const U1 = Math.atan((1 - F) * Math.tan(lat1 * RAD));
-  const U2 = Math.atan((1 - F) * Math.tan(lat2 * RAD));
-  const sinU1 = Math.sin(U1);
-  const cosU1 = Math.cos(U1);
-  const sinU2 = Math.sin(U2);
-  const cosU2 = Math.cos(U2);
+/**
+ * A point with its reduced latitude's sine and cosine computed once. Many distances from one
+ * point (a least-squares residual vector, a distance matrix) then skip the per-call atan/tan,
+ * with results identical to `distance()` bit for bit.
+ */
+export interface GeoPoint {
+  readonly lat: number;
+  readonly lon: number;
+  readonly sinU: number;
+  readonly cosU: number;
+}
+
+export function geoPoint(lat: number, lon: number): GeoPoint {
+  const u = Math.atan((1 - F) * Math.tan(lat * RAD));
+  return { lat, lon, sinU: Math.sin(u), cosU: Math.cos(u) };
+}
+
+export function pointDistance(p: GeoPoint, q: GeoPoint): number {
+  if (p.lat === q.lat && p.lon === q.lon) return 0;
+  const L = (q.lon - p.lon) * RAD;
+  const { sinU: sinU1, cosU: cosU1 } = p;
+  const { sinU: sinU2, cosU: cosU2 } = q;
   let lambda = L;
   for (let i = 0; i < 25; i++) {
     const sinLambda = Math.sin(lambda);
@@ -49,5 +62,10 @@ export function distance(lat1: number, lon1: number, lat2: number, lon2: number)
       return B * bigA * (sigma - deltaSigma);
     }
   }
-  return haversineDistance(lat1, lon1, lat2, lon2);
+  return haversineDistance(p.lat, p.lon, q.lat, q.lon);
+}
+
+export function distance(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  if (lat1 === lat2 && lon1 === lon2) return 0;
+  return pointDistance(geoPoint(lat1, lon1), geoPoint(lat2, lon2));
 }

@@ -12,7 +12,7 @@ import { locateByNetworks } from "../domain/locate/network-position.ts";
 import type { Query } from "../domain/locate/query.ts";
 import { ambiguousAreaLookups, searchRegions } from "../domain/locate/region-search.ts";
 import type { PositionResult, RegionResult } from "../domain/locate/result.ts";
-import type { CellStation, MacStation } from "../domain/station/station-row.ts";
+import type { LocateCellStation, LocateMacStation } from "../domain/station/station-row.ts";
 import type { RegionLookup } from "../geo/region-lookup.ts";
 import type { Logger } from "../logger.ts";
 
@@ -41,9 +41,9 @@ export function createInternalSource(deps: InternalSourceDeps) {
     }
   }
 
-  const blueOf = (q: Query): Promise<MacStation[]> =>
+  const blueOf = (q: Query): Promise<LocateMacStation[]> =>
     safely("blue", q.blue.length, () => loadMacStationsForLocate(pool, "blue", q.blue.map((b) => b.mac)));
-  const wifiOf = (q: Query): Promise<MacStation[]> =>
+  const wifiOf = (q: Query): Promise<LocateMacStation[]> =>
     safely("wifi", q.wifi.length, () => loadMacStationsForLocate(pool, "wifi", q.wifi.map((w) => w.mac)));
 
   /** SPEC §3.4: sub-searches blue, then WiFi, then cells (areas only when no cell answered). */
@@ -51,7 +51,7 @@ export function createInternalSource(deps: InternalSourceDeps) {
     const [blue, wifi, cells, areas] = await Promise.all([
       blueOf(query),
       wifiOf(query),
-      safely<CellStation>("cell", query.cell.length, () => loadCellStationsForLocate(pool, query.cell)),
+      safely<LocateCellStation>("cell", query.cell.length, () => loadCellStationsForLocate(pool, query.cell)),
       // Read with the others rather than after them: one round trip of latency, not two.
       safely<AreaRecord>("area", query.area.length, () => loadAreasForLocate(pool, query.area)),
     ]);

@@ -64,4 +64,25 @@ S("cells of every radio, NR included, and their areas come back in one statement
   assert.is(statements(), 2);
 });
 
+S("the locate read returns every field the searchers use exactly as the projectors stored it", async ({ env }) => {
+  const created = new Date("2025-03-04T05:06:07Z");
+  const modified = new Date("2026-11-20T21:22:23Z");
+  const over = {
+    lat: 51.512345678901, lon: -0.123456789012, radius: 321, region: "GB", samples: 4711, created, modified,
+    lastSeen: "2026-11-29", blockFirst: "2025-06-01", blockLast: "2026-01-02", blockCount: 3,
+  };
+  const wifi = stationRow("wifi", { mac: "a82066aa0001" }, over);
+  const cell = stationRow("cell", { radio: "gsm", mcc: 234, mnc: 30, lac: 7, cid: 4242 }, over);
+  await insertStations(env.pool, "wifi", [wifi]);
+  await insertStations(env.pool, "cell", [cell]);
+  const searched = {
+    lat: over.lat, lon: over.lon, radius: 321, region: "GB", samples: 4711, created, modified,
+    lastSeen: "2026-11-29", blockLast: "2026-01-02", blockCount: 3,
+  };
+  assert.equal(await loadMacStationsForLocate(env.pool, "wifi", ["a82066aa0001"]), [{ mac: "a82066aa0001", ...searched }]);
+  assert.equal(await loadCellStationsForLocate(env.pool, [{ radio: "gsm", mcc: 234, mnc: 30, lac: 7, cid: 4242 }]), [
+    { radio: "gsm", mcc: 234, mnc: 30, lac: 7, cid: 4242, ...searched },
+  ]);
+});
+
 S.run();

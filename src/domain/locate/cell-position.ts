@@ -8,7 +8,7 @@ import type { StationRadio } from "../observation/types.ts";
 import { areaKey, cellKey } from "../observation/cell-id.ts";
 import { isStationBlocked } from "../station/blocking.ts";
 import { utcDay } from "../station/station-days.ts";
-import type { CellStation } from "../station/station-row.ts";
+import type { LocateCellStation } from "../station/station-row.ts";
 import { positionResult } from "./combine-results.ts";
 import { percentile } from "./percentile.ts";
 import type { AreaLookup, CellLookup } from "./lookups.ts";
@@ -93,7 +93,7 @@ type Positioned<T> = T & { readonly lat: number; readonly lon: number };
 const isPositioned = <T extends { lat: number | null; lon: number | null }>(row: T): row is Positioned<T> =>
   row.lat !== null && row.lon !== null;
 
-function cellNetworks(lookups: readonly CellLookupFields[], cells: readonly CellStation[], now: Date): Network[] {
+function cellNetworks(lookups: readonly CellLookupFields[], cells: readonly LocateCellStation[], now: Date): Network[] {
   const today = utcDay(now);
   const byKey = new Map(lookups.map((l) => [cellKey(l), l]));
   return cells
@@ -112,7 +112,7 @@ function cellNetworks(lookups: readonly CellLookupFields[], cells: readonly Cell
  * SPEC §3.7 step 1: the found cells grouped by area, each group one result (no distance test).
  * An empty answer means the caller goes on to `locateByAreas`.
  */
-export function locateByCells(lookups: readonly CellLookupFields[], cells: readonly CellStation[], now: Date): PositionResult[] {
+export function locateByCells(lookups: readonly CellLookupFields[], cells: readonly LocateCellStation[], now: Date): PositionResult[] {
   const groups = new Map<string, Network[]>();
   for (const n of cellNetworks(lookups, cells, now)) {
     const group = groups.get(n.area);

@@ -4,25 +4,26 @@
  * two members of a cluster are farther apart than `maxDistance`.
  */
 import { agnes } from "ml-hclust";
-import { distance } from "../../geo/distance.ts";
+import { distance, geoPoint, pointDistance } from "../../geo/distance.ts";
 
 export interface Positioned {
   readonly lat: number;
   readonly lon: number;
 }
 
-function distanceMatrix(items: readonly Positioned[]): number[][] {
+function distanceMatrix(items: readonly Positioned[]): { matrix: number[][]; largest: number } {
   const matrix = items.map(() => new Array<number>(items.length).fill(0));
+  const points = items.map((p) => geoPoint(p.lat, p.lon));
+  let largest = 0;
   for (let i = 0; i < items.length; i++) {
     for (let j = i + 1; j < items.length; j++) {
-      const a = items[i]!;
-      const b = items[j]!;
-      const d = distance(a.lat, a.lon, b.lat, b.lon);
+      const d = pointDistance(points[i]!, points[j]!);
       matrix[i]![j] = d;
       matrix[j]![i] = d;
+      if (d > largest) largest = d;
     }
   }
-  return matrix;
+  return { matrix, largest };
 }
 
 /**
@@ -37,8 +38,12 @@ export function clusterNetworks<T extends Positioned>(items: readonly T[], maxDi
     return distance(a.lat, a.lon, b.lat, b.lon) <= maxDistance ? [[a, b]] : [];
   }
   // For complete linkage a node's height is the largest pairwise distance inside it, so cutting
-  // at maxDistance equals scipy's fcluster(criterion="distance").
-  const root = agnes(distanceMatrix(items), { method: "complete", isDistanceMatrix: true });
+  // at maxDistance equals scipy's fcluster(criterion="distance") — and when no pair is farther
+  // apart than maxDistance (the usual query: one place) the answer is one cluster of everything,
+  // without building the tree.
+  const { matrix, largest } = distanceMatrix(items);
+  if (largest <= maxDistance) return [[...items]];
+  const root = agnes(matrix, { method: "complete", isDistanceMatrix: true });
   return root
     .cut(maxDistance)
     .map((cluster) => cluster.indices().sort((x, y) => x - y))

@@ -40,13 +40,32 @@ interface State {
 /** fdjac2: forward differences with step √epsfcn·|xⱼ|. */
 function jacobian(s: State): Columns {
   const eps = Math.sqrt(EPSMCH);
-  return Array.from(s.x, (xj, j) => {
+  const n = s.x.length;
+  const m = s.fvec.length;
+  const columns: Columns = [];
+  // Plain loops: TypedArray.from with a map function is several times slower in V8, and this
+  // runs on every iteration of every locate fit.
+  for (let j = 0; j < n; j++) {
+    const xj = s.x[j]!;
     const h = eps * Math.abs(xj) || eps;
-    const probe = Float64Array.from(s.x);
+    const probe = s.x.slice();
     probe[j] = xj + h;
     const f = s.fcn(probe);
-    return Float64Array.from(s.fvec, (fi, i) => (f[i]! - fi) / h);
-  });
+    const column = new Float64Array(m);
+    for (let i = 0; i < m; i++) column[i] = (f[i]! - s.fvec[i]!) / h;
+    columns.push(column);
+  }
+  return columns;
+}
+
+/** ‖D·x‖ */
+function scaledNorm(diag: Float64Array, x: Float64Array): number {
+  let sum = 0;
+  for (let j = 0; j < x.length; j++) {
+    const v = diag[j]! * x[j]!;
+    sum += v * v;
+  }
+  return Math.sqrt(sum);
 }
 
 interface Linearised {
@@ -63,11 +82,12 @@ function linearise(s: State): Linearised {
   s.nfev += n;
   const { rdiag, acnorm, ipvt } = qrfac(fjac);
   if (s.iter === 1) {
-    s.diag = Float64Array.from(acnorm, (v) => (v === 0 ? 1 : v));
-    s.xnorm = enorm(s.diag.map((d, j) => d * s.x[j]!));
+    s.diag = acnorm.slice();
+    for (let j = 0; j < n; j++) if (s.diag[j] === 0) s.diag[j] = 1;
+    s.xnorm = scaledNorm(s.diag, s.x);
     s.delta = FACTOR * s.xnorm || FACTOR;
   }
-  const wa4 = Float64Array.from(s.fvec);
+  const wa4 = s.fvec.slice();
   const qtf = new Float64Array(n);
   for (let j = 0; j < n; j++) {
     const cj = fjac[j]!;
@@ -110,8 +130,9 @@ function trial(s: State, lin: Linearised): Trial {
   const step = new Float64Array(n);
   s.par = lmpar({ r: lin.fjac, ipvt: lin.ipvt, diag: s.diag, qtb: lin.qtf, delta: s.delta }, s.par, step);
   for (let j = 0; j < n; j++) step[j] = -step[j]!;
-  const x = Float64Array.from(s.x, (xj, j) => xj + step[j]!);
-  const pnorm = enorm(step.map((v, j) => s.diag[j]! * v));
+  const x = new Float64Array(n);
+  for (let j = 0; j < n; j++) x[j] = s.x[j]! + step[j]!;
+  const pnorm = scaledNorm(s.diag, step);
   if (s.iter === 1) s.delta = Math.min(s.delta, pnorm);
   const fvec = s.fcn(x);
   s.nfev += 1;
@@ -170,7 +191,7 @@ export function leastSquares(fcn: Residuals, x0: ArrayLike<number>): LeastSquare
       if (ratio >= 0.0001) {
         s.x = t.x;
         s.fvec = t.fvec;
-        s.xnorm = enorm(s.diag.map((d, j) => d * t.x[j]!));
+        s.xnorm = scaledNorm(s.diag, t.x);
         s.fnorm = t.fnorm;
         s.iter += 1;
       }

@@ -6,7 +6,7 @@
 import { roundHalfEven } from "../../geo/round.ts";
 import { isStationBlocked } from "../station/blocking.ts";
 import { utcDay } from "../station/station-days.ts";
-import type { MacStation } from "../station/station-row.ts";
+import type { LocateMacStation } from "../station/station-row.ts";
 import { clusterNetworks } from "./cluster-networks.ts";
 import { refinePosition } from "./refine-position.ts";
 import type { PositionResult } from "./result.ts";
@@ -45,7 +45,7 @@ interface Network {
   readonly seenToday: boolean;
 }
 
-function toNetworks(lookups: readonly MacLookup[], stations: readonly MacStation[], now: Date, settings: KindSettings): Network[] {
+function toNetworks(lookups: readonly MacLookup[], stations: readonly LocateMacStation[], now: Date, settings: KindSettings): Network[] {
   const today = utcDay(now);
   // A MAC listed twice keeps its last observation, as Ichnaea's dict of lookups does.
   const observed = new Map(lookups.map((l) => [l.mac, l]));
@@ -91,7 +91,7 @@ function clusterPosition(kind: MacKind, cluster: readonly Network[], settings: K
 export function locateByNetworks(
   kind: MacKind,
   lookups: readonly MacLookup[],
-  stations: readonly MacStation[],
+  stations: readonly LocateMacStation[],
   now: Date,
 ): PositionResult[] {
   const settings = SETTINGS[kind];

@@ -8,7 +8,7 @@ import type { RegionLookup } from "../../geo/region-lookup.ts";
 import { areaKey } from "../observation/cell-id.ts";
 import { isStationBlocked } from "../station/blocking.ts";
 import { utcDay } from "../station/station-days.ts";
-import type { StationFields } from "../station/station-row.ts";
+import type { LocateFields } from "../station/station-row.ts";
 import type { AreaLookupFields as AreaLookup, LocateArea } from "./cell-position.ts";
 import { regionResult } from "./combine-results.ts";
 import type { RegionResult } from "./result.ts";
@@ -18,8 +18,8 @@ type Regions = Pick<RegionLookup, "maxRadius" | "mccRegions">;
 
 export interface RegionSearchInput {
   /** Found Bluetooth stations (blocked and unpositioned ones are dropped here). */
-  readonly blue: readonly StationFields[];
-  readonly wifi: readonly StationFields[];
+  readonly blue: readonly LocateFields[];
+  readonly wifi: readonly LocateFields[];
   /** The query's validated cell lookups (a CellLookup fits). */
   readonly cells: readonly AreaLookup[];
   /** The query's area lookups; empty when `lacf` is off (SPEC §3.2). */
@@ -60,7 +60,7 @@ const add = (scores: Map<string, number>, code: string, score: number): void => 
 };
 
 /** SPEC §3.11 Bluetooth / WiFi: station scores summed per station region. */
-export function regionsFromStations(stations: readonly StationFields[], now: Date, regions: Regions): RegionResult[] {
+export function regionsFromStations(stations: readonly LocateFields[], now: Date, regions: Regions): RegionResult[] {
   const today = utcDay(now);
   const scores = new Map<string, number>();
   for (const st of stations) {

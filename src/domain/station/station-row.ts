@@ -43,3 +43,14 @@ export interface CellStation extends StationFields {
 }
 
 export type StationRow = MacStation | CellStation;
+
+/**
+ * What the locate searchers read of a station (SPEC §3.6–3.8, §3.11): its position and radius,
+ * region, and the inputs of its score and block state. The locate reads select only these.
+ */
+export type LocateFields = Pick<
+  StationFields,
+  "lat" | "lon" | "radius" | "region" | "samples" | "created" | "modified" | "lastSeen" | "blockLast" | "blockCount"
+>;
+export type LocateMacStation = LocateFields & Pick<MacStation, "mac">;
+export type LocateCellStation = LocateFields & Pick<CellStation, "radio" | "mcc" | "mnc" | "lac" | "cid">;
