@@ -16,7 +16,10 @@ function referenceClusters(items: readonly { lat: number; lon: number }[], maxDi
 }
 
 let seed = 7;
-const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+const random = () => {
+  seed = (seed * 16807) % 2147483647;
+  return seed / 2147483647;
+};
 
 test("clusters equal the full complete-linkage cut for 2,000 random sets, near and spread", () => {
   let single = 0;
