@@ -40,6 +40,8 @@ export interface Config {
   readonly statRollupIntervalMs: number;
   /** InnoDB lock wait per statement before a batch is rolled back and retried. */
   readonly lockWaitTimeoutMs: number;
+  /** How often a web process sends the usage counts of keys without a daily limit (0: per request). */
+  readonly usageFlushMs: number;
 }
 
 export class ConfigError extends Error {
@@ -78,6 +80,7 @@ export const CONFIG_DEFAULTS = {
   EXPORTS_RELOAD: "30s",
   STAT_ROLLUP_INTERVAL: "10m",
   LOCK_WAIT_TIMEOUT: "10s",
+  USAGE_FLUSH: "1s",
 } as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -184,6 +187,11 @@ export function loadConfig(env: Env = process.env): Config {
     exportsReloadMs: check("EXPORTS_RELOAD", raw("EXPORTS_RELOAD"), duration(100), 0),
     statRollupIntervalMs: check("STAT_ROLLUP_INTERVAL", raw("STAT_ROLLUP_INTERVAL"), duration(1000), 0),
     lockWaitTimeoutMs: check("LOCK_WAIT_TIMEOUT", raw("LOCK_WAIT_TIMEOUT"), duration(1000), 0),
+    usageFlushMs: check("USAGE_FLUSH", raw("USAGE_FLUSH"), (v) => {
+      const ms = parseDuration(v);
+      if (ms > 60_000) throw new Error("must be at most 60s (0 sends each count at once)");
+      return ms;
+    }, 0),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

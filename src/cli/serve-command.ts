@@ -17,7 +17,7 @@ import { createConsumerRuntime, type ConsumerRuntime } from "../stream/consumer-
 import type { AnyConsumer } from "../stream/define-consumer.ts";
 import { trimStreams } from "../stream/trimmer.ts";
 import { UsageError } from "./args.ts";
-import { createWebDeps } from "./web-deps.ts";
+import { createWebDeps, type WebProcessDeps } from "./web-deps.ts";
 import { loopSettings, trimmedStreams, type Services } from "./services.ts";
 
 export interface ServeParts {
@@ -82,30 +82,14 @@ export async function serve(services: Services, parts: ServeParts): Promise<numb
   void checkEvictionPolicy(redis, log);
 
   let server: HttpServer | null = null;
+  let webDeps: WebProcessDeps | null = null;
   let runtime: ConsumerRuntime | null = null;
   let scheduler: Scheduler | null = null;
   let exportsReload: NodeJS.Timeout | null = null;
-  if (parts.web) {
-    const geoip = await createGeoIp({ path: config.geoipPath, log });
-    const checks = createHeartbeatChecks({ pool, redis, geoip, readLatestMigration });
-    server = await startHttpServer(createWebApp(createWebDeps(services, checks, geoip)), { host: config.host, port: config.port, log });
-  }
-  if (parts.work) {
-    const live = createConsumerRuntime({ redis, pool, keys, log, consumers, settings: loopSettings(config) });
-    runtime = live;
-    live.start();
-    const streams = trimmedStreams(keys, consumers.map((c) => c.reads));
-    if (parts.jobs !== false) scheduler = startScheduler({ redis, keys, log }, [{
-      name: "trim-streams",
-      intervalMs: config.trimIntervalMs,
-      run: async () => void (await trimStreams({ redis, pool, log, keys }, streams, {
-        retentionMs: config.streamRetentionMs, maxBytes: config.streamMaxBytes,
-      })),
-    }, ...pipelineJobs(services)]);
-    exportsReload = startExportsReload(services, live, fixed, parts.groups);
-  }
-
-  return new Promise<number>((resolve) => {
+  let ready: Promise<void> = Promise.resolve();
+  // Handlers first: a signal that arrives while the parts start (after their "started" logs) must
+  // stop them gracefully, not kill the process with the default action; it waits for the start.
+  const stopped = new Promise<number>((resolve) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) {
@@ -120,7 +104,9 @@ export async function serve(services: Services, parts: ServeParts): Promise<numb
       }, config.shutdownTimeoutMs);
       force.unref();
       void (async () => {
+        await ready.catch(() => undefined);
         await server?.close();
+        await webDeps?.close();
         if (exportsReload) clearInterval(exportsReload);
         await runtime?.stop();
         await scheduler?.stop();
@@ -135,4 +121,29 @@ export async function serve(services: Services, parts: ServeParts): Promise<numb
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
   });
+
+  ready = (async () => {
+    if (parts.web) {
+      const geoip = await createGeoIp({ path: config.geoipPath, log });
+      const checks = createHeartbeatChecks({ pool, redis, geoip, readLatestMigration });
+      webDeps = createWebDeps(services, checks, geoip);
+      server = await startHttpServer(createWebApp(webDeps), { host: config.host, port: config.port, log });
+    }
+    if (parts.work) {
+      const live = createConsumerRuntime({ redis, pool, keys, log, consumers, settings: loopSettings(config) });
+      runtime = live;
+      live.start();
+      const streams = trimmedStreams(keys, consumers.map((c) => c.reads));
+      if (parts.jobs !== false) scheduler = startScheduler({ redis, keys, log }, [{
+        name: "trim-streams",
+        intervalMs: config.trimIntervalMs,
+        run: async () => void (await trimStreams({ redis, pool, log, keys }, streams, {
+          retentionMs: config.streamRetentionMs, maxBytes: config.streamMaxBytes,
+        })),
+      }, ...pipelineJobs(services)]);
+      exportsReload = startExportsReload(services, live, fixed, parts.groups);
+    }
+  })();
+  await ready;
+  return stopped;
 }

@@ -13,10 +13,16 @@ import { createAppender } from "../stream/append.ts";
 import { createReportSubmitter } from "../submit/report-submitter.ts";
 import type { Services } from "./services.ts";
 
-export function createWebDeps(services: Services, checks: HeartbeatChecks, geoip: Pick<GeoIp, "lookup">): WebDeps {
+/** The routes' dependencies, and what the process must finish before it closes Redis. */
+export interface WebProcessDeps extends WebDeps {
+  /** Sends the buffered usage counts; call after the server stopped taking requests. */
+  close(): Promise<void>;
+}
+
+export function createWebDeps(services: Services, checks: HeartbeatChecks, geoip: Pick<GeoIp, "lookup">): WebProcessDeps {
   const { config, log, redis, pool, keys } = services;
   const apiKeys = createApiKeyResolver({ load: (key) => loadApiKey(pool, key), log });
-  const usage = createUsageTracker(redis, config.redisPrefix, log);
+  const usage = createUsageTracker(redis, config.redisPrefix, log, { flushMs: config.usageFlushMs });
   const submitter = createReportSubmitter(createAppender(redis, keys), keys);
   const locate = createLocateService({
     pool,
@@ -42,5 +48,6 @@ export function createWebDeps(services: Services, checks: HeartbeatChecks, geoip
     },
     locate: { log, keys: apiKeys, usage, locate, maxBodyBytes: config.maxBodyBytes, trustProxy: config.trustProxy },
     events: config.adminToken ? { log, redis, keys, adminToken: config.adminToken } : undefined,
+    close: () => usage.close(),
   };
 }

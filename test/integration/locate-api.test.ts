@@ -61,6 +61,7 @@ for (const path of ENDPOINTS) {
     await assertError(await call(env, path, "[1", { key: null }), 400, "keyInvalid");
     const disallowed = path === "/v1/geolocate" ? "nolocate" : "noregion";
     await assertError(await call(env, path, {}, { key: disallowed, ip: LONDON_IP }), 400, "keyInvalid");
+    await env.flushUsage();
     assert.equal(await env.redis.keys(`${env.prefix}:apiuser:*`), []);
   });
 
@@ -99,6 +100,7 @@ for (const path of ENDPOINTS) {
 
 S("/v1/geolocate: an empty body counts the request; the unique-IP key lives 7 to 8 days", async ({ env, london }) => {
   await assertIpAnswer(await call(env, "/v1/geolocate", "", { ip: LONDON_IP }), "/v1/geolocate", london);
+  await env.flushUsage();
   const [users] = await env.redis.keys(`${env.prefix}:apiuser:locate:test:*`);
   assert.ok(users, "apiuser key written");
   const ttl = await env.redis.ttl(users);
@@ -107,6 +109,8 @@ S("/v1/geolocate: an empty body counts the request; the unique-IP key lives 7 to
 
 S("/v1/country: never counted or limited (SPEC §9.15), even for a key over its limit", async ({ env }) => {
   for (let i = 0; i < 7; i++) assert.is((await call(env, "/v1/country", {}, { key: "limited", ip: LONDON_IP })).status, 200);
+  for (let i = 0; i < 3; i++) assert.is((await call(env, "/v1/country", {}, { ip: LONDON_IP })).status, 200);
+  await env.flushUsage();
   assert.equal(await env.redis.keys(`${env.prefix}:api*`), []);
 });
 

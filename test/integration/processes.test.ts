@@ -147,6 +147,36 @@ S("a Redis that may evict keys is reported loudly at start", async (ctx) => {
   }
 });
 
+S("a web process sends the usage counts it buffered when it stops", async (ctx) => {
+  const migrated = await runCli(["migrate"], ctx.env);
+  assert.is(migrated.code, 0, migrated.stderr);
+  const db = await mysql.createConnection({ uri: ctx.db.url });
+  try {
+    await db.query("INSERT IGNORE INTO api_key (valid_key, allow_locate) VALUES ('counted', 1)");
+  } finally {
+    await db.end();
+  }
+  // An interval far longer than the test: only the shutdown can deliver the counts.
+  const proc = startProcess({ ...ctx, env: { ...ctx.env, USAGE_FLUSH: "60s" } }, ["web"]);
+  const [, url] = (await proc.waitForLog(/"url":"(http:\/\/[^"]+)","msg":"http server listening"/))!;
+  for (let i = 0; i < 3; i++) {
+    const res = await fetch(new URL("/v1/geolocate?key=counted", url), { method: "POST", body: "{}" });
+    assert.is(res.status, 404, "no networks and a loopback address: not found, but counted");
+  }
+  const day = new Date().toISOString().slice(0, 10);
+  const redis = new Redis(ctx.env.REDIS_URL!);
+  try {
+    const limitKey = `${ctx.env.REDIS_PREFIX}:apilimit:counted:v1.geolocate:${day.replaceAll("-", "")}`;
+    assert.is(await redis.get(limitKey), null, "buffered while the process runs");
+    proc.child.kill("SIGTERM");
+    assert.is(await proc.exited, 0, proc.output());
+    assert.is(await redis.get(limitKey), "3");
+    assert.is(await redis.pfcount(`${ctx.env.REDIS_PREFIX}:apiuser:locate:counted:${day}`), 1);
+  } finally {
+    await redis.quit();
+  }
+});
+
 S("ichnos migrate is a no-op on an up-to-date database", async (ctx) => {
   const again = await runCli(["migrate"], ctx.env);
   assert.is(again.code, 0, again.stderr);

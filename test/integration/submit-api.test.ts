@@ -29,6 +29,8 @@ S.after(async (ctx) => {
   await ctx.env.close();
 });
 S.before.each(async ({ env }) => {
+  // Usage counts an earlier test left buffered must not land after the clearing.
+  await env.flushUsage();
   const keys = await env.redis.keys(`${env.prefix}:*`);
   if (keys.length) await env.redis.del(...keys);
 });
@@ -95,9 +97,11 @@ for (const { path, ok } of ENDPOINTS) {
     for (const query of ["", "?key=", "?key=a", "?key=no%20such%20key", "?key=unknown-key"]) {
       assert.is((await post(env, `${path}${query}`, JSON.stringify(oneReport(path)))).status, ok);
     }
+    await env.flushUsage();
     assert.equal(await env.redis.keys(`${env.prefix}:api*`), []);
     assert.ok((await storedEntries(env)).every((e) => e.api_key === null));
     assert.is((await post(env, `${path}?key=test`, JSON.stringify(oneReport(path)))).status, ok);
+    await env.flushUsage();
     const today = new Date().toISOString().slice(0, 10);
     assert.is(await env.redis.pfcount(`${env.prefix}:apiuser:submit:test:${today}`), 1);
     const stored = await storedEntries(env);

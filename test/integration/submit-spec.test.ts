@@ -29,6 +29,8 @@ S.after(async (ctx) => {
   await ctx.env.close();
 });
 S.before.each(async ({ env }) => {
+  // Counts an earlier test left buffered must not land in this one's keys.
+  await env.flushUsage();
   const usage = [...(await env.redis.keys(`${env.prefix}:apiuser:*`)), ...(await env.redis.keys(`${env.prefix}:apilimit:*`))];
   await env.redis.del(...env.keys.reportStreams(), ...usage);
 });
@@ -67,6 +69,7 @@ for (const ep of ENDPOINTS) {
   S(`${label} test_log_stats: key test is accepted, its entry carries api_key test, and apiuser:submit:test:<today> is the only apiuser key`, async ({ env }) => {
     const before = Date.now();
     await assertAccepted(await postItems(env, ep.path, [ep.oneCellQuery().query], "test"), ep);
+    await env.flushUsage();
     const day = utcDay(before);
     assert.equal(await env.redis.keys(`${env.prefix}:apiuser:*`), [`${env.prefix}:apiuser:submit:test:${day}`]);
     assert.is(await env.redis.pfcount(`${env.prefix}:apiuser:submit:test:${day}`), 1);

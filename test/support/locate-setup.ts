@@ -28,6 +28,8 @@ export async function createLocateTestEnv(label: string): Promise<WebTestEnv> {
 }
 
 export async function clearRedis(env: WebTestEnv): Promise<void> {
+  // Usage counts still buffered from earlier requests would otherwise land after the clearing.
+  await env.flushUsage();
   const keys = await env.redis.keys(`${env.prefix}:*`);
   if (keys.length) await env.redis.del(...keys);
 }

@@ -20,6 +20,8 @@ import { createStreamTestEnv, type StreamTestEnv } from "./stream-setup.ts";
 export interface WebTestEnv extends StreamTestEnv {
   readonly app: H3;
   readonly services: Services;
+  /** Sends the usage counts the app buffered for keys without a daily limit. */
+  readonly flushUsage: () => Promise<void>;
 }
 
 export async function createWebTestEnv(label: string, env: Record<string, string> = {}): Promise<WebTestEnv> {
@@ -34,7 +36,12 @@ export async function createWebTestEnv(label: string, env: Record<string, string
   };
   const geoip = await createGeoIp({ log: base.log });
   const checks = createHeartbeatChecks({ pool: base.pool, redis: base.redis, geoip, readLatestMigration });
-  return { ...base, services, app: createWebApp(createWebDeps(services, checks, geoip)) };
+  const deps = createWebDeps(services, checks, geoip);
+  const close = async () => {
+    await deps.close();
+    await base.close();
+  };
+  return { ...base, close, services, app: createWebApp(deps), flushUsage: async () => deps.submit?.usage.flush() };
 }
 
 /** Every entry on the reports streams, oldest first per partition. */

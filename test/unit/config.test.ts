@@ -66,4 +66,11 @@ test("durations and sizes", () => {
   assert.throws(() => parseSize("lots"));
 });
 
+test("USAGE_FLUSH: 1 s by default, 0 allowed (each count at once), more than 60 s refused", () => {
+  assert.is(loadConfig({}).usageFlushMs, 1000);
+  assert.is(loadConfig({ USAGE_FLUSH: "0" }).usageFlushMs, 0);
+  assert.is(loadConfig({ USAGE_FLUSH: "250ms" }).usageFlushMs, 250);
+  assert.throws(() => loadConfig({ USAGE_FLUSH: "2m" }), /USAGE_FLUSH="2m": must be at most 60s/);
+});
+
 test.run();

@@ -64,8 +64,11 @@ export function registerLocateRoutes(app: H3, deps: LocateDeps): void {
     const { key, found } = await resolveKey(event, deps, "locate");
     if (found && key.validKey) {
       const ip = clientIp(event, deps.trustProxy);
-      const count = await deps.usage.track("locate", key.validKey, "v1.geolocate", ip, new Date(now()));
-      if (count !== null && key.maxreq && count > key.maxreq) throw dailyLimitExceeded();
+      // Only a limited key needs its count before the search; the others are counted in batches.
+      if (key.maxreq) {
+        const count = await deps.usage.track("locate", key.validKey, "v1.geolocate", ip, new Date(now()));
+        if (count !== null && count > key.maxreq) throw dailyLimitExceeded();
+      } else deps.usage.record("locate", key.validKey, "v1.geolocate", ip, new Date(now()));
     }
     const request = await readRequest(event, deps.maxBodyBytes);
     const query = deps.locate.createQuery(request, requestIp(event, deps.trustProxy), "locate");

@@ -45,8 +45,12 @@ export function registerSubmitRoutes(app: H3, deps: SubmitDeps): void {
     defineApiRoute(app, route.path, async (event) => {
       const { status, key } = await deps.keys.resolve(firstQueryValue(event, "key"));
       if (status === "found" && key.validKey) {
-        const count = await deps.usage.track("submit", key.validKey, route.counter, clientIp(event, deps.trustProxy), new Date(now()));
-        if (count !== null && key.maxreq && count > key.maxreq) throw dailyLimitExceeded();
+        const ip = clientIp(event, deps.trustProxy);
+        // Only a limited key needs its count before the upload; the others are counted in batches.
+        if (key.maxreq) {
+          const count = await deps.usage.track("submit", key.validKey, route.counter, ip, new Date(now()));
+          if (count !== null && count > key.maxreq) throw dailyLimitExceeded();
+        } else deps.usage.record("submit", key.validKey, route.counter, ip, new Date(now()));
       }
       const body = await readJsonBody(event, deps.maxBodyBytes);
       if (body.empty) throw parseError();
