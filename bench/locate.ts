@@ -215,12 +215,18 @@ async function main(): Promise<void> {
     const rate = spread(rounds.map((r) => r.run.rate));
     const p99 = spread(rounds.map((r) => r.run.latency.p99)).median;
     const statementsPerRequest = perRequest(rounds.at(-1)!.trace);
+    // Under load only totals are known. A run's window can hold statements of requests it never
+    // counted: the ones the previous run left in flight when it stopped, and its own at its end
+    // (autocannon abandons them; the server still answers) — at most one per connection each.
+    const excess = rounds.map((r) => ({
+      wifi: (r.trace.statements.wifi?.count ?? 0) - r.run.byKind.wifi.requests,
+      cell: (r.trace.statements.cell?.count ?? 0) - r.run.byKind.cell.requests,
+      area: (r.trace.statements.area?.count ?? 0) - r.run.byKind.cell.requests,
+    }));
     const passRoundTrips = STATION_FAMILIES.every((f) => (maxPer[f] ?? 0) <= 1)
       && check.trace.attributed === check.trace.requests
-      // Under load only totals are known; allow the requests a run leaves in flight (one per connection).
-      && rounds.every((r) => (r.trace.statements.wifi?.count ?? 0) <= r.run.byKind.wifi.requests + connections
-        && (r.trace.statements.cell?.count ?? 0) <= r.run.byKind.cell.requests + connections
-        && (r.trace.statements.area?.count ?? 0) <= r.run.byKind.cell.requests + connections);
+      && excess.every((e) => e.wifi <= 2 * connections && e.cell <= 2 * connections && e.area <= 2 * connections);
+    progress(`round trips: statements beyond the answered queries per round ${JSON.stringify(excess)}; check pass max ${JSON.stringify(maxPer)}`);
     const summary = {
       rate, p50: spread(rounds.map((r) => r.run.latency.p50)).median, p95: spread(rounds.map((r) => r.run.latency.p95)).median, p99,
       ceilingRate: spread(ceiling.map((c) => c.rate)), statementsPerRequest,

@@ -10,8 +10,7 @@
  *   - IP-only: `{}`; the answer comes from GeoIP.
  * Also the keys each body makes the locate path look up, for the bare mysql2 ceiling.
  */
-import { encodeAreaId, encodeCellId } from "../../src/domain/observation/cell-id.ts";
-import type { StationRadio } from "../../src/domain/observation/types.ts";
+import type { CellKeyParts } from "../../src/db/locate-stations.ts";
 import type { GeoIp } from "../../src/geoip/geoip-reader.ts";
 import { prng } from "../../src/util/prng.ts";
 import { CELL_RADIOS, colonMac, IndexGrid, MCC, macHex, type World } from "./world.ts";
@@ -27,8 +26,8 @@ export interface PoolQuery {
   readonly truth: { readonly lat: number; readonly lon: number } | null;
   /** Wi-Fi MACs (hex), cells and areas the locate path reads for this body. */
   readonly wifiKeys: readonly string[];
-  readonly cellKeys: readonly { readonly radio: StationRadio; readonly id: Buffer }[];
-  readonly areaKeys: readonly { readonly radio: StationRadio; readonly id: Buffer }[];
+  readonly cellKeys: readonly CellKeyParts[];
+  readonly areaKeys: readonly Omit<CellKeyParts, "cid">[];
 }
 
 export interface QueryPool {
@@ -162,8 +161,8 @@ export function buildQueryPool(world: World, size: number, ips: readonly string[
     const body = Buffer.from(JSON.stringify({ considerIp: true, cellTowers: towers }));
     return {
       kind: "cell", body, ip, truth: { lat: world.toLat(cells.y[s]!), lon: world.toLon(cells.x[s]!) }, wifiKeys: [],
-      cellKeys: parts.map((p) => ({ radio, id: encodeCellId(p) })),
-      areaKeys: [...areas.values()].map((p) => ({ radio, id: encodeAreaId(p) })),
+      cellKeys: parts,
+      areaKeys: [...areas.values()].map(({ cid: _cid, ...area }) => area),
     };
   }
 
