@@ -36,8 +36,16 @@ const GENC_NAMES: Readonly<Record<string, string>> = { XR: "Svalbard", XW: "West
  * The English name of a region code. Ichnaea takes GENC's names; CLDR's agree for the names the
  * SPEC quotes (United Kingdom, Taiwan) but can differ in form for others (e.g. "South Korea").
  */
+const NAMES = new Map<string, string>();
+
 export function regionName(code: string): string {
-  return GENC_NAMES[code] ?? DISPLAY_NAMES.of(code) ?? code;
+  // Intl.DisplayNames#of is slow enough to show in a locate profile; the codes are few.
+  let name = NAMES.get(code);
+  if (name === undefined) {
+    name = GENC_NAMES[code] ?? DISPLAY_NAMES.of(code) ?? code;
+    NAMES.set(code, name);
+  }
+  return name;
 }
 
 /** Results in order of first appearance, so the stable ranking in `bestRegion` stays stable. */
