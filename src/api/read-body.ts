@@ -4,6 +4,7 @@
  * a gigabyte), decode the declared charset strictly, parse JSON. Failures are the SPEC's
  * ParseError with `details.decode`, or 413 past the limit.
  */
+import type { Readable } from "node:stream";
 import { promisify, TextDecoder } from "node:util";
 import { gunzip } from "node:zlib";
 import type { H3Event } from "h3";
@@ -20,19 +21,49 @@ export interface DecodedBody {
 }
 
 /** Collects a body's chunks, refusing it as soon as it grows past the limit. */
-async function collect(chunks: AsyncIterable<Uint8Array>, maxBytes: number, cancel: () => void = () => undefined): Promise<Uint8Array> {
+async function collect(chunks: AsyncIterable<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let size = 0;
   for await (const value of chunks) {
     size += value.byteLength;
-    if (size > maxBytes) {
-      cancel();
-      throw payloadTooLarge(maxBytes);
-    }
+    if (size > maxBytes) throw payloadTooLarge(maxBytes);
     parts.push(value);
   }
+  return joined(parts, size);
+}
+
+function joined(parts: readonly Uint8Array[], size: number): Uint8Array {
   if (parts.length === 0) return new Uint8Array(0);
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+}
+
+/**
+ * The same for Node's request stream, read directly: wrapping it as a web ReadableStream (what
+ * `event.req.body` does) cost more CPU than the rest of the body handling. Past the limit the
+ * rest of the upload is drained, not destroyed: that would close the socket before the 413.
+ */
+function collectNode(req: Readable & { readonly complete: boolean }, maxBytes: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size <= maxBytes) {
+        parts.push(chunk);
+        return;
+      }
+      req.off("data", onData);
+      req.resume();
+      reject(payloadTooLarge(maxBytes));
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(joined(parts, size)));
+    req.once("error", reject);
+    // A client that hangs up mid-body ends the request without "end".
+    req.once("close", () => {
+      if (!req.complete) reject(Object.assign(new Error("the client closed the connection mid-body"), { code: "ECONNRESET" }));
+    });
+  });
 }
 
 async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
@@ -52,12 +83,8 @@ async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8
 async function readRaw(event: H3Event, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(event.req.headers.get("content-length") ?? Number.NaN);
   if (declared > maxBytes) throw payloadTooLarge(maxBytes);
-  // Under Node the request stream is read directly: wrapping it as a web ReadableStream (what
-  // `event.req.body` does) costs more than the rest of the body handling together.
   const node = event.runtime?.node?.req;
-  // Not destroyed on an early stop: that would close the socket before the 413 is sent; the rest
-  // of the upload is drained instead.
-  if (node) return collect(node.iterator({ destroyOnReturn: false }), maxBytes, () => void node.resume());
+  if (node) return collectNode(node, maxBytes);
   const body = event.req.body;
   if (!body) return new Uint8Array(0);
   return collect(chunksOf(body), maxBytes);

@@ -79,6 +79,47 @@ S("a 50 MiB body is refused with 413, by its Content-Length and when streamed wi
   await stillServing(ctx);
 });
 
+S("a body streamed in many small chunks over the network is read whole, for submit and locate", async (ctx) => {
+  const chunked = (text: string) => {
+    const bytes = Buffer.from(text);
+    let at = 0;
+    return new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (at >= bytes.length) return controller.close();
+        controller.enqueue(bytes.subarray(at, at + 7));
+        at += 7;
+      },
+    });
+  };
+  const submitted = await fetch(url(ctx), { method: "POST", body: chunked(GOOD), duplex: "half" } as RequestInit);
+  assert.is(submitted.status, 200);
+  assert.is(await storedCount(ctx.env), 1);
+  await ctx.env.redis.del(...ctx.env.keys.reportStreams());
+  // Locate: a JSON error names the field, so the whole body was parsed.
+  await ctx.env.pool.query("INSERT IGNORE INTO api_key (valid_key, allow_locate) VALUES ('chunks', 1)");
+  const located = await fetch(url(ctx, "/v1/geolocate?key=chunks"), {
+    method: "POST", body: chunked(JSON.stringify({ considerIp: false, wifiAccessPoints: [{ macAddress: 12 }] })), duplex: "half",
+  } as RequestInit);
+  const details = await expectError(located, 400, "parseError");
+  assert.ok("wifiAccessPoints.0.macAddress" in (details.validation as Record<string, string>), JSON.stringify(details));
+});
+
+S("a client that hangs up mid-body changes nothing and the server goes on serving", async (ctx) => {
+  const { request } = await import("node:http");
+  await new Promise<void>((resolve) => {
+    const req = request(url(ctx), { method: "POST", headers: { "content-type": "application/json", "content-length": "1000" } });
+    req.on("error", () => resolve());
+    req.write(GOOD.slice(0, 40));
+    setTimeout(() => {
+      req.destroy();
+      resolve();
+    }, 100);
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  assert.is(await storedCount(ctx.env), 0);
+  await stillServing(ctx);
+});
+
 S("invalid UTF-8 and unknown charsets are decode errors", async (ctx) => {
   const bad = Buffer.concat([Buffer.from('{"items":[{"wifiAccessPoints":[{"macAddress":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}]}]}')]);
   const d1 = await expectError(await fetch(url(ctx), { method: "POST", body: bad, headers: { "content-type": "application/json" } }), 400, "parseError");
