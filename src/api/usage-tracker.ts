@@ -27,6 +27,21 @@ export interface UsageTracker {
   close(): Promise<void>;
 }
 
+/**
+ * Counts one request of a known key and says whether it is over the key's daily limit. Only a
+ * limited key needs its count before the request is served; the others are counted in batches.
+ */
+export async function overDailyLimit(
+  usage: UsageTracker, kind: UsageKind, key: { readonly validKey: string; readonly maxreq: number | null }, path: string, ip: string, now: Date,
+): Promise<boolean> {
+  if (!key.maxreq) {
+    usage.record(kind, key.validKey, path, ip, now);
+    return false;
+  }
+  const count = await usage.track(kind, key.validKey, path, ip, now);
+  return count !== null && count > key.maxreq;
+}
+
 export const APIUSER_TTL_S = 691_200;
 export const APILIMIT_TTL_S = 90_000;
 const TIMEOUT_MS = 1000;

@@ -15,7 +15,7 @@ import { clientIp, requestIp } from "../client-ip.ts";
 import { dailyLimitExceeded, invalidApiKey, locationNotFound, parseError } from "../errors.ts";
 import { firstQueryValue } from "../query.ts";
 import { readJsonBody } from "../read-body.ts";
-import type { UsageTracker } from "../usage-tracker.ts";
+import { overDailyLimit, type UsageTracker } from "../usage-tracker.ts";
 
 export interface LocateDeps {
   readonly log: Logger;
@@ -63,12 +63,9 @@ export function registerLocateRoutes(app: H3, deps: LocateDeps): void {
   defineApiRoute(app, "/v1/geolocate", async (event) => {
     const { key, found } = await resolveKey(event, deps, "locate");
     if (found && key.validKey) {
-      const ip = clientIp(event, deps.trustProxy);
-      // Only a limited key needs its count before the search; the others are counted in batches.
-      if (key.maxreq) {
-        const count = await deps.usage.track("locate", key.validKey, "v1.geolocate", ip, new Date(now()));
-        if (count !== null && count > key.maxreq) throw dailyLimitExceeded();
-      } else deps.usage.record("locate", key.validKey, "v1.geolocate", ip, new Date(now()));
+      const over = await overDailyLimit(deps.usage, "locate", { validKey: key.validKey, maxreq: key.maxreq }, "v1.geolocate",
+        clientIp(event, deps.trustProxy), new Date(now()));
+      if (over) throw dailyLimitExceeded();
     }
     const request = await readRequest(event, deps.maxBodyBytes);
     const query = deps.locate.createQuery(request, requestIp(event, deps.trustProxy), "locate");

@@ -13,7 +13,7 @@ import { clientIp } from "../client-ip.ts";
 import { firstQueryValue } from "../query.ts";
 import { dailyLimitExceeded, parseError, serviceUnavailable } from "../errors.ts";
 import { readJsonBody } from "../read-body.ts";
-import type { UsageTracker } from "../usage-tracker.ts";
+import { overDailyLimit, type UsageTracker } from "../usage-tracker.ts";
 
 export interface SubmitDeps {
   readonly log: Logger;
@@ -45,12 +45,9 @@ export function registerSubmitRoutes(app: H3, deps: SubmitDeps): void {
     defineApiRoute(app, route.path, async (event) => {
       const { status, key } = await deps.keys.resolve(firstQueryValue(event, "key"));
       if (status === "found" && key.validKey) {
-        const ip = clientIp(event, deps.trustProxy);
-        // Only a limited key needs its count before the upload; the others are counted in batches.
-        if (key.maxreq) {
-          const count = await deps.usage.track("submit", key.validKey, route.counter, ip, new Date(now()));
-          if (count !== null && count > key.maxreq) throw dailyLimitExceeded();
-        } else deps.usage.record("submit", key.validKey, route.counter, ip, new Date(now()));
+        const over = await overDailyLimit(deps.usage, "submit", { validKey: key.validKey, maxreq: key.maxreq }, route.counter,
+          clientIp(event, deps.trustProxy), new Date(now()));
+        if (over) throw dailyLimitExceeded();
       }
       const body = await readJsonBody(event, deps.maxBodyBytes);
       if (body.empty) throw parseError();
