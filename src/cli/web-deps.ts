@@ -8,6 +8,7 @@ import { lazyRegionLookup } from "../geo/lazy-regions.ts";
 import type { GeoIp } from "../geoip/geoip-reader.ts";
 import { createFallbackSource } from "../locate/fallback/fallback-source.ts";
 import { createGlobalSampleRate } from "../locate/global-sample-rate.ts";
+import { startCountersLog } from "../locate/counters-log.ts";
 import { createLocateService } from "../locate/locate-service.ts";
 import { createAppender } from "../stream/append.ts";
 import { createReportSubmitter } from "../submit/report-submitter.ts";
@@ -24,16 +25,18 @@ export function createWebDeps(services: Services, checks: HeartbeatChecks, geoip
   const apiKeys = createApiKeyResolver({ load: (key) => loadApiKey(pool, key), log });
   const usage = createUsageTracker(redis, config.redisPrefix, log, { flushMs: config.usageFlushMs });
   const submitter = createReportSubmitter(createAppender(redis, keys), keys);
+  const fallback = createFallbackSource({ redis, prefix: config.redisPrefix, log });
   const locate = createLocateService({
     pool,
     geoip,
     // Lazy: the boundaries load on the first request that needs them, not at startup.
     regions: lazyRegionLookup(),
-    fallback: createFallbackSource({ redis, prefix: config.redisPrefix, log }),
+    fallback,
     submitter,
     log,
     globalSampleRate: createGlobalSampleRate(redis, config.redisPrefix, log),
   });
+  const counters = startCountersLog(() => ({ droppedQueryReports: locate.droppedQueryReports(), fallback: fallback.counters() }), log);
   return {
     log,
     checks,
@@ -48,6 +51,9 @@ export function createWebDeps(services: Services, checks: HeartbeatChecks, geoip
     },
     locate: { log, keys: apiKeys, usage, locate, maxBodyBytes: config.maxBodyBytes, trustProxy: config.trustProxy },
     events: config.adminToken ? { log, redis, keys, adminToken: config.adminToken } : undefined,
-    close: () => usage.close(),
+    close: async () => {
+      counters.stop();
+      await usage.close();
+    },
   };
 }

@@ -5,7 +5,9 @@
  * down `/v1/country` answers from GeoIP. Each app is built by createWebDeps, like `ichnos web`.
  */
 import { Redis } from "ioredis";
+import { Writable } from "node:stream";
 import { suite } from "uvu";
+import { createLogger } from "../../src/logger.ts";
 import * as assert from "uvu/assert";
 import { createWebApp } from "../../src/api/app.ts";
 import { createHeartbeatChecks } from "../../src/api/heartbeat.ts";
@@ -70,7 +72,9 @@ S("with working Redis the key with maxreq 1 is refused the second time (the base
 S("Redis down: station answers, no daily limit, query reports dropped and counted", async ({ env, broken }) => {
   const geoip = await testGeoIp();
   const checks = createHeartbeatChecks({ pool: env.pool, redis: broken, geoip, readLatestMigration });
-  const deps = createWebDeps({ ...env.services, redis: broken }, checks, geoip);
+  const lines: string[] = [];
+  const log = createLogger("info", new Writable({ write: (chunk, _enc, done) => { lines.push(String(chunk)); done(); } }));
+  const deps = createWebDeps({ ...env.services, redis: broken, log }, checks, geoip);
   const app = createWebApp(deps);
   const before = await storedCount(env);
   const started = performance.now();
@@ -92,6 +96,12 @@ S("Redis down: station answers, no daily limit, query reports dropped and counte
   assert.is(heartbeat.status, 503);
   const body = (await heartbeat.json()) as HeartbeatBody;
   assert.equal([body.database.up, body.geoip.up, body.redis.up], [true, true, false]);
+
+  // Operators see the count: the process's last counters line says how many reports were lost.
+  await deps.close();
+  const counters = lines.map((l) => JSON.parse(l) as { msg: string; counts?: { droppedQueryReports: number } })
+    .filter((l) => l.msg === "locate counters since start");
+  assert.is(counters.at(-1)?.counts?.droppedQueryReports, 3, lines.join(""));
 });
 
 S("no GeoIP database: heartbeat geoip down; Wi-Fi and cell answers work; IP-only requests are 404", async ({ env }) => {
