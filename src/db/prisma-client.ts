@@ -17,8 +17,7 @@ export interface PrismaClientOptions {
 export function createPrismaClient(databaseUrl: string, options: PrismaClientOptions = {}): PrismaClient {
   const target = parseDatabaseUrl(databaseUrl);
   const adapter = new PrismaMariaDb({
-    host: target.host,
-    port: target.port,
+    ...(target.socket ? { socketPath: target.socket } : { host: target.host, port: target.port }),
     user: target.user,
     password: target.password,
     database: target.database,
