@@ -1,9 +1,9 @@
 import type { RowDataPacket } from "mysql2/promise";
 import type { ApiKey } from "../domain/api-key.ts";
 import type { Pool } from "./pool.ts";
+import { nullableNumber } from "./row-values.ts";
 
 const flag = (v: unknown) => v !== null && v !== undefined && Number(v) !== 0;
-const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
 /** One key by exact match of `valid_key` (the hot path; Prisma is kept off it). */
@@ -18,10 +18,10 @@ export async function loadApiKey(pool: Pool, validKey: string): Promise<ApiKey |
   const r = rows[0];
   if (!r) return null;
   return {
-    validKey: String(r.valid_key), maxreq: num(r.maxreq), allowFallback: flag(r.allow_fallback),
+    validKey: String(r.valid_key), maxreq: nullableNumber(r.maxreq), allowFallback: flag(r.allow_fallback),
     allowLocate: flag(r.allow_locate), allowRegion: flag(r.allow_region), fallbackName: str(r.fallback_name),
-    fallbackSchema: str(r.fallback_schema), fallbackUrl: str(r.fallback_url), fallbackRatelimit: num(r.fallback_ratelimit),
-    fallbackRatelimitInterval: num(r.fallback_ratelimit_interval), fallbackCacheExpire: num(r.fallback_cache_expire),
-    storeSampleLocate: num(r.store_sample_locate), storeSampleSubmit: num(r.store_sample_submit),
+    fallbackSchema: str(r.fallback_schema), fallbackUrl: str(r.fallback_url), fallbackRatelimit: nullableNumber(r.fallback_ratelimit),
+    fallbackRatelimitInterval: nullableNumber(r.fallback_ratelimit_interval), fallbackCacheExpire: nullableNumber(r.fallback_cache_expire),
+    storeSampleLocate: nullableNumber(r.store_sample_locate), storeSampleSubmit: nullableNumber(r.store_sample_submit),
   };
 }

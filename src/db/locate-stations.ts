@@ -5,12 +5,13 @@
  * block fields to decide).
  */
 import type { RowDataPacket } from "mysql2/promise";
-import { encodeAreaId, encodeCellId, radioFromCode } from "../domain/observation/cell-id.ts";
+import { encodeAreaId, encodeCellId } from "../domain/observation/cell-id.ts";
 import { macShard, macToBytes } from "../domain/observation/mac.ts";
 import type { StationRadio } from "../domain/observation/types.ts";
 import type { LocateCellStation, LocateFields, LocateMacStation } from "../domain/station/station-row.ts";
 import { getOrCreate } from "../util/get-or-create.ts";
 import type { Pool, PoolConnection } from "./pool.ts";
+import { nullableNumber, radioOfCode } from "./row-values.ts";
 import { areaTable, stationTable } from "./station-tables.ts";
 
 type Queryable = Pick<Pool | PoolConnection, "query">;
@@ -60,14 +61,12 @@ const LOCATE_COLUMNS = "lat, lon, radius, region, samples, created, modified, la
 const MAC_COLUMNS = `mac, ${LOCATE_COLUMNS}`;
 const CELL_COLUMNS = `radio, mcc, mnc, lac, cid, ${LOCATE_COLUMNS}`;
 
-const num = (value: unknown): number | null => (value == null ? null : Number(value));
-
 function locateFieldsOf(row: RowDataPacket): LocateFields {
   return {
-    lat: num(row.lat), lon: num(row.lon), radius: num(row.radius), region: (row.region as string | null) ?? null,
-    samples: num(row.samples), created: (row.created as Date | null) ?? null, modified: (row.modified as Date | null) ?? null,
+    lat: nullableNumber(row.lat), lon: nullableNumber(row.lon), radius: nullableNumber(row.radius), region: (row.region as string | null) ?? null,
+    samples: nullableNumber(row.samples), created: (row.created as Date | null) ?? null, modified: (row.modified as Date | null) ?? null,
     lastSeen: (row.last_seen as string | null) ?? null, blockLast: (row.block_last as string | null) ?? null,
-    blockCount: num(row.block_count),
+    blockCount: nullableNumber(row.block_count),
   };
 }
 
@@ -101,7 +100,7 @@ export function cellLocateSql(cells: readonly CellKeyParts[]): string | null {
 export async function loadCellStationsForLocate(db: Queryable, cells: readonly CellKeyParts[]): Promise<LocateCellStation[]> {
   const rows = await positionedRows(db, cellLocateSql(cells));
   return rows.map((r) => ({
-    radio: (radioFromCode(Number(r.radio)) ?? "gsm") as StationRadio, mcc: Number(r.mcc), mnc: Number(r.mnc), lac: Number(r.lac),
+    radio: radioOfCode(r.radio), mcc: Number(r.mcc), mnc: Number(r.mnc), lac: Number(r.lac),
     cid: Number(r.cid), ...locateFieldsOf(r),
   }));
 }
@@ -118,9 +117,9 @@ export function areaLocateSql(areas: readonly Omit<CellKeyParts, "cid">[]): stri
 export async function loadAreasForLocate(db: Queryable, areas: readonly Omit<CellKeyParts, "cid">[]): Promise<AreaRecord[]> {
   const rows = await positionedRows(db, areaLocateSql(areas));
   return rows.map((r) => ({
-    radio: (radioFromCode(Number(r.radio)) ?? "gsm") as StationRadio, mcc: Number(r.mcc), mnc: Number(r.mnc), lac: Number(r.lac),
-    lat: Number(r.lat), lon: Number(r.lon), radius: r.radius === null ? null : Number(r.radius), region: r.region ?? null,
-    avgCellRadius: r.avg_cell_radius === null ? null : Number(r.avg_cell_radius), numCells: r.num_cells === null ? null : Number(r.num_cells),
+    radio: radioOfCode(r.radio), mcc: Number(r.mcc), mnc: Number(r.mnc), lac: Number(r.lac),
+    lat: Number(r.lat), lon: Number(r.lon), radius: nullableNumber(r.radius), region: r.region ?? null,
+    avgCellRadius: nullableNumber(r.avg_cell_radius), numCells: nullableNumber(r.num_cells),
     created: r.created ?? null, modified: r.modified ?? null,
     lastSeen: (r.last_seen as string | null) ?? null,
   }));

@@ -3,11 +3,12 @@
  * station projectors. One statement per batch each way.
  */
 import type { RowDataPacket } from "mysql2/promise";
-import { RADIO_CODES, radioFromCode } from "../domain/observation/cell-id.ts";
-import type { StationKind, StationRadio } from "../domain/observation/types.ts";
+import { RADIO_CODES } from "../domain/observation/cell-id.ts";
+import type { StationKind } from "../domain/observation/types.ts";
 import type { CellStation, MacStation, StationFields, StationRow } from "../domain/station/station-row.ts";
 import { selectIn } from "./exact-read.ts";
 import type { Pool, PoolConnection } from "./pool.ts";
+import { nullableNumber, radioOfCode } from "./row-values.ts";
 
 type Queryable = Pool | PoolConnection;
 
@@ -23,15 +24,14 @@ export function columnsOf(kind: StationKind): readonly string[] {
 }
 
 const day = (value: unknown): string | null => (value instanceof Date ? value.toISOString().slice(0, 10) : value == null ? null : String(value));
-const num = (value: unknown): number | null => (value == null ? null : Number(value));
 
 function fieldsFrom(row: RowDataPacket): StationFields {
   return {
-    maxLat: num(row.max_lat), minLat: num(row.min_lat), maxLon: num(row.max_lon), minLon: num(row.min_lon),
-    lat: num(row.lat), lon: num(row.lon), created: (row.created as Date | null) ?? null, modified: (row.modified as Date | null) ?? null,
-    radius: num(row.radius), region: (row.region as string | null) ?? null, samples: num(row.samples), source: num(row.source),
-    weight: num(row.weight), lastSeen: day(row.last_seen), blockFirst: day(row.block_first), blockLast: day(row.block_last),
-    blockCount: num(row.block_count),
+    maxLat: nullableNumber(row.max_lat), minLat: nullableNumber(row.min_lat), maxLon: nullableNumber(row.max_lon), minLon: nullableNumber(row.min_lon),
+    lat: nullableNumber(row.lat), lon: nullableNumber(row.lon), created: (row.created as Date | null) ?? null, modified: (row.modified as Date | null) ?? null,
+    radius: nullableNumber(row.radius), region: (row.region as string | null) ?? null, samples: nullableNumber(row.samples), source: nullableNumber(row.source),
+    weight: nullableNumber(row.weight), lastSeen: day(row.last_seen), blockFirst: day(row.block_first), blockLast: day(row.block_last),
+    blockCount: nullableNumber(row.block_count),
   };
 }
 
@@ -39,8 +39,8 @@ export function stationFromRow(kind: StationKind, row: RowDataPacket): StationRo
   const fields = fieldsFrom(row);
   if (kind !== "cell") return { ...fields, mac: (row.mac as Buffer).toString("hex") } satisfies MacStation;
   return {
-    ...fields, radio: (radioFromCode(Number(row.radio)) ?? "gsm") as StationRadio, mcc: Number(row.mcc), mnc: Number(row.mnc),
-    lac: Number(row.lac), cid: Number(row.cid), psc: num(row.psc),
+    ...fields, radio: radioOfCode(row.radio), mcc: Number(row.mcc), mnc: Number(row.mnc),
+    lac: Number(row.lac), cid: Number(row.cid), psc: nullableNumber(row.psc),
   } satisfies CellStation;
 }
 
