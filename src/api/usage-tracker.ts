@@ -12,6 +12,7 @@ import { Cluster } from "ioredis";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import { defineScript } from "../redis/script.ts";
+import { getOrCreate } from "../util/get-or-create.ts";
 import { withTimeout } from "../util/with-timeout.ts";
 
 export type UsageKind = "locate" | "submit";
@@ -84,10 +85,11 @@ return count
 interface Buffered {
   readonly users: Map<string, Set<string>>;
   readonly limits: Map<string, number>;
-  size: number;
+  /** Distinct (users key, IP) pairs plus limit keys: what the buffer holds. */
+  entries: number;
 }
 
-const emptyBuffer = (): Buffered => ({ users: new Map(), limits: new Map(), size: 0 });
+const emptyBuffer = (): Buffered => ({ users: new Map(), limits: new Map(), entries: 0 });
 
 export interface UsageTrackerOptions {
   /** How often recorded counts are sent; 0 sends each one at once (still without waiting for it). */
@@ -130,11 +132,11 @@ export function createUsageTracker(redis: RedisClient, prefix: string, log: Logg
 
   function flush(): Promise<void> {
     const batch = buffer;
-    if (batch.size === 0) return inFlight;
+    if (batch.limits.size === 0) return inFlight;
     buffer = emptyBuffer();
-    const requests = [...batch.limits.values()].reduce((a, b) => a + b, 0);
     // One flush at a time, in order, so counts never overtake each other.
     inFlight = inFlight.then(() => withTimeout(sendBuffered(batch), TIMEOUT_MS, "Redis did not answer in time")).catch((err: unknown) => {
+      const requests = [...batch.limits.values()].reduce((a, b) => a + b, 0);
       log.warn({ err, requests }, "could not send usage counts; these requests stay uncounted");
     });
     return inFlight;
@@ -155,18 +157,15 @@ export function createUsageTracker(redis: RedisClient, prefix: string, log: Logg
     },
     record(kind, validKey, path, ip, now) {
       const { users, limit } = usageKeys(prefix, kind, validKey, path, now);
-      const ips = buffer.users.get(users);
-      if (!ips) {
-        buffer.users.set(users, new Set([ip]));
-        buffer.size += 1;
-      } else if (!ips.has(ip)) {
+      const ips = getOrCreate(buffer.users, users, () => new Set<string>());
+      if (!ips.has(ip)) {
         ips.add(ip);
-        buffer.size += 1;
+        buffer.entries += 1;
       }
       const before = buffer.limits.get(limit);
-      if (before === undefined) buffer.size += 1;
+      if (before === undefined) buffer.entries += 1;
       buffer.limits.set(limit, (before ?? 0) + 1);
-      if (timer === null || buffer.size >= MAX_BUFFERED) void flush();
+      if (timer === null || buffer.entries >= MAX_BUFFERED) void flush();
     },
     flush,
     async close() {
