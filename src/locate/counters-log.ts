@@ -12,8 +12,7 @@ export interface LocateCounts {
 }
 
 export interface CountersLog {
-  /** Logs now if anything moved since the last line. */
-  report(): void;
+  /** Stops the interval, logging what moved since the last line. */
   stop(): void;
 }
 
@@ -29,7 +28,6 @@ export function startCountersLog(read: () => LocateCounts, log: Logger, interval
   const timer = setInterval(report, intervalMs);
   timer.unref();
   return {
-    report,
     stop() {
       clearInterval(timer);
       report();
