@@ -30,11 +30,9 @@ export const CELL_RADIOS = ["lte", "gsm", "wcdma", "nr"] as const;
 export type BenchRadio = (typeof CELL_RADIOS)[number];
 export const MCC = 262;
 
-/** Stations of one MAC kind; index i is one station, sorted by MAC. */
-export interface MacStations {
+/** What every synthetic station has; index i is one station. */
+interface PlacedStations {
   readonly count: number;
-  /** The 48-bit MAC as a number (exact: below 2^53). Sorted ascending, unique. */
-  readonly mac: Float64Array;
   /** True position, metres east/north of the centre. */
   readonly x: Float32Array;
   readonly y: Float32Array;
@@ -49,22 +47,18 @@ export interface MacStations {
   readonly discRadius: number;
 }
 
-export interface Cells {
-  readonly count: number;
+/** Stations of one MAC kind, sorted by MAC. */
+export interface MacStations extends PlacedStations {
+  /** The 48-bit MAC as a number (exact: below 2^53). Sorted ascending, unique. */
+  readonly mac: Float64Array;
+}
+
+export interface Cells extends PlacedStations {
   readonly radio: Uint8Array;
   readonly mnc: Uint8Array;
   readonly lac: Uint32Array;
   readonly cid: Float64Array;
   readonly psc: Int16Array;
-  readonly x: Float32Array;
-  readonly y: Float32Array;
-  readonly sx: Float32Array;
-  readonly sy: Float32Array;
-  readonly radius: Uint16Array;
-  readonly samples: Uint32Array;
-  readonly createdAgo: Uint16Array;
-  readonly seenAgo: Uint8Array;
-  readonly discRadius: number;
 }
 
 export interface World {
