@@ -44,6 +44,7 @@ import { monotonicMicros, summarizeProfile } from "./submit-support/profile.ts";
 import { clearReportStreams, settledStoredReports } from "./submit-support/streams.ts";
 import { readMachineInfo } from "./support/machine.ts";
 import { dropScratchDatabase, planScratch, type Scratch, unlinkPrefix } from "./support/scratch.ts";
+import { abortOnExit, cleanUpOnSignals } from "./support/cleanup.ts";
 
 const KEY = "bench-locate-key";
 const SAMPLE_KEY = "bench-locate-sample";
@@ -87,16 +88,8 @@ async function main(): Promise<void> {
     progress(`cleaned up: ${children.length} web children stopped (exit ${codes.join(", ") || "-"}), ` +
       `${removed} keys under ${scratch.prefix}:*, database ${scratch.databaseName}`);
   })());
-  const abort = (label: string, code: number | string) => {
-    progress(`${label} exited unexpectedly (${code}): aborting`);
-    void cleanup().finally(() => process.exit(1));
-  };
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      progress(`${signal}: cleaning up`);
-      void cleanup().finally(() => process.exit(130));
-    });
-  }
+  const abort = abortOnExit(cleanup, progress);
+  cleanUpOnSignals(cleanup, progress);
 
   try {
     const t0 = performance.now();

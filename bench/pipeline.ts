@@ -37,6 +37,7 @@ import { formatTable, type PhaseResult, type PipelineBenchResults } from "./pipe
 import { readMachineInfo } from "./support/machine.ts";
 import { dropScratchDatabase, planScratch, unlinkPrefix, type Scratch } from "./support/scratch.ts";
 import { inFlight } from "./support/stats.ts";
+import { cleanUpOnSignals } from "./support/cleanup.ts";
 
 const TARGET_OBSERVATIONS_PER_SECOND = 12_000;
 const TARGET_CEILING_RATIO = 0.5;
@@ -117,12 +118,7 @@ async function main(): Promise<void> {
     progress(`cleaned up: ${removed} keys under ${scratches.map((s) => `${s.prefix}:*`).join(", ")}; ` +
       `databases ${scratches.map((s) => s.databaseName).join(", ")}`);
   })());
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      progress(`${signal}: cleaning up`);
-      void cleanup().finally(() => process.exit(130));
-    });
-  }
+  cleanUpOnSignals(cleanup, progress);
 
   try {
     const defaults = loadConfig({ REDIS_URL: options.redisUrl, DATABASE_URL: options.databaseUrl });

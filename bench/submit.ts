@@ -41,6 +41,7 @@ import {
 import { hasWrk, prepareWrk, runWrk, type WrkSetup } from "./submit-support/wrk.ts";
 import { readMachineInfo } from "./support/machine.ts";
 import { dropScratchDatabase, planScratch, unlinkPrefix, type Scratch } from "./support/scratch.ts";
+import { abortOnExit, cleanUpOnSignals } from "./support/cleanup.ts";
 
 const TARGET_REPORTS_PER_SECOND = 10_000;
 const TARGET_RATIO = 0.4;
@@ -244,16 +245,8 @@ async function main(): Promise<void> {
     progress(`cleaned up: ${children.length} server children stopped (exit ${codes.join(", ") || "-"}), ` +
       `${removed} keys under ${scratch.prefix}:*, database ${scratch.databaseName}`);
   })());
-  const abort = (label: string, code: number | string) => {
-    progress(`${label} exited unexpectedly (${code}): aborting`);
-    void cleanup().finally(() => process.exit(1));
-  };
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      progress(`${signal}: cleaning up`);
-      void cleanup().finally(() => process.exit(130));
-    });
-  }
+  const abort = abortOnExit(cleanup, progress);
+  cleanUpOnSignals(cleanup, progress);
 
   try {
     progress(`scratch database ${scratch.databaseName}, key prefix ${scratch.prefix}`);
