@@ -66,20 +66,6 @@ function collectNode(req: Readable & { readonly complete: boolean }, maxBytes: n
   });
 }
 
-async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    // Stops the upload when the reading ended early (too large); harmless after the end.
-    await reader.cancel().catch(() => undefined);
-  }
-}
-
 async function readRaw(event: H3Event, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(event.req.headers.get("content-length") ?? Number.NaN);
   if (declared > maxBytes) throw payloadTooLarge(maxBytes);
@@ -87,7 +73,8 @@ async function readRaw(event: H3Event, maxBytes: number): Promise<Uint8Array> {
   if (node) return collectNode(node, maxBytes);
   const body = event.req.body;
   if (!body) return new Uint8Array(0);
-  return collect(chunksOf(body), maxBytes);
+  // Leaving the loop early (too large) cancels the stream: the async iterator does that itself.
+  return collect(body, maxBytes);
 }
 
 function isGzip(bytes: Uint8Array, encoding: string): boolean {
