@@ -17,7 +17,11 @@ export interface Config {
   readonly databaseUrl: string;
   readonly databasePoolSize: number;
   readonly adminToken: string | undefined;
-  readonly trustProxy: boolean;
+  /**
+   * How many proxies in front of Ichnos append to `X-Forwarded-For`: the client address is the
+   * entry this many places from the right (0 = ignore the header, use the socket peer).
+   */
+  readonly trustProxy: number;
   readonly geoipPath: string | undefined;
   readonly streamPartitions: number;
   readonly streamRetentionMs: number;
@@ -42,6 +46,20 @@ export interface Config {
   readonly lockWaitTimeoutMs: number;
   /** How often a web process sends the usage counts of keys without a daily limit (0: per request). */
   readonly usageFlushMs: number;
+  /** Largest stream entry a submit may append (the encoded report with its envelope). */
+  readonly maxEntryBytes: number;
+  /** Most payload bytes one consumer batch holds (at least one entry is always read). */
+  readonly consumerBatchBytes: number;
+  /** Most payload bytes one `/v1/events` page holds (at least one entry is always returned). */
+  readonly eventsPageBytes: number;
+  /** Longest a web request waits on Redis before it is answered without it. */
+  readonly redisTimeoutMs: number;
+  /** Longest a client may take to send a whole request, headers and body. */
+  readonly requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  readonly idleTimeoutMs: number;
+  /** A consumer whose liveness key has not been refreshed for this long is taken as dead. */
+  readonly consumerLivenessMs: number;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +99,13 @@ export const CONFIG_DEFAULTS = {
   STAT_ROLLUP_INTERVAL: "10m",
   LOCK_WAIT_TIMEOUT: "10s",
   USAGE_FLUSH: "1s",
+  MAX_ENTRY_BYTES: "256KiB",
+  CONSUMER_BATCH_BYTES: "4MiB",
+  EVENTS_PAGE_BYTES: "4MiB",
+  REDIS_TIMEOUT: "1s",
+  REQUEST_TIMEOUT: "30s",
+  IDLE_TIMEOUT: "5s",
+  CONSUMER_LIVENESS: "15s",
 } as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -120,15 +145,27 @@ export function loadConfig(env: Env = process.env): Config {
     if (!parsed.hostname) throw new Error("the URL has no host");
     return v;
   };
-  const bool = (v: string) => {
-    if (/^(1|true|yes|on)$/i.test(v)) return true;
-    if (/^(0|false|no|off)$/i.test(v)) return false;
-    throw new Error("expected true or false");
-  };
-  const duration = (min: number) => (v: string) => {
+  const duration = (min: number, max = Number.POSITIVE_INFINITY) => (v: string) => {
     const ms = parseDuration(v);
     if (ms < min) throw new Error(`must be at least ${min} ms`);
+    if (ms > max) throw new Error(`must be at most ${max} ms`);
     return ms;
+  };
+  const size = (min: number, max: number, hint: string) => (v: string) => {
+    const n = parseSize(v);
+    if (n < min || n > max) throw new Error(`must be between ${hint}`);
+    return n;
+  };
+  // `true`/`false` are kept from when this was a switch: true means one proxy.
+  const proxyHops = (v: string) => {
+    if (/^\d+$/.test(v)) {
+      const n = Number(v);
+      if (n > 32) throw new Error("expected a number of proxies from 0 to 32");
+      return n;
+    }
+    if (/^(true|yes|on)$/i.test(v)) return 1;
+    if (/^(false|no|off)$/i.test(v)) return 0;
+    throw new Error("expected the number of trusted proxies (0-32), or true (= 1) / false (= 0)");
   };
 
   const logLevel = check("LOG_LEVEL", raw("LOG_LEVEL").toLowerCase(), (v) => {
@@ -162,7 +199,7 @@ export function loadConfig(env: Env = process.env): Config {
     }, ""),
     databasePoolSize: check("DATABASE_POOL_SIZE", raw("DATABASE_POOL_SIZE"), int(1, 1000), 10),
     adminToken: optional("ADMIN_TOKEN"),
-    trustProxy: check("TRUST_PROXY", raw("TRUST_PROXY"), bool, false),
+    trustProxy: check("TRUST_PROXY", raw("TRUST_PROXY"), proxyHops, 0),
     geoipPath: optional("GEOIP_PATH"),
     streamPartitions: check("STREAM_PARTITIONS", raw("STREAM_PARTITIONS"), int(1, 1024), 4),
     streamRetentionMs: check("STREAM_RETENTION", raw("STREAM_RETENTION"), duration(1000), 0),
@@ -192,6 +229,13 @@ export function loadConfig(env: Env = process.env): Config {
       if (ms > 60_000) throw new Error("must be at most 60s (0 sends each count at once)");
       return ms;
     }, 0),
+    maxEntryBytes: check("MAX_ENTRY_BYTES", raw("MAX_ENTRY_BYTES"), size(4096, 64 * 1024 ** 2, "4 KiB and 64 MiB"), 0),
+    consumerBatchBytes: check("CONSUMER_BATCH_BYTES", raw("CONSUMER_BATCH_BYTES"), size(1024, 1024 ** 3, "1 KiB and 1 GiB"), 0),
+    eventsPageBytes: check("EVENTS_PAGE_BYTES", raw("EVENTS_PAGE_BYTES"), size(1024, 1024 ** 3, "1 KiB and 1 GiB"), 0),
+    redisTimeoutMs: check("REDIS_TIMEOUT", raw("REDIS_TIMEOUT"), duration(10, 60_000), 0),
+    requestTimeoutMs: check("REQUEST_TIMEOUT", raw("REQUEST_TIMEOUT"), duration(100, 3_600_000), 0),
+    idleTimeoutMs: check("IDLE_TIMEOUT", raw("IDLE_TIMEOUT"), duration(100, 3_600_000), 0),
+    consumerLivenessMs: check("CONSUMER_LIVENESS", raw("CONSUMER_LIVENESS"), duration(1000, 3_600_000), 0),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

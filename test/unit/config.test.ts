@@ -10,7 +10,11 @@ test("defaults make a local Redis and MySQL work with no variables set", () => {
   assert.is(config.redisPrefix, "ichnos");
   assert.is(config.databaseUrl, "mysql://root@127.0.0.1:3306/ichnos");
   assert.is(config.adminToken, undefined);
-  assert.is(config.trustProxy, false);
+  assert.is(config.trustProxy, 0);
+  assert.is(config.maxEntryBytes, 256 * 1024);
+  assert.is(config.consumerBatchBytes, 4 * 1024 ** 2);
+  assert.is(config.redisTimeoutMs, 1000);
+  assert.is(config.requestTimeoutMs, 30_000);
   assert.is(config.streamRetentionMs, 7 * 86_400_000);
   assert.is(config.streamMaxBytes, 1024 ** 3);
   assert.ok(Object.isFrozen(config));
@@ -25,10 +29,24 @@ test("values are parsed with their units", () => {
   assert.is(config.streamRetentionMs, 36 * 3_600_000);
   assert.is(config.streamMaxBytes, 256 * 1024 ** 2);
   assert.is(config.claimIdleMs, 1500);
-  assert.is(config.trustProxy, true);
+  assert.is(config.trustProxy, 1);
   assert.equal(config.redisClusterNodes, ["10.0.0.1:7000", "10.0.0.2:7000"]);
   assert.is(config.logLevel, "debug");
   assert.is(config.adminToken, "s3cret");
+});
+
+test("TRUST_PROXY takes a number of proxy hops; true and false stay as 1 and 0", () => {
+  assert.is(loadConfig({ TRUST_PROXY: "2" }).trustProxy, 2);
+  assert.is(loadConfig({ TRUST_PROXY: "0" }).trustProxy, 0);
+  assert.is(loadConfig({ TRUST_PROXY: "false" }).trustProxy, 0);
+  assert.throws(() => loadConfig({ TRUST_PROXY: "-1" }), /TRUST_PROXY="-1": expected the number of trusted proxies/);
+  assert.throws(() => loadConfig({ TRUST_PROXY: "33" }), /from 0 to 32/);
+});
+
+test("byte and time limits are range-checked", () => {
+  assert.throws(() => loadConfig({ MAX_ENTRY_BYTES: "1KiB" }), /MAX_ENTRY_BYTES="1KiB": must be between 4 KiB and 64 MiB/);
+  assert.throws(() => loadConfig({ REDIS_TIMEOUT: "2m" }), /REDIS_TIMEOUT="2m": must be at most 60000 ms/);
+  assert.is(loadConfig({ CONSUMER_BATCH_BYTES: "64KiB" }).consumerBatchBytes, 65_536);
 });
 
 test("an unparseable REDIS_URL is reported by name", () => {

@@ -23,7 +23,7 @@ export interface LocateDeps {
   readonly usage: UsageTracker;
   readonly locate: LocateService;
   readonly maxBodyBytes: number;
-  readonly trustProxy: boolean;
+  readonly trustProxy: number;
   readonly now?: () => number;
 }
 

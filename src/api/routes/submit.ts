@@ -22,7 +22,7 @@ export interface SubmitDeps {
   readonly submitter: ReportSubmitter;
   readonly maxBodyBytes: number;
   readonly maxItems: number;
-  readonly trustProxy: boolean;
+  readonly trustProxy: number;
   readonly now?: () => number;
   readonly random?: () => number;
 }
