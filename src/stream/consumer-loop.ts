@@ -13,14 +13,23 @@ import { compareEntryIds, previousEntryId } from "./entry-id.ts";
 import type { RawEntry } from "./entry.ts";
 import { ensureGroup, RetiredGroupError } from "./ensure-group.ts";
 import type { Keys } from "./keys.ts";
-import { autoClaim, isNoGroupError, pendingRange, readGroup, redeliver } from "./stream-commands.ts";
+import { entryBytes, readGroupBounded } from "./bounded-read.ts";
+import { recoverPending } from "./recover-pending.ts";
+import { isNoGroupError, pendingRange, readGroup, redeliver } from "./stream-commands.ts";
 
 export interface LoopSettings {
   readonly batchSize: number;
   readonly blockMs: number;
   readonly claimIdleMs: number;
   readonly maxDeliveries: number;
+  /** Most payload bytes held at once (CONSUMER_BATCH_BYTES); one larger entry is taken alone. */
+  readonly batchBytes?: number;
+  /** A consumer whose liveness key lapsed this long ago is dead (CONSUMER_LIVENESS). */
+  readonly livenessMs?: number;
 }
+
+export const DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_LIVENESS_MS = 15_000;
 
 export interface LoopDeps {
   readonly redis: RedisClient;
@@ -71,7 +80,10 @@ export async function runConsumerLoop(
   const ctx: ApplyContext = {
     redis, pool: deps.pool, log, consumer, stream, deadStream: keys.dead(group), consumerName, afterCommit: deps.afterCommit,
   };
-  const claimEveryMs = Math.max(50, Math.min(settings.claimIdleMs / 2, 30_000));
+  const batchBytes = settings.batchBytes ?? DEFAULT_BATCH_BYTES;
+  const livenessMs = settings.livenessMs ?? DEFAULT_LIVENESS_MS;
+  const recovery = { claimIdleMs: settings.claimIdleMs, maxDeliveries: settings.maxDeliveries, livenessMs };
+  const claimEveryMs = Math.max(50, Math.min(settings.claimIdleMs / 2, livenessMs / 2, 30_000));
   let held: RawEntry[] = [];
   let lastClaim = 0;
   let isolate = 0; // entries left to apply one at a time after a batch failed
@@ -79,6 +91,25 @@ export async function runConsumerLoop(
   const giveUp = new Map<string, { error: string; deliveries: number }>();
   const parsePayload = consumer.payload !== "ignored";
   const ensure = () => ensureGroup({ redis, pool: deps.pool, keys, log }, group, stream, consumer.start, consumer.isRetired);
+
+  /**
+   * New entries up to the batch's count and byte bounds. When nothing is held and nothing is
+   * waiting, one blocking read waits for the next entry (a blocking read cannot be bounded in
+   * bytes, but it takes one entry only); whatever arrived with it follows in a bounded read.
+   */
+  async function readMore(inHand: readonly RawEntry[]): Promise<RawEntry[]> {
+    const budget = batchBytes - inHand.reduce((n, e) => n + entryBytes(e), 0);
+    if (inHand.length > 0 && budget <= 0) return [];
+    const limits = { count: batchSize - inHand.length, budget, allowOversized: inHand.length === 0 };
+    const got = await readGroupBounded(reader, stream, group, consumerName, limits, parsePayload);
+    if (got.length > 0 || inHand.length > 0) return got;
+    const first = await readGroup(reader, stream, group, consumerName, 1, settings.blockMs, parsePayload);
+    if (first.length === 0 || batchSize === 1) return first;
+    const rest = await readGroupBounded(reader, stream, group, consumerName, {
+      count: batchSize - 1, budget: batchBytes - entryBytes(first[0]!), allowOversized: false,
+    }, parsePayload);
+    return [...first, ...rest];
+  }
 
   // A worker may start before Redis or MySQL is reachable: keep trying rather than give up.
   for (let attempt = 1; !signal.aborted; attempt++) {
@@ -96,20 +127,23 @@ export async function runConsumerLoop(
     }
   }
 
+  const heldBytes = () => held.reduce((n, e) => n + entryBytes(e), 0);
   while (!signal.aborted) {
     try {
       if (Date.now() - lastClaim >= claimEveryMs) {
         lastClaim = Date.now();
-        const { claimed, deleted } = await autoClaim(redis, stream, group, consumerName, settings.claimIdleMs, batchSize, parsePayload);
-        if (claimed.length || deleted.length) {
-          log.info({ claimed: claimed.length, trimmed: deleted.length }, "reclaimed entries left pending by another consumer");
-        }
-        held = mergeHeld(held, claimed);
+        const got = await recoverPending(
+          { redis, keys, log }, stream, group, consumerName, recovery,
+          { count: batchSize - held.length, budget: batchBytes - heldBytes(), allowOversized: held.length === 0 }, parsePayload,
+        );
+        if (got.removedConsumers.length > 0) log.info({ removed: got.removedConsumers }, "removed dead consumers that held nothing");
+        for (const [id, reason] of got.giveUp) giveUp.set(id, reason);
+        held = mergeHeld(held, got.claimed);
+        if (got.isolate) isolate = Math.max(isolate, held.length);
+        // Come back at once for the rest of what dead consumers left.
+        if (got.more) lastClaim = 0;
       }
-      if (held.length < batchSize) {
-        const block = held.length > 0 ? null : settings.blockMs;
-        held = mergeHeld(held, await readGroup(reader, stream, group, consumerName, batchSize - held.length, block, parsePayload));
-      }
+      if (held.length < batchSize) held = mergeHeld(held, await readMore(held));
       if (held.length === 0) continue;
 
       const result = await applyBatch(ctx, held, { limit: isolate > 0 ? 1 : undefined, giveUp });

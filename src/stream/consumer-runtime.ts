@@ -11,7 +11,8 @@ import type { Logger } from "../logger.ts";
 import { closeRedis, duplicateForBlocking, type RedisClient } from "../redis/create-redis.ts";
 import type { AnyConsumer } from "./define-consumer.ts";
 import type { Keys } from "./keys.ts";
-import { runConsumerLoop, type LoopDeps, type LoopSettings, type LoopStats } from "./consumer-loop.ts";
+import { DEFAULT_LIVENESS_MS, runConsumerLoop, type LoopDeps, type LoopSettings, type LoopStats } from "./consumer-loop.ts";
+import { createLiveness } from "./consumer-liveness.ts";
 import { deleteConsumer, pendingRange } from "./stream-commands.ts";
 
 export interface ConsumerRuntimeOptions {
@@ -49,6 +50,8 @@ export function createConsumerRuntime(options: ConsumerRuntimeOptions): Consumer
   let started = false;
   let stopped = false;
   let stopping: Promise<void> | null = null;
+  // Lets other workers tell at once that this consumer's process is gone (consumer-liveness.ts).
+  const liveness = createLiveness(redis, keys, consumerName, options.settings.livenessMs ?? DEFAULT_LIVENESS_MS, log);
 
   function launch(consumer: AnyConsumer): void {
     const controller = new AbortController();
@@ -80,6 +83,7 @@ export function createConsumerRuntime(options: ConsumerRuntimeOptions): Consumer
   function start() {
     if (started) return;
     started = true;
+    liveness.start();
     for (const consumer of options.consumers) launch(consumer);
     log.info({ consumer: consumerName, groups: running.size }, "consumers started");
   }
@@ -109,6 +113,7 @@ export function createConsumerRuntime(options: ConsumerRuntimeOptions): Consumer
     stopping ??= (async () => {
       stopped = true;
       await Promise.all([...running.values()].map(halt));
+      await liveness.stop();
       log.info({ consumer: consumerName }, "consumers stopped");
     })();
     return stopping;

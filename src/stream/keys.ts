@@ -17,6 +17,8 @@ export interface Keys {
   sequence(streamKey: string): string;
   dead(group: string): string;
   lease(job: string): string;
+  /** A consumer's liveness key: it exists while the process running that consumer is up. */
+  alive(consumerName: string): string;
   /** Expands `reports`, `obs:wifi`, `obs:blue`, `obs:cell` families; other names are taken as one stream. */
   resolve(reads: string | readonly string[]): string[];
 }
@@ -40,6 +42,7 @@ export function createKeys(prefix: string, partitions: number): Keys {
     sequence: (streamKey) => `${streamKey}:seq`,
     dead: (group) => stream(`dead:${group}`),
     lease: (job) => `${prefix}:{lease:${job}}`,
+    alive: (consumerName) => `${prefix}:{alive:${consumerName}}`,
     resolve: (reads) => {
       const names = typeof reads === "string" ? [reads] : reads;
       const out = names.flatMap((name) => (families[name]?.() ?? [name]).map(stream));

@@ -105,8 +105,8 @@ export async function lastEntry(redis: RedisClient, stream: string): Promise<Ent
   return parseHead(await redis.call("XREVRANGE", [stream, "+", "-", "COUNT", 1]));
 }
 
-export async function readRange(redis: RedisClient, stream: string, fromId: string, count: number): Promise<RawEntry[]> {
-  return parseEntries(stream, await redis.call("XRANGE", [stream, fromId, "+", "COUNT", count]));
+export async function readRange(redis: RedisClient, stream: string, fromId: string, count: number, parsePayload = true): Promise<RawEntry[]> {
+  return parseEntries(stream, await redis.call("XRANGE", [stream, fromId, "+", "COUNT", count]), parsePayload);
 }
 
 export interface GroupInfo {

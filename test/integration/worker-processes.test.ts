@@ -3,6 +3,7 @@ import * as assert from "uvu/assert";
 import { loadCheckpoint } from "../../src/db/stream-checkpoint.ts";
 import { createAppender } from "../../src/stream/append.ts";
 import { readGroupStatus } from "../../src/stream/group-status.ts";
+import { listDeadLetters } from "../../src/stream/dead-letters.ts";
 import { pendingCount } from "../../src/stream/stream-commands.ts";
 import { spawnWorker, type WorkerHandle } from "../support/spawn-worker.ts";
 import { appliedRows, createStreamTestEnv, waitFor, type StreamTestEnv } from "../support/stream-setup.ts";
@@ -78,8 +79,68 @@ S("a consumer killed with entries pending: a second consumer of the group claims
   const rows = await appliedRows(env.pool, "killed");
   assert.is(rows.length, 60);
   assert.ok(rows.every((r) => r.times === 1 && r.applied_by === secondName));
-  assert.match(second.output(), /reclaimed entries left pending by another consumer/);
+  assert.match(second.output(), /took over entries left pending by another consumer/);
   await stopGracefully(second);
+});
+
+S("a worker killed with entries pending is replaced by its restarted self, which applies them at once", async (ctx) => {
+  const { env } = ctx;
+  const stream = env.keys.stream("test:restart");
+  await createAppender(env.redis, env.keys).append(stream, Array.from({ length: 60 }, (_, i) => ({ value: i })));
+  // CLAIM_IDLE is a minute, as by default: only proof that the consumer is dead can free its entries sooner.
+  const slow = { CLAIM_IDLE_MS: "60000", LIVENESS_MS: "15000" };
+  const killed = start(ctx, "restart", "test:restart", { ...slow, CRASH_IN_PROJECT: "1", BATCH: "25" });
+  const killedName = await killed.ready();
+  assert.equal(await killed.exited, { code: null, signal: "SIGKILL" });
+  assert.is(await pendingCount(env.redis, stream, "restart"), 25, "its batch is left pending");
+
+  const began = Date.now();
+  const restarted = start(ctx, "restart", "test:restart", slow);
+  await restarted.ready();
+  await waitDrained(env, "restart", "test:restart");
+  const tookMs = Date.now() - began;
+  assert.ok(tookMs < 10_000, `applied in ${tookMs} ms, not after CLAIM_IDLE (60 s)`);
+  const rows = await appliedRows(env.pool, "restart");
+  assert.is(rows.length, 60);
+  assert.ok(rows.every((r) => r.times === 1));
+  // The dead consumer held nothing once its entries were taken over: it is removed from the group.
+  await waitFor("dead consumer removed", async () => {
+    const consumers = (await env.redis.call("XINFO", ["CONSUMERS", stream, "restart"])) as string[][];
+    return !consumers.some((c) => c[1] === killedName);
+  }, 15_000);
+  await stopGracefully(restarted);
+});
+
+S("an entry that kills every process handling it is dead-lettered after MAX_DELIVERIES deliveries; the rest is applied", async (ctx) => {
+  const { env } = ctx;
+  const stream = env.keys.stream("test:killer");
+  const payloads = Array.from({ length: 40 }, (_, i) => (i === 17 ? { value: i, kill: true } : { value: i }));
+  const ids = await createAppender(env.redis, env.keys).append(stream, payloads);
+  const killerId = ids[17]!;
+  const settings = { CLAIM_IDLE_MS: "60000", MAX_DELIVERIES: "3", KILL_ON_MARK: "1", BATCH: "10" };
+  let deaths = 0;
+  let survivor: WorkerHandle | null = null;
+  for (let run = 0; run < 8 && !survivor; run++) {
+    const worker = start(ctx, "killer", "test:killer", settings);
+    await worker.ready();
+    const outcome = await Promise.race([
+      worker.exited.then((exit) => exit.signal),
+      waitDrained(env, "killer", "test:killer").then(() => "drained" as const),
+    ]);
+    if (outcome === "drained") survivor = worker;
+    else deaths += 1;
+  }
+  assert.ok(survivor, `the stream never drained after ${deaths} deaths`);
+  // Delivered once in a batch, then claimed in a batch, then alone until MAX_DELIVERIES (3).
+  assert.ok(deaths >= 2 && deaths <= 4, `the crash loop ended after ${deaths} deaths`);
+  const dead = await listDeadLetters(env.redis, env.keys.dead("killer"));
+  assert.equal(dead.map((d) => d.id), [killerId], "only the killing entry is set aside");
+  assert.match(dead[0]!.error, /delivered 3 times without being acknowledged/);
+  assert.is(JSON.parse(dead[0]!.payload).kill, true, "the dead letter keeps the entry's payload");
+  const rows = await appliedRows(env.pool, "killer");
+  assert.equal(rows.map((r) => r.entry_id), ids.filter((id) => id !== killerId), "every other entry applied, in order");
+  assert.ok(rows.every((r) => r.times === 1), "nothing applied twice");
+  await stopGracefully(survivor!);
 });
 
 S("two worker processes in one group share a stream without applying any entry twice", async (ctx) => {

@@ -9,6 +9,8 @@ export interface TestPayload {
   readonly k?: string;
   readonly value?: number;
   readonly poison?: boolean;
+  /** The test worker process kills itself on this entry (worker-process.ts KILL_ON_MARK). */
+  readonly kill?: boolean;
 }
 
 export async function createTestTables(pool: Pool): Promise<void> {

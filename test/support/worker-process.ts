@@ -2,7 +2,9 @@
  * A real worker process for the multi-process tests: the consumer runtime with the counting
  * projection, configured from its environment. `CRASH_AFTER_COMMIT=n` SIGKILLs the process
  * after its n-th COMMIT and before the XACK; `CRASH_IN_PROJECT=n` SIGKILLs it while applying its
- * n-th batch (entries read, nothing committed). SIGTERM stops it gracefully.
+ * n-th batch (entries read, nothing committed); `KILL_ON_MARK=1` SIGKILLs it whenever a batch it
+ * projects holds an entry marked `kill` (an entry that takes down every process that handles it).
+ * SIGTERM stops it gracefully.
  */
 import { createLogger } from "../../src/logger.ts";
 import { createPool } from "../../src/db/pool.ts";
@@ -22,6 +24,7 @@ const keys = createKeys(env("PREFIX"), 2);
 const crashAfterCommit = Number(env("CRASH_AFTER_COMMIT", "0"));
 const crashInProject = Number(env("CRASH_IN_PROJECT", "0"));
 const batchSize = Number(env("BATCH", "20"));
+const killOnMark = env("KILL_ON_MARK", "0") === "1";
 
 const counting = countingConsumer(env("GROUP"), env("READS"), { batchSize });
 let projected = 0;
@@ -30,6 +33,7 @@ const consumer = defineConsumer<TestPayload>({
   async project(batch, ctx) {
     projected += 1;
     if (crashInProject && projected === crashInProject) process.kill(process.pid, "SIGKILL");
+    if (killOnMark && batch.some((e) => e.data.kill)) process.kill(process.pid, "SIGKILL");
     // A little work per batch so that concurrent workers interleave.
     await new Promise((r) => setTimeout(r, Number(env("PROJECT_DELAY_MS", "0"))));
     await counting.project(batch, ctx);
@@ -39,7 +43,10 @@ const consumer = defineConsumer<TestPayload>({
 let commits = 0;
 const runtime = createConsumerRuntime({
   redis, pool, keys, log, consumers: [consumer],
-  settings: { batchSize, blockMs: 100, claimIdleMs: Number(env("CLAIM_IDLE_MS", "500")), maxDeliveries: 5 },
+  settings: {
+    batchSize, blockMs: 100, claimIdleMs: Number(env("CLAIM_IDLE_MS", "500")), maxDeliveries: Number(env("MAX_DELIVERIES", "5")),
+    batchBytes: Number(env("BATCH_BYTES", String(4 * 1024 * 1024))), livenessMs: Number(env("LIVENESS_MS", "15000")),
+  },
   afterCommit: () => {
     commits += 1;
     if (crashAfterCommit && commits === crashAfterCommit) process.kill(process.pid, "SIGKILL");

@@ -1,0 +1,133 @@
+/**
+ * Reads and claims bounded in bytes as well as in count. XREADGROUP and XCLAIM can only be
+ * bounded by count, and a batch of 500 entries of 10 MB each would take a worker down (it needs
+ * several times an entry's size to decode and project it). These scripts look at the entries'
+ * sizes inside Redis and hand over only as many as fit the byte budget, so oversized entries
+ * never reach a process in numbers. One entry is always handed over when `allowOversized` is
+ * set, so a group can always make progress.
+ */
+import type { RedisClient } from "../redis/create-redis.ts";
+import { defineScript } from "../redis/script.ts";
+import { decodeEntry, type RawEntry } from "./entry.ts";
+
+// Sizes are the summed lengths of an entry's field names and values, in bytes.
+const ENTRY_SIZE_LUA = `
+local function entry_size(fields)
+  local size = 0
+  for _, f in ipairs(fields) do size = size + #f end
+  return size
+end
+`;
+
+// KEYS[1] stream; ARGV group, consumer, count, budget, allowOversized (1/0).
+// Walks the entries after the group's last-delivered id a few at a time, stops before the one
+// that would pass the budget, then delivers exactly those with XREADGROUP (atomic: nothing can
+// be appended in between, so the two see the same entries).
+const READ_BOUNDED_LUA = `
+${ENTRY_SIZE_LUA}
+local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
+local count, budget, oversized = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5] == '1'
+if redis.call('EXISTS', stream) == 0 then
+  return redis.error_reply('NOGROUP No such key ' .. stream .. ' or consumer group ' .. group)
+end
+local last
+for _, g in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
+  local name, delivered
+  for i = 1, #g, 2 do
+    if g[i] == 'name' then name = g[i + 1] elseif g[i] == 'last-delivered-id' then delivered = g[i + 1] end
+  end
+  if name == group then last = delivered break end
+end
+if not last then
+  return redis.error_reply('NOGROUP No such key ' .. stream .. ' or consumer group ' .. group)
+end
+local take, bytes, cursor, full = 0, 0, last, false
+while take < count and not full do
+  local chunk = redis.call('XRANGE', stream, '(' .. cursor, '+', 'COUNT', math.min(64, count - take))
+  if #chunk == 0 then break end
+  for _, e in ipairs(chunk) do
+    local size = entry_size(e[2])
+    if bytes + size > budget and (take > 0 or not oversized) then full = true break end
+    take = take + 1
+    bytes = bytes + size
+    cursor = e[1]
+  end
+end
+if take == 0 then return {} end
+local reply = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', take, 'STREAMS', stream, '>')
+return reply[1][2]
+`;
+
+// KEYS[1] stream; ARGV group, consumer, budget, allowOversized, ids… (oldest first).
+// Claims the ids in order while they fit the budget (XCLAIM counts a delivery). Returns
+// { claimed entries, ids that no longer exist }; ids that no longer exist are acknowledged so
+// they leave the pending list, as XAUTOCLAIM does with them.
+const CLAIM_BOUNDED_LUA = `
+${ENTRY_SIZE_LUA}
+local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
+local budget, oversized = tonumber(ARGV[3]), ARGV[4] == '1'
+local claimed, gone, bytes = {}, {}, 0
+for i = 5, #ARGV do
+  local id = ARGV[i]
+  local found = redis.call('XRANGE', stream, id, id)
+  if #found == 0 then
+    redis.call('XACK', stream, group, id)
+    gone[#gone + 1] = id
+  else
+    local size = entry_size(found[1][2])
+    if bytes + size > budget and (#claimed > 0 or not oversized) then break end
+    local got = redis.call('XCLAIM', stream, group, consumer, 0, id)
+    if got[1] then
+      claimed[#claimed + 1] = got[1]
+      bytes = bytes + size
+    end
+  end
+end
+return { claimed, gone }
+`;
+
+const readBoundedScript = defineScript(READ_BOUNDED_LUA);
+const claimBoundedScript = defineScript(CLAIM_BOUNDED_LUA);
+
+function decodeAll(stream: string, reply: unknown, parsePayload: boolean): RawEntry[] {
+  if (!Array.isArray(reply)) return [];
+  const out: RawEntry[] = [];
+  for (const item of reply as [string, string[] | null][]) {
+    if (item?.[1]) out.push(decodeEntry(stream, item[0], item[1], parsePayload));
+  }
+  return out;
+}
+
+/** New entries for `consumer`, at most `count` of them and `budget` bytes (see the file comment). */
+export async function readGroupBounded(
+  client: RedisClient, stream: string, group: string, consumer: string,
+  limits: { count: number; budget: number; allowOversized: boolean }, parsePayload = true,
+): Promise<RawEntry[]> {
+  if (limits.count < 1) return [];
+  const reply = await readBoundedScript.run(client, [stream], [
+    group, consumer, limits.count, Math.max(0, Math.floor(limits.budget)), limits.allowOversized ? 1 : 0,
+  ]);
+  return decodeAll(stream, reply, parsePayload);
+}
+
+/** Claims pending `ids` (oldest first) for `consumer` while they fit `budget` bytes. */
+export async function claimBounded(
+  client: RedisClient, stream: string, group: string, consumer: string, ids: readonly string[],
+  limits: { budget: number; allowOversized: boolean }, parsePayload = true,
+): Promise<{ claimed: RawEntry[]; gone: string[] }> {
+  if (ids.length === 0) return { claimed: [], gone: [] };
+  const [claimed, gone] = (await claimBoundedScript.run(client, [stream], [
+    group, consumer, Math.max(0, Math.floor(limits.budget)), limits.allowOversized ? 1 : 0, ...ids,
+  ])) as [unknown, string[]];
+  return { claimed: decodeAll(stream, claimed, parsePayload), gone: gone ?? [] };
+}
+
+/**
+ * About the size the scripts count for an entry: string lengths, not bytes, because this runs for
+ * every entry held and only bounds what the next read may add (non-ASCII text counts short).
+ */
+export function entryBytes(entry: RawEntry): number {
+  let size = 0;
+  for (const key in entry.fields) size += key.length + entry.fields[key]!.length;
+  return size;
+}
