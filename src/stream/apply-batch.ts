@@ -12,7 +12,8 @@ import { writeDeadLetters, type DeadLetterInput } from "./dead-letters.ts";
 import { liveTable, type AnyConsumer } from "./define-consumer.ts";
 import { compareEntryIds } from "./entry-id.ts";
 import type { RawEntry, StreamEntry } from "./entry.ts";
-import { ack, pendingCount, pendingRange, rangeBetween } from "./stream-commands.ts";
+import type { KnownEntry } from "../db/stream-head.ts";
+import { ack, entryBefore, pendingCount, pendingRange, rangeBetween } from "./stream-commands.ts";
 
 export interface ApplyContext {
   readonly redis: RedisClient;
@@ -31,6 +32,19 @@ export interface ApplyOptions {
   readonly limit?: number;
   /** Entries to move to the dead letters instead of projecting them. */
   readonly giveUp?: ReadonlyMap<string, { error: string; deliveries: number }>;
+  /** The highest-numbered entry known to have existed on the stream (stream-head.ts). */
+  readonly knownHead?: KnownEntry | null;
+}
+
+/**
+ * Whether `entry` shows that the stream's sequence moved backwards: Redis lost entries and
+ * numbers new ones again from where its data ends. In a stream that lost nothing, an entry after
+ * a known entry has a higher number; so an entry with a number at or below the checkpoint's, or
+ * the first entry past the known head with a number at or below the head's, is one.
+ */
+function isRegression(prev: KnownEntry, entry: RawEntry, head: KnownEntry | null | undefined): boolean {
+  if (entry.seq <= prev.seq) return true;
+  return !!head && entry.seq <= head.seq && compareEntryIds(prev.id, head.id) <= 0 && compareEntryIds(entry.id, head.id) > 0;
 }
 
 export type ApplyResult =
@@ -41,6 +55,39 @@ export class MissingCheckpointError extends Error {}
 
 function toStreamEntry(e: RawEntry): StreamEntry {
   return { stream: e.stream, id: e.id, seq: e.seq, version: e.version, data: e.data };
+}
+
+/**
+ * What a sequence regression cost this group, logged as a data-loss incident. Every number up to
+ * the highest known one existed, so those above the checkpoint are gone unapplied; and the new
+ * numbering restarted after the entry now before `entry`, so numbers between that one and
+ * `entry` are gone too. Entries this group applied are never counted.
+ */
+interface Incident {
+  readonly lost: number;
+  readonly checkpoint: KnownEntry;
+  readonly knownHead: KnownEntry;
+  readonly resumedAt: KnownEntry;
+  readonly newNumberingAfter: KnownEntry | null;
+}
+
+async function regressionIncident(ctx: ApplyContext, prev: KnownEntry, entry: RawEntry, head: KnownEntry | null | undefined): Promise<Incident> {
+  const known = head && head.seq > prev.seq && compareEntryIds(head.id, entry.id) < 0 ? head : prev;
+  const before = await entryBefore(ctx.redis, ctx.stream, entry.id);
+  const unapplied = known.seq - prev.seq;
+  const skipped = Math.max(0, entry.seq - 1 - (before?.seq ?? 0));
+  return {
+    lost: unapplied + skipped, checkpoint: prev, knownHead: known, resumedAt: { id: entry.id, seq: entry.seq }, newNumberingAfter: before,
+  };
+}
+
+function logIncident(log: Logger, incident: Incident): void {
+  log.error(
+    { incident: "redis-data-loss", ...incident },
+    "Redis lost entries of this stream (restarted from an older snapshot or without its data); the entries after this " +
+      "group's checkpoint up to the known head are gone and were counted as lost. Check Redis persistence " +
+      "(appendonly yes, appendfsync everysec) and replay the lost period from the backup if it matters",
+  );
 }
 
 export async function applyBatch(ctx: ApplyContext, held: readonly RawEntry[], options: ApplyOptions = {}): Promise<ApplyResult> {
@@ -74,19 +121,21 @@ export async function applyBatch(ctx: ApplyContext, held: readonly RawEntry[], o
 
     const run: RawEntry[] = [];
     const released: string[] = [];
-    let lost = 0;
-    let prev = { id: cp.lastId, seq: cp.lastEntry };
+    let trimmed = 0;
+    const incidents: Incident[] = [];
+    let prev: KnownEntry = { id: cp.lastId, seq: cp.lastEntry };
     for (const entry of candidates) {
-      if (entry.seq !== prev.seq + 1) {
-        // A sequence restart (Redis lost its data) means the new sequence began at 1.
-        const missing = entry.seq > prev.seq ? entry.seq - prev.seq - 1 : entry.seq - 1;
+      const regression = isRegression(prev, entry, options.knownHead);
+      if (regression || entry.seq !== prev.seq + 1) {
+        const missing = regression ? 1 : entry.seq - prev.seq - 1;
         if (missing > 0 && (await rangeBetween(redis, stream, prev.id, entry.id, 1)).length > 0) {
           // Entries in the gap still exist: the group was rewound (replay) and they will be
           // delivered again. Hand ours back and take them in order.
           released.push(...fresh.filter((e) => compareEntryIds(e.id, entry.id) >= 0).map((e) => e.id));
           break;
         }
-        lost += missing;
+        if (regression) incidents.push(await regressionIncident(ctx, prev, entry, options.knownHead));
+        else trimmed += missing;
       }
       run.push(entry);
       prev = { id: entry.id, seq: entry.seq };
@@ -97,6 +146,7 @@ export async function applyBatch(ctx: ApplyContext, held: readonly RawEntry[], o
       return { kind: "done", settled: stale.map((e) => e.id), released, applied: 0, lost: 0, waiting: foreign !== undefined };
     }
 
+    const lost = incidents.reduce((n, i) => n + i.lost, trimmed);
     const dead: DeadLetterInput[] = [];
     const toProject: StreamEntry[] = [];
     for (const entry of run) {
@@ -124,7 +174,8 @@ export async function applyBatch(ctx: ApplyContext, held: readonly RawEntry[], o
     await ctx.afterCommit?.(settled);
     await ack(redis, stream, group, settled);
 
-    if (lost > 0) ctx.log.warn({ lost, before: run[0]!.id }, "entries were trimmed before this group read them; counted as lost");
+    for (const incident of incidents) logIncident(ctx.log, incident);
+    if (trimmed > 0) ctx.log.warn({ lost: trimmed, before: run[0]!.id }, "entries were trimmed before this group read them; counted as lost");
     for (const d of dead) {
       ctx.log.error({ entryId: d.entry.id, deliveries: d.deliveries, error: d.error }, "entry moved to the dead letters");
     }

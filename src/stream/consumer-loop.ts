@@ -13,6 +13,7 @@ import { compareEntryIds, previousEntryId } from "./entry-id.ts";
 import type { RawEntry } from "./entry.ts";
 import { ensureGroup, RetiredGroupError } from "./ensure-group.ts";
 import type { Keys } from "./keys.ts";
+import { loadKnownHead, type KnownEntry } from "../db/stream-head.ts";
 import { entryBytes, readGroupBounded } from "./bounded-read.ts";
 import { recoverPending } from "./recover-pending.ts";
 import { isNoGroupError, pendingRange, readGroup, redeliver } from "./stream-commands.ts";
@@ -30,6 +31,7 @@ export interface LoopSettings {
 
 export const DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_LIVENESS_MS = 15_000;
+const KNOWN_HEAD_REFRESH_MS = 2000;
 
 export interface LoopDeps {
   readonly redis: RedisClient;
@@ -128,6 +130,19 @@ export async function runConsumerLoop(
   }
 
   const heldBytes = () => held.reduce((n, e) => n + entryBytes(e), 0);
+  // The known head tells a sequence that Redis restarted from older data apart from new entries
+  // (apply-batch.ts). It is re-read every few seconds, and before the first batch read on a new
+  // connection: entries numbered anew can only arrive after Redis came back.
+  let knownHead: KnownEntry | null = null;
+  let headReadAt = 0;
+  reader.on("ready", () => {
+    headReadAt = 0;
+  });
+  const refreshKnownHead = async () => {
+    if (Date.now() - headReadAt < KNOWN_HEAD_REFRESH_MS) return;
+    knownHead = await loadKnownHead(deps.pool, stream);
+    headReadAt = Date.now();
+  };
   while (!signal.aborted) {
     try {
       if (Date.now() - lastClaim >= claimEveryMs) {
@@ -146,7 +161,8 @@ export async function runConsumerLoop(
       if (held.length < batchSize) held = mergeHeld(held, await readMore(held));
       if (held.length === 0) continue;
 
-      const result = await applyBatch(ctx, held, { limit: isolate > 0 ? 1 : undefined, giveUp });
+      await refreshKnownHead();
+      const result = await applyBatch(ctx, held, { limit: isolate > 0 ? 1 : undefined, giveUp, knownHead });
       failures = 0;
       if (result.kind === "done") {
         const gone = new Set([...result.settled, ...result.released]);

@@ -10,7 +10,8 @@ import { countDeadLetters } from "./dead-letters.ts";
 import type { AnyConsumer } from "./define-consumer.ts";
 import { compareEntryIds } from "./entry-id.ts";
 import type { Keys } from "./keys.ts";
-import { firstEntryFrom, groupInfo, lastEntry, sequenceValue, type GroupInfo } from "./stream-commands.ts";
+import { loadStreamHeads, type KnownEntry } from "../db/stream-head.ts";
+import { entryBefore, firstEntryFrom, groupInfo, lastEntry, sequenceValue, type EntryHead, type GroupInfo } from "./stream-commands.ts";
 
 export interface GroupStreamStatus {
   readonly group: string;
@@ -35,17 +36,64 @@ interface StreamFacts {
   readonly last: { id: string; seq: number } | null;
   readonly counter: number;
   readonly groups: GroupInfo[];
+  /** Set when the stream's numbering went back below an entry known to have existed. */
+  readonly regression: Regression | null;
 }
 
-async function streamFacts(redis: RedisClient, keys: Keys, stream: string): Promise<StreamFacts> {
+/**
+ * Redis lost entries: `known` existed, and the numbering restarted after `restartedAfter`
+ * (the newest entry still there from before, numbered `restartedAfter.seq`; 0 when none is), with
+ * `resumedAt` the first entry numbered anew (none yet when null).
+ */
+export interface Regression {
+  readonly known: KnownEntry;
+  readonly restartedAfter: number;
+  readonly resumedAt: EntryHead | null;
+}
+
+async function findRegression(redis: RedisClient, stream: string, last: EntryHead | null, counter: number, known: KnownEntry | undefined): Promise<Regression | null> {
+  if (!known) return null;
+  if (last && compareEntryIds(last.id, known.id) > 0) {
+    if (last.seq > known.seq) return null;
+    const resumedAt = await firstEntryFrom(redis, stream, `(${known.id}`);
+    if (!resumedAt || resumedAt.seq > known.seq) return null;
+    const before = await entryBefore(redis, stream, resumedAt.id);
+    return { known, restartedAfter: before?.seq ?? 0, resumedAt };
+  }
+  const tail = last?.seq ?? counter;
+  return tail < known.seq ? { known, restartedAfter: tail, resumedAt: null } : null;
+}
+
+async function streamFacts(redis: RedisClient, keys: Keys, stream: string, known: KnownEntry | undefined): Promise<StreamFacts> {
   const [length, first, last, counter, groups] = await Promise.all([
     redis.xlen(stream), firstEntryFrom(redis, stream), lastEntry(redis, stream),
     sequenceValue(redis, keys.sequence(stream)), groupInfo(redis, stream),
   ]);
-  return { length: Number(length), first, last, counter, groups };
+  const regression = await findRegression(redis, stream, last, counter, known);
+  return { length: Number(length), first, last, counter, groups, regression };
+}
+
+/** The highest-numbered known entry of each stream: checkpoints and recorded heads. */
+function knownHeads(checkpoints: readonly Checkpoint[], heads: ReadonlyMap<string, KnownEntry>): Map<string, KnownEntry> {
+  const out = new Map(heads);
+  for (const cp of checkpoints) {
+    const seen = out.get(cp.stream);
+    if (!seen || cp.lastEntry > seen.seq) out.set(cp.stream, { id: cp.lastId, seq: cp.lastEntry });
+  }
+  return out;
 }
 
 export function computeLag(facts: StreamFacts, cp: Checkpoint): { lag: number; unnoticedLost: number } {
+  const r = facts.regression;
+  if (r && !(r.resumedAt && compareEntryIds(cp.lastId, r.resumedAt.id) >= 0)) {
+    // The group has not reached the new numbering yet: what it never applied up to the known head
+    // is gone, and so are any entries numbered anew before the first one still there.
+    const gone = Math.max(0, r.known.seq - Math.max(cp.lastEntry, r.restartedAfter));
+    const skipped = r.resumedAt ? Math.max(0, r.resumedAt.seq - 1 - r.restartedAfter) : 0;
+    const oldLeft = Math.max(0, r.restartedAfter - cp.lastEntry);
+    const newLeft = r.resumedAt && facts.last ? facts.last.seq - r.resumedAt.seq + 1 : 0;
+    return { lag: oldLeft + newLeft, unnoticedLost: gone + skipped };
+  }
   const lastSeq = facts.last?.seq ?? facts.counter;
   if (lastSeq >= cp.lastEntry) {
     const firstSeq = facts.first?.seq ?? lastSeq + 1;
@@ -60,14 +108,15 @@ export function computeLag(facts: StreamFacts, cp: Checkpoint): { lag: number; u
 export async function readGroupStatus(
   redis: RedisClient, pool: Pool, keys: Keys, consumers: readonly AnyConsumer[],
 ): Promise<GroupStreamStatus[]> {
-  const checkpoints = await loadCheckpoints(pool);
+  const [checkpoints, heads] = await Promise.all([loadCheckpoints(pool), loadStreamHeads(pool)]);
   const pairs = consumers.flatMap((c) => keys.resolve(c.reads).map((stream) => ({ group: c.name, stream })));
   // Checkpoints of groups no registered consumer declares still deserve a line.
   for (const cp of checkpoints) {
     if (!pairs.some((p) => p.group === cp.group && p.stream === cp.stream)) pairs.push({ group: cp.group, stream: cp.stream });
   }
   const facts = new Map<string, StreamFacts>();
-  await Promise.all([...new Set(pairs.map((p) => p.stream))].map(async (s) => facts.set(s, await streamFacts(redis, keys, s))));
+  const known = knownHeads(checkpoints, heads);
+  await Promise.all([...new Set(pairs.map((p) => p.stream))].map(async (s) => facts.set(s, await streamFacts(redis, keys, s, known.get(s)))));
   const deadCounts = new Map<string, number>();
   await Promise.all([...new Set(pairs.map((p) => p.group))].map(async (g) => deadCounts.set(g, await countDeadLetters(redis, keys.dead(g)))));
 

@@ -27,22 +27,6 @@ export async function readGroup(
   return reply?.[0] ? parseEntries(stream, reply[0][1], parsePayload) : [];
 }
 
-/** Claims entries idle longer than `minIdleMs` (left by a dead consumer); also reports trimmed ones. */
-export async function autoClaim(
-  redis: RedisClient, stream: string, group: string, consumer: string, minIdleMs: number, count: number, parsePayload = true,
-): Promise<{ claimed: RawEntry[]; deleted: string[] }> {
-  const claimed: RawEntry[] = [];
-  const deleted: string[] = [];
-  let cursor = "0-0";
-  do {
-    const reply = (await redis.call("XAUTOCLAIM", [stream, group, consumer, minIdleMs, cursor, "COUNT", count])) as [string, Reply, string[]?];
-    cursor = reply[0];
-    claimed.push(...parseEntries(stream, reply[1], parsePayload));
-    deleted.push(...(reply[2] ?? []));
-  } while (cursor !== "0-0" && claimed.length < count);
-  return { claimed, deleted };
-}
-
 export interface PendingEntry {
   readonly id: string;
   readonly consumer: string;
@@ -99,6 +83,11 @@ function parseHead(reply: Reply): EntryHead | null {
 // tens of kilobytes of JSON that only the projection needs.
 export async function firstEntryFrom(redis: RedisClient, stream: string, fromId = "-"): Promise<EntryHead | null> {
   return parseHead(await redis.call("XRANGE", [stream, fromId, "+", "COUNT", 1]));
+}
+
+/** The entry just before `id`, read without its payload. */
+export async function entryBefore(redis: RedisClient, stream: string, id: string): Promise<EntryHead | null> {
+  return parseHead(await redis.call("XREVRANGE", [stream, `(${id}`, "-", "COUNT", 1]));
 }
 
 export async function lastEntry(redis: RedisClient, stream: string): Promise<EntryHead | null> {

@@ -11,7 +11,8 @@ import type { RedisClient } from "../redis/create-redis.ts";
 import { compareEntryIds, previousEntryId } from "./entry-id.ts";
 import type { Keys } from "./keys.ts";
 import { fieldsToRecord } from "./entry.ts";
-import { firstEntryFrom, groupInfo, type GroupInfo } from "./stream-commands.ts";
+import { recordStreamHeads } from "../db/stream-head.ts";
+import { firstEntryFrom, groupInfo, lastEntry, type GroupInfo } from "./stream-commands.ts";
 
 export interface TrimSettings {
   readonly retentionMs: number;
@@ -103,7 +104,14 @@ export async function trimStreams(
 ): Promise<TrimReport[]> {
   const checkpoints = await loadCheckpoints(deps.pool);
   const reports: TrimReport[] = [];
-  for (const stream of streams) reports.push(await trimStream(deps, stream, checkpoints, settings));
+  const heads: { stream: string; id: string; seq: number }[] = [];
+  for (const stream of streams) {
+    reports.push(await trimStream(deps, stream, checkpoints, settings));
+    const head = await lastEntry(deps.redis, stream);
+    if (head && head.seq > 0) heads.push({ stream, ...head });
+  }
+  // What each stream held, for counting what a later Redis data loss took (stream-head.ts).
+  await recordStreamHeads(deps.pool, heads);
   const total = reports.reduce((n, r) => n + r.trimmed + r.forced, 0);
   if (total > 0) deps.log.info({ streams: reports.length, trimmed: total }, "streams trimmed");
   return reports;

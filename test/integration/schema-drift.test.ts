@@ -36,7 +36,7 @@ type Field = Datamodel["models"][number]["fields"][number];
 
 const SCHEMA_FILE = new URL("../../prisma/schema.prisma", import.meta.url);
 
-/** SPEC §5 plus our cell_nr, cell_area_nr, stat_counter and stream_checkpoint (DESIGN §4, §7). */
+/** SPEC §5 plus our cell_nr, cell_area_nr, stat_counter, stream_checkpoint and stream_head (DESIGN §4, §7). */
 const EXPECTED_TABLES = [
   "api_key",
   "export_config",
@@ -55,6 +55,7 @@ const EXPECTED_TABLES = [
   "region_stat",
   "stat_counter",
   "stream_checkpoint",
+  "stream_head",
 ];
 
 // ---- the schema side --------------------------------------------------------------------------

@@ -18,21 +18,24 @@ export interface StreamTestEnv {
   close(): Promise<void>;
 }
 
-/** A migrated database of its own, a Redis prefix of its own, and the test tables. */
-export async function createStreamTestEnv(label: string, partitions = 2): Promise<StreamTestEnv> {
+/**
+ * A migrated database of its own, a Redis prefix of its own, and the test tables. `redisAt`
+ * points the env at another Redis (a private server the test may kill).
+ */
+export async function createStreamTestEnv(label: string, partitions = 2, redisAt?: string): Promise<StreamTestEnv> {
   const db = await createTestDatabase(label);
   const log = createLogger((process.env.TEST_LOG_LEVEL as "info") ?? "silent");
   await applyMigrations({ databaseUrl: db.url, log });
   const pool = createPool(db.url, 8);
   await createTestTables(pool);
-  const url = await redisUrl();
+  const url = redisAt ?? (await redisUrl());
   const redis = createRedis({ url });
   const prefix = uniquePrefix(label);
   const keys = createKeys(prefix, partitions);
   return {
     databaseUrl: db.url, redisUrl: url, prefix, pool, redis, keys, log,
     async close() {
-      const found = await redis.keys(`${prefix}:*`);
+      const found = await redis.keys(`${prefix}:*`).catch(() => []);
       if (found.length) await redis.del(...found);
       await closeRedis(redis);
       await pool.end();
