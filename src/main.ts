@@ -8,7 +8,7 @@ import { applyMigrations } from "./db/migrate.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { parseCommandArgs, UsageError } from "./cli/args.ts";
 import { deadCommand } from "./cli/dead-command.ts";
-import { drainCommand } from "./cli/drain-command.ts";
+import { drainCommand, loadRegistryPatiently } from "./cli/drain-command.ts";
 import { groupsCommand } from "./cli/groups-command.ts";
 import { replayCommand } from "./cli/replay-command.ts";
 import { serve } from "./cli/serve-command.ts";
@@ -95,7 +95,11 @@ async function run(command: string, argv: string[], config: Config, log: Logger)
       const timeoutMs = values.timeout ? parseDuration(values.timeout) : 600_000;
       const processes = values.processes === undefined ? 1 : Number(values.processes);
       if (!Number.isInteger(processes) || processes < 1 || processes > 64) throw new UsageError("ichnos drain: --processes must be a whole number from 1 to 64");
-      return withServices(config, log, async (s) => drainCommand(s, await loadConsumers(s.consumerDeps), values.group ?? [], timeoutMs, processes));
+      return withServices(config, log, async (s) => {
+        const started = Date.now();
+        const registry = await loadRegistryPatiently(() => loadConsumers(s.consumerDeps), timeoutMs, s.log);
+        return drainCommand(s, registry, values.group ?? [], Math.max(1, timeoutMs - (Date.now() - started)), processes);
+      });
     }
     case "trim": {
       parseCommandArgs(command, argv, {});

@@ -23,15 +23,12 @@ export interface Services {
 }
 
 export function createServices(config: Config, log: Logger): Services {
-  const redis = createRedis({ url: config.redisUrl, clusterNodes: config.redisClusterNodes, name: "ichnos" });
-  // Connection errors are reported where they matter (heartbeat, loops); this keeps ioredis from
-  // printing an unhandled 'error' event for every reconnect attempt.
-  let lastWarn = 0;
-  redis.on("error", (err: Error) => {
-    if (Date.now() - lastWarn > 10_000) {
-      lastWarn = Date.now();
-      log.warn({ err: err.message }, "Redis connection error; is Redis running at REDIS_URL?");
-    }
+  // Web requests must be answered within REDIS_TIMEOUT while Redis is down or frozen; the
+  // consumer loops share the client and back off on the same errors. Connection errors are
+  // logged by the client itself, at most one warning per connection name per 10 s.
+  const redis = createRedis({
+    url: config.redisUrl, clusterNodes: config.redisClusterNodes, name: "ichnos", log,
+    commandTimeoutMs: config.redisTimeoutMs, blockMs: config.consumerBlockMs,
   });
   const pool = createPool(config.databaseUrl, config.databasePoolSize, { lockWaitTimeoutS: config.lockWaitTimeoutMs / 1000 });
   const keys = createKeys(config.redisPrefix, config.streamPartitions);
@@ -55,6 +52,8 @@ export function loopSettings(config: Config): LoopSettings {
     blockMs: config.consumerBlockMs,
     claimIdleMs: config.claimIdleMs,
     maxDeliveries: config.maxDeliveries,
+    batchBytes: config.consumerBatchBytes,
+    livenessMs: config.consumerLivenessMs,
   };
 }
 

@@ -7,7 +7,7 @@
  * in different slots).
  */
 import { Cluster } from "ioredis";
-import type { RedisClient } from "../redis/create-redis.ts";
+import { commandDeadline, type RedisClient } from "../redis/create-redis.ts";
 import { defineScript } from "../redis/script.ts";
 import { ENTRY_SCHEMA_VERSION, encodePayload } from "./entry.ts";
 import type { Keys } from "./keys.ts";
@@ -30,13 +30,23 @@ if last == count then
 end
 `;
 
-// KEYS[1] stream, KEYS[2] its sequence counter; ARGV[1] schema version; ARGV[2..] payloads.
+// KEYS[1] stream, KEYS[2] its sequence counter; ARGV[1] schema version; ARGV[2] the caller's
+// deadline (Unix ms, 0: none); ARGV[3..] payloads. A call that reaches Redis after the caller
+// stopped waiting (a frozen server that wakes up, bytes left in a half-open connection) writes
+// nothing: the client was already told the upload failed and will send it again.
 const APPEND_LUA = `
-local count = #ARGV - 1
+local deadline = tonumber(ARGV[2])
+if deadline > 0 then
+  local t = redis.call('TIME')
+  if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > deadline then
+    return redis.error_reply('LATE the caller stopped waiting before this append ran; nothing written')
+  end
+end
+local count = #ARGV - 2
 ${RESERVE_SEQUENCE_LUA}
 local ids = {}
 for i = 1, count do
-  ids[i] = redis.call('XADD', KEYS[1], '*', 'v', ARGV[1], 'n', last - count + i, 'd', ARGV[i + 1])
+  ids[i] = redis.call('XADD', KEYS[1], '*', 'v', ARGV[1], 'n', last - count + i, 'd', ARGV[i + 2])
 end
 return ids
 `;
@@ -48,6 +58,8 @@ const MAX_PER_CALL = 500;
 export interface AppendBatch {
   readonly stream: string;
   readonly payloads: readonly unknown[];
+  /** The payloads are `encodePayload` text already (a caller that measured them): sent as they are. */
+  readonly encoded?: boolean;
 }
 
 export interface Appender {
@@ -68,7 +80,7 @@ export function createAppender(redis: RedisClient, keys: Keys): Appender {
   };
 
   const chunks = (batch: AppendBatch) => {
-    const encoded = batch.payloads.map(encodePayload);
+    const encoded = batch.encoded ? (batch.payloads as readonly string[]) : batch.payloads.map(encodePayload);
     const out: string[][] = [];
     for (let i = 0; i < encoded.length; i += MAX_PER_CALL) out.push(encoded.slice(i, i + MAX_PER_CALL));
     return out;
@@ -80,7 +92,7 @@ export function createAppender(redis: RedisClient, keys: Keys): Appender {
     );
     const results: string[][] = batches.map(() => []);
     if (calls.length === 0) return results;
-    const argsOf = (payloads: string[]) => [version, ...payloads];
+    const argsOf = (payloads: string[]) => [version, commandDeadline(redis), ...payloads];
     const keysOf = (stream: string) => [stream, keys.sequence(stream)];
 
     if (calls.length === 1 || redis instanceof Cluster) {
