@@ -22,7 +22,9 @@ const log = createLogger(config.logLevel);
 const services = createServices(config, log);
 const geoip = await createGeoIp({ path: config.geoipPath, log });
 const checks = createHeartbeatChecks({ pool: services.pool, redis: services.redis, geoip, readLatestMigration });
-const server = await startHttpServer(createWebApp(createWebDeps(services, checks, geoip)), { host: config.host, port: config.port, log });
+const server = await startHttpServer(createWebApp(createWebDeps(services, checks, geoip)), {
+  host: config.host, port: config.port, log, requestTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.idleTimeoutMs,
+});
 
 onStopRequest(async () => {
   await server.close();

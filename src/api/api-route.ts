@@ -7,8 +7,15 @@ import { type H3, type H3Event, HTTPError } from "h3";
 
 const CORS_HEADERS = { "access-control-allow-origin": "*", "access-control-max-age": "2592000" } as const;
 
+/**
+ * On both header sets: h3 puts `headers` on answers (ApiError envelopes included, see app.ts) but
+ * only `errHeaders` on the response it builds from a thrown HTTPError (the 405, a hidden 500).
+ */
 export function setCorsHeaders(event: H3Event): void {
-  for (const [name, value] of Object.entries(CORS_HEADERS)) event.res.headers.set(name, value);
+  for (const [name, value] of Object.entries(CORS_HEADERS)) {
+    event.res.headers.set(name, value);
+    event.res.errHeaders.set(name, value);
+  }
 }
 
 export function defineApiRoute(app: H3, path: string, handler: (event: H3Event) => unknown): void {
@@ -18,7 +25,8 @@ export function defineApiRoute(app: H3, path: string, handler: (event: H3Event) 
   };
   for (const method of ["GET", "HEAD", "POST"] as const) app.on(method, path, handle);
   app.on("OPTIONS", path, () => new Response(null, { status: 200, headers: CORS_HEADERS }));
-  app.all(path, () => {
+  app.all(path, (event) => {
+    setCorsHeaders(event);
     throw new HTTPError({ status: 405, statusText: "Method Not Allowed", headers: { allow: "GET, HEAD, POST, OPTIONS" } });
   });
 }

@@ -3,7 +3,7 @@
  * otherwise install SIGINT/SIGTERM handlers that close only the HTTP server, leaving a process
  * that holds Redis and MySQL pools and so ignores SIGTERM.
  */
-import { type IncomingMessage, Server, type ServerResponse } from "node:http";
+import { type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders, Server, ServerResponse, STATUS_CODES } from "node:http";
 import { type H3, serve } from "h3";
 import type { Logger } from "../logger.ts";
 
@@ -11,6 +11,33 @@ export interface HttpServerOptions {
   readonly host: string;
   readonly port: number;
   readonly log: Logger;
+  /** Longest a client may take to send a whole request, headers and body (REQUEST_TIMEOUT). */
+  readonly requestTimeoutMs?: number;
+  /** Longest a keep-alive connection may sit idle between requests (IDLE_TIMEOUT). */
+  readonly idleTimeoutMs?: number;
+}
+
+/** The defaults of REQUEST_TIMEOUT and IDLE_TIMEOUT, for callers without a config. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const DEFAULT_IDLE_TIMEOUT_MS = 5000;
+
+/**
+ * Node checks requestTimeout only every connectionsCheckingInterval (30 s by default), so a 1 s
+ * limit would really be up to 31 s. A tenth of the limit keeps the overshoot to 10%, and at most
+ * one check a second keeps the sweep over open connections cheap.
+ */
+const checkingInterval = (requestTimeoutMs: number) => Math.max(50, Math.min(1000, Math.floor(requestTimeoutMs / 10)));
+
+/**
+ * Every status line with its reason phrase: srvx passes the web Response's statusText to
+ * writeHead, and that is empty for most responses (`new Response(null, { status: 200 })`, h3's
+ * plain-object answers), which Node then sends as `HTTP/1.1 400 ` with nothing after the code.
+ */
+class ReasonPhraseResponse<R extends IncomingMessage = IncomingMessage> extends ServerResponse<R> {
+  override writeHead(statusCode: number, reason?: string | OutgoingHttpHeaders | OutgoingHttpHeader[], headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this {
+    const phrase = (typeof reason === "string" && reason) || this.statusMessage || (STATUS_CODES[statusCode] ?? "");
+    return super.writeHead(statusCode, phrase, typeof reason === "string" ? headers : (headers ?? reason));
+  }
 }
 
 export interface HttpServer {
@@ -52,7 +79,21 @@ function trackInFlight(server: Server): { hangUpAll(): void } {
 }
 
 export async function startHttpServer(app: H3, options: HttpServerOptions): Promise<HttpServer> {
-  const server = serve(app, { hostname: options.host, port: options.port, silent: true, gracefulShutdown: false });
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const server = serve(app, {
+    hostname: options.host,
+    port: options.port,
+    silent: true,
+    gracefulShutdown: false,
+    node: {
+      ServerResponse: ReasonPhraseResponse,
+      requestTimeout,
+      // The headers are part of the request; Node refuses a headersTimeout above requestTimeout.
+      headersTimeout: requestTimeout,
+      connectionsCheckingInterval: checkingInterval(requestTimeout),
+      keepAliveTimeout: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    },
+  });
   await server.ready();
   const url = server.url ?? `http://${options.host}:${options.port}/`;
   const node = server.node?.server;

@@ -127,7 +127,9 @@ export async function serve(services: Services, parts: ServeParts): Promise<numb
       const geoip = await createGeoIp({ path: config.geoipPath, log });
       const checks = createHeartbeatChecks({ pool, redis, geoip, readLatestMigration });
       webDeps = createWebDeps(services, checks, geoip);
-      server = await startHttpServer(createWebApp(webDeps), { host: config.host, port: config.port, log });
+      server = await startHttpServer(createWebApp(webDeps), {
+        host: config.host, port: config.port, log, requestTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.idleTimeoutMs,
+      });
     }
     if (parts.work) {
       const live = createConsumerRuntime({ redis, pool, keys, log, consumers, settings: loopSettings(config) });

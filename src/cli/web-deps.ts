@@ -33,6 +33,7 @@ export function createWebDeps(services: Services, checks: HeartbeatChecks, geoip
     regions: lazyRegionLookup(),
     fallback,
     submitter,
+    maxEntryBytes: config.maxEntryBytes,
     log,
     globalSampleRate: createGlobalSampleRate(redis, config.redisPrefix, log),
   });
@@ -47,10 +48,11 @@ export function createWebDeps(services: Services, checks: HeartbeatChecks, geoip
       submitter,
       maxBodyBytes: config.maxBodyBytes,
       maxItems: config.maxSubmitItems,
+      maxEntryBytes: config.maxEntryBytes,
       trustProxy: config.trustProxy,
     },
     locate: { log, keys: apiKeys, usage, locate, maxBodyBytes: config.maxBodyBytes, trustProxy: config.trustProxy },
-    events: config.adminToken ? { log, redis, keys, adminToken: config.adminToken } : undefined,
+    events: config.adminToken ? { log, redis, keys, adminToken: config.adminToken, pageBytes: config.eventsPageBytes } : undefined,
     close: async () => {
       counters.stop();
       await usage.close();

@@ -12,7 +12,7 @@ import { type ApiType, createQuery, parseClientIp, type Query } from "../domain/
 import type { PositionResult, RegionResult } from "../domain/locate/result.ts";
 import type { RegionLookup } from "../geo/region-lookup.ts";
 import type { GeoIp } from "../geoip/geoip-reader.ts";
-import type { ReportSubmitter } from "../submit/report-submitter.ts";
+import { EntryTooLargeError, type ReportSubmitter } from "../submit/report-submitter.ts";
 import type { FallbackSource } from "./fallback/fallback-source.ts";
 import type { FallbackQuery } from "./fallback/query.ts";
 import { shouldSearchFallback } from "./fallback/should-search.ts";
@@ -24,6 +24,8 @@ export interface LocateServiceDeps extends InternalSourceDeps {
   readonly regions: Pick<RegionLookup, "maxRadius" | "mccRegions">;
   readonly fallback: Pick<FallbackSource, "search">;
   readonly submitter: ReportSubmitter;
+  /** `MAX_ENTRY_BYTES`: a larger query report is dropped (and counted), the answer unaffected. */
+  readonly maxEntryBytes: number;
   readonly now?: () => number;
   readonly random?: () => number;
   /** SPEC §2.4 `global_locate_sample_rate`; 100 when absent. */
@@ -76,10 +78,13 @@ export function createLocateService(deps: LocateServiceDeps): LocateService {
     try {
       await submitter.submit({
         reports: [buildQueryReport(query, best, receivedMs)], apiKey: key.validKey, userAgent: context.userAgent ?? null, receivedMs,
+        maxEntryBytes: deps.maxEntryBytes,
       });
     } catch (err) {
       dropped += 1;
-      log.warn({ err, dropped }, "could not append the query report; dropped");
+      if (err instanceof EntryTooLargeError) {
+        log.warn({ bytes: err.bytes, limit: err.limit, dropped }, "query report over MAX_ENTRY_BYTES; dropped");
+      } else log.warn({ err, dropped }, "could not append the query report; dropped");
     }
   }
 

@@ -48,8 +48,17 @@ export function previousEntryId(id: string): string {
   return `${ms - 1}-${MAX_SEQ}`;
 }
 
+const U64_MAX = MAX_SEQ.toString();
+const fitsU64 = (digits: string) => compareDecimal(digits, U64_MAX) <= 0;
+
+/**
+ * Exactly the ids Redis hands out: two unsigned 64-bit decimals without leading zeros. Redis
+ * rejects larger parts (an error, not an empty range), and accepts leading zeros that
+ * compareEntryIds would order wrongly.
+ */
 export function isEntryId(text: string): boolean {
-  return /^\d+-\d+$/.test(text);
+  const match = /^(0|[1-9]\d{0,19})-(0|[1-9]\d{0,19})$/.exec(text);
+  return match !== null && fitsU64(match[1]!) && fitsU64(match[2]!);
 }
 
 export function entryIdTime(id: string): Date {

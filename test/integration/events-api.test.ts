@@ -5,7 +5,7 @@ import { compareEntryIds } from "../../src/stream/entry-id.ts";
 import { createWebTestEnv, type WebTestEnv } from "../support/web-setup.ts";
 
 const TOKEN = "operator-secret-token";
-const S = suite<{ env: WebTestEnv; closed: WebTestEnv }>("events API");
+const S = suite<{ env: WebTestEnv; closed: WebTestEnv; small: WebTestEnv }>("events API");
 
 interface Page {
   events: { cursor: string; id: string; partition: number; data: { report: { timestamp: number } } }[];
@@ -16,10 +16,12 @@ interface Page {
 S.before(async (ctx) => {
   ctx.env = await createWebTestEnv("events", { ADMIN_TOKEN: TOKEN });
   ctx.closed = await createWebTestEnv("events-off");
+  ctx.small = await createWebTestEnv("events-bytes", { ADMIN_TOKEN: TOKEN, EVENTS_PAGE_BYTES: "64KiB" });
 });
 S.after(async (ctx) => {
   await ctx.env.close();
   await ctx.closed.close();
+  await ctx.small.close();
 });
 
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -31,7 +33,7 @@ async function page(env: WebTestEnv, query: string): Promise<Page> {
 
 async function submit(env: WebTestEnv, n: number, offset = 0) {
   const items = Array.from({ length: n }, (_, i) => ({
-    timestamp: 1_700_000_000_000 + offset + i, position: { latitude: 50 + (i % 10), longitude: 4 }, wifiAccessPoints: [{ macAddress: `a8206600${String(offset + i).padStart(4, "0")}` }],
+    timestamp: 1_700_000_000_000 + offset + i, position: { latitude: 50 + (i % 10), longitude: 4 }, wifiAccessPoints: [{ macAddress: `a82066${(offset + i).toString(16).padStart(6, "0")}` }],
   }));
   const res = await env.app.request("/v2/geosubmit", { method: "POST", body: JSON.stringify({ items }) });
   assert.is(res.status, 200);
@@ -113,6 +115,96 @@ S("limit is capped at 1000; bad limits and cursors are 400", async ({ env }) => 
     const res = await env.app.request(`/v1/events${q}`, { headers: auth });
     assert.is(res.status, 400, q);
   }
+});
+
+S("cursors outside Redis's two unsigned 64-bit parts are 400 with details.validation.after, not 503", async ({ env }) => {
+  const bad = [
+    "99999999999999999999-0", "18446744073709551616-0", "1-18446744073709551616", "1-99999999999999999999999",
+    "18446744073709551616-0.0", "01-0", "1-00", "-1-0", "1e3-0", "1-",
+  ];
+  for (const after of bad) {
+    const res = await env.app.request(`/v1/events?after=${encodeURIComponent(after)}`, { headers: auth });
+    assert.is(res.status, 400, after);
+    const body = (await res.json()) as { error: { errors: { reason: string }[] }; details?: { validation?: Record<string, string> } };
+    assert.is(body.error.errors[0]!.reason, "parseError", after);
+    assert.type(body.details?.validation?.after, "string", after);
+  }
+});
+
+S("the greatest possible cursor is an empty page that keeps the cursor", async ({ env }) => {
+  const max = "18446744073709551615-18446744073709551615";
+  for (const after of [max, `${max}.0`, `${max}.1`, "18446744073709551615-0.0"]) {
+    const p = await page(env, `?after=${after}`);
+    assert.equal([p.events.length, p.next, p.more], [0, after.includes(".") ? after : `${max}.1`, false], after);
+  }
+});
+
+/** Entry payloads of about `kib` KiB each, appended straight to the streams. */
+async function appendSized(env: WebTestEnv, sizesKib: readonly number[]): Promise<void> {
+  const appender = createAppender(env.redis, env.keys);
+  const streams = env.keys.reportStreams();
+  for (const [i, kib] of sizesKib.entries()) {
+    await appender.append(streams[i % streams.length]!, [{ report: { timestamp: i }, pad: "x".repeat(kib * 1024) }]);
+  }
+  await new Promise((r) => setTimeout(r, 5));
+}
+
+S("pages hold at most EVENTS_PAGE_BYTES of entries; one larger entry comes alone; nothing is skipped", async ({ small }) => {
+  const sizes = [20, 20, 20, 20, 200, 1, 1, 30, 30, 30, 90, 5, 5, 5, 5];
+  await appendSized(small, sizes);
+  const seen: number[] = [];
+  const order: Page["events"] = [];
+  const pages: number[][] = [];
+  let cursor = "";
+  for (let rounds = 0; rounds < 100; rounds++) {
+    const p = await page(small, `?limit=1000${cursor ? `&after=${cursor}` : ""}`);
+    const timestamps = p.events.map((e) => e.data.report.timestamp);
+    pages.push(timestamps);
+    seen.push(...timestamps);
+    order.push(...p.events);
+    const kib = timestamps.reduce((sum, t) => sum + sizes[t]!, 0);
+    assert.ok(timestamps.length === 1 || kib < 64, `page ${JSON.stringify(timestamps)} holds ${kib} KiB`);
+    assert.ok(timestamps.length > 0, "every page moves the cursor");
+    cursor = p.next ?? cursor;
+    if (!p.more) break;
+  }
+  assert.equal([...seen].sort((a, b) => a - b), sizes.map((_, i) => i), "each entry exactly once");
+  const sorted = [...order].sort((a, b) => compareEntryIds(a.id, b.id) || a.partition - b.partition);
+  assert.equal(order.map((e) => e.cursor), sorted.map((e) => e.cursor), "entry order across pages");
+  assert.ok(pages.some((p) => p.length === 1 && sizes[p[0]!] === 200), "the 200 KiB entry is a page of its own");
+  assert.ok(pages.length >= 5, `${pages.length} pages`);
+  const last = await page(small, `?after=${cursor}`);
+  assert.equal([last.events.length, last.next, last.more], [0, cursor, false]);
+});
+
+S("a partition stopped early by large entries is not overtaken by another partition's small ones", async ({ small }) => {
+  await small.redis.del(...small.keys.reportStreams());
+  // Partition 0 gets the even entries (40 KiB), partition 1 the odd ones (1 KiB), interleaved in time.
+  const sizes = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 40 : 1));
+  await appendSized(small, sizes);
+  const seen: Page["events"] = [];
+  let cursor = "";
+  for (let rounds = 0; rounds < 100; rounds++) {
+    const p = await page(small, `?limit=1000${cursor ? `&after=${cursor}` : ""}`);
+    seen.push(...p.events);
+    cursor = p.next ?? cursor;
+    if (!p.more) break;
+  }
+  assert.equal(seen.map((e) => e.data.report.timestamp).sort((a, b) => a - b), sizes.map((_, i) => i), "every entry once");
+  const sorted = [...seen].sort((a, b) => compareEntryIds(a.id, b.id) || a.partition - b.partition);
+  assert.equal(seen.map((e) => e.cursor), sorted.map((e) => e.cursor), "in entry order");
+});
+
+S("a page cut by bytes says more, and the count limit still applies", async ({ small }) => {
+  await small.redis.del(...small.keys.reportStreams());
+  await appendSized(small, Array.from({ length: 12 }, () => 10));
+  const first = await page(small, "?limit=100");
+  assert.is(first.events.length, 6, "six 10 KiB entries fit in 64 KiB, a seventh would not");
+  assert.is(first.more, true);
+  const second = await page(small, `?limit=4&after=${first.next}`);
+  assert.equal([second.events.length, second.more], [4, true]);
+  const third = await page(small, `?limit=100&after=${second.next}`);
+  assert.equal([third.events.length, third.more], [2, false]);
 });
 
 S.run();

@@ -399,10 +399,13 @@ for (const ep of ENDPOINTS) {
     assert.is(await storedCount(env), 0);
   });
 
-  S("v0 TestSubmitSchema.test_minimal: one wifi with key ab stores one report with macAddress ab", async ({ env }) => {
+  // Upstream's case sends key "ab"; Ichnos drops a key that is no MAC at submit (field bounds).
+  S("v0 TestSubmitSchema.test_minimal: one wifi with a key stores one report with that key as macAddress; key ab stores nothing", async ({ env }) => {
     await assertAccepted(await postItems(env, ep.path, [{ lat: CELL.lat, lon: CELL.lon, wifi: [{ key: "ab" }] }]), ep);
+    assert.is(await storedCount(env), 0);
+    await assertAccepted(await postItems(env, ep.path, [{ lat: CELL.lat, lon: CELL.lon, wifi: [{ key: "A8:20:66:00:00:01" }] }]), ep);
     const { report } = await onlyEntry(env);
-    assert.equal(report.wifiAccessPoints, [{ macAddress: "ab" }]);
+    assert.equal(report.wifiAccessPoints, [{ macAddress: "A8:20:66:00:00:01" }]);
     assert.equal(report.position, { latitude: CELL.lat, longitude: CELL.lon });
   });
 

@@ -27,13 +27,13 @@ test("an empty blue entry, or an empty wifi entry, leaves no report", () => {
 });
 
 test("minimal: one wifi with a key makes one report", () => {
-  assert.equal(reportsOf({ items: [{ lat: 51.5, lon: -0.1, wifi: [{ key: "ab" }] }] }), [
+  assert.equal(reportsOf({ items: [{ lat: 51.5, lon: -0.1, wifi: [{ key: "a82066000001" }] }] }), [
     {
       timestamp: NOW,
       position: { latitude: 51.5, longitude: -0.1 },
       bluetoothBeacons: [],
       cellTowers: [],
-      wifiAccessPoints: [{ macAddress: "ab" }],
+      wifiAccessPoints: [{ macAddress: "a82066000001" }],
     },
   ]);
 });
@@ -196,9 +196,9 @@ test("error paths use the v0 field names", () => {
 });
 
 test("long names are not v0 fields and are ignored", () => {
-  const report = onlyReport({ latitude: 1, wifi: [{ key: "ab", macAddress: "cd", signalStrength: -50 }] });
+  const report = onlyReport({ latitude: 1, wifi: [{ key: "a82066000001", macAddress: "cd", signalStrength: -50 }] });
   assert.is(report.position, null);
-  assert.equal(report.wifiAccessPoints, [{ macAddress: "ab" }]);
+  assert.equal(report.wifiAccessPoints, [{ macAddress: "a82066000001" }]);
 });
 
 test("radio duplicated: the cell's own radio wins over the report's", () => {

@@ -356,7 +356,7 @@ test("a report with only an empty cell object is kept (SPEC §9 item 4)", () => 
 });
 
 test("null entries in lists are skipped", () => {
-  assert.equal(onlyReport({ wifiAccessPoints: [null, { macAddress: "ab" }] }).wifiAccessPoints, [{ macAddress: "ab" }]);
+  assert.equal(onlyReport({ wifiAccessPoints: [null, { macAddress: "a82066000001" }] }).wifiAccessPoints, [{ macAddress: "a82066000001" }]);
 });
 
 test("reports hold no undefined-valued keys", () => {
@@ -365,7 +365,7 @@ test("reports hold no undefined-valued keys", () => {
     homeMobileCountryCode: null,
     position: { latitude: 1, accuracy: Number.NaN },
     cellTowers: [{ radioType: "x", cellId: 5 }],
-    wifiAccessPoints: [{ macAddress: "ab", ssid: "", radioType: null }],
+    wifiAccessPoints: [{ macAddress: "a82066000001", ssid: "", radioType: null }],
   });
   assert.equal(JSON.parse(JSON.stringify(report)), report);
   assert.equal(Object.keys(report).sort(), ["bluetoothBeacons", "cellTowers", "position", "timestamp", "wifiAccessPoints"]);

@@ -17,6 +17,8 @@ export interface EventsDeps {
   readonly redis: RedisClient;
   readonly keys: Keys;
   readonly adminToken: string;
+  /** Most field bytes one page holds (EVENTS_PAGE_BYTES); a single larger entry still makes a page. */
+  readonly pageBytes: number;
 }
 
 const MAX_LIMIT = 1000;
@@ -53,7 +55,7 @@ export function registerEventsRoutes(app: H3, deps: EventsDeps): void {
     const limit = readLimit(event);
     let page: Awaited<ReturnType<typeof readEventPage>>;
     try {
-      page = await readEventPage(deps.redis, deps.keys, after, limit);
+      page = await readEventPage(deps.redis, deps.keys, after, limit, deps.pageBytes);
     } catch (err) {
       deps.log.error({ err }, "could not read the reports streams");
       throw serviceUnavailable();

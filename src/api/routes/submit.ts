@@ -1,12 +1,14 @@
 /**
  * `/v2/geosubmit`, `/v1/geosubmit`, `/v1/submit` (SPEC §4.1–4.2). Order of checks (SPEC §1.4.6):
- * key → daily limit → body → schema → sampling → append. Answers 200 `{}` (v1, v2) or 204 (v0).
+ * key → daily limit → body → schema → entry size → sampling → append. Answers 200 `{}` (v1, v2)
+ * or 204 (v0). The entry size is checked before sampling so that whether a request is refused
+ * never depends on the sampling draw.
  */
 import type { H3 } from "h3";
 import { shouldStoreSample } from "../../domain/api-key.ts";
 import { normalizeSubmission, type SubmitSchema } from "../../domain/submit/normalize.ts";
 import type { Logger } from "../../logger.ts";
-import type { ReportSubmitter } from "../../submit/report-submitter.ts";
+import { type EncodedReports, EntryTooLargeError, type ReportSubmitter, type SubmitInput } from "../../submit/report-submitter.ts";
 import { defineApiRoute } from "../api-route.ts";
 import type { ApiKeyResolver } from "../api-key-resolver.ts";
 import { clientIp } from "../client-ip.ts";
@@ -22,6 +24,8 @@ export interface SubmitDeps {
   readonly submitter: ReportSubmitter;
   readonly maxBodyBytes: number;
   readonly maxItems: number;
+  /** `MAX_ENTRY_BYTES`: a report whose stream entry would be larger fails its request (400). */
+  readonly maxEntryBytes: number;
   readonly trustProxy: number;
   readonly now?: () => number;
   readonly random?: () => number;
@@ -32,6 +36,16 @@ const SUBMIT_ROUTES: readonly { path: string; schema: SubmitSchema; counter: str
   { path: "/v1/geosubmit", schema: "v1", counter: "v1.geosubmit", noContent: false },
   { path: "/v1/submit", schema: "v0", counter: "v1.submit", noContent: true },
 ];
+
+/** The request's entries, or a 400 naming the first item whose entry is over the limit. */
+function encodeOrReject(submitter: ReportSubmitter, input: SubmitInput, itemIndex: readonly number[]): EncodedReports {
+  try {
+    return submitter.encode(input);
+  } catch (err) {
+    if (!(err instanceof EntryTooLargeError)) throw err;
+    throw parseError({ validation: { [`items.${itemIndex[err.index] ?? err.index}`]: err.message } });
+  }
+}
 
 function tooManyItems(data: unknown, maxItems: number): boolean {
   const items = (data as { items?: unknown } | null)?.items;
@@ -58,11 +72,13 @@ export function registerSubmitRoutes(app: H3, deps: SubmitDeps): void {
       const result = normalizeSubmission(route.schema, body.data, received);
       if (!result.ok) throw parseError({ validation: result.validation });
 
+      const encoded = encodeOrReject(deps.submitter, {
+        reports: result.reports, apiKey: key.validKey, userAgent: event.req.headers.get("user-agent"), receivedMs: received,
+        maxEntryBytes: deps.maxEntryBytes,
+      }, result.itemIndex);
       if (shouldStoreSample(key, "submit", random())) {
         try {
-          await deps.submitter.submit({
-            reports: result.reports, apiKey: key.validKey, userAgent: event.req.headers.get("user-agent"), receivedMs: received,
-          });
+          await deps.submitter.append(encoded);
         } catch (err) {
           deps.log.error({ err, reports: result.reports.length }, "could not append reports; is Redis reachable?");
           throw serviceUnavailable();

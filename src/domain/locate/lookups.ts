@@ -4,7 +4,9 @@
  * (`observation/validate-network.ts`, SPEC §4.6 uses the §3.2 rules), so both sides accept the same
  * networks, `nr` cells and 6 GHz Wi-Fi included (DESIGN §7). Nothing here rejects a request:
  * invalid values are dropped, invalid entries ignored. A cell with a missing or unknown radio
- * (`umts`, `GSM`, `cdma`) is one such entry; DESIGN §7 drops only that cell.
+ * (`umts`, `GSM`, `cdma`) is one such entry; DESIGN §7 drops only that cell. Names and SSIDs
+ * over the submit bounds are dropped too (`field-bounds.ts`), whoever built the request: they go
+ * into fallback calls and stored query reports.
  */
 import { areaKey, cellKey } from "../observation/cell-id.ts";
 import {
@@ -17,6 +19,7 @@ import {
   validateWifi,
 } from "../observation/validate-network.ts";
 import type { BluetoothBeacon } from "../report.ts";
+import { BLUE_NAME_MAX_BYTES, boundSsid, fitsUtf8Bytes } from "../submit/field-bounds.ts";
 import type { LocateCellTower, LocateRequest, LocateWifiAccessPoint } from "./parse-locate-request.ts";
 import { blueIsBetter, cellIsBetter, wifiIsBetter } from "../observation/is-better.ts";
 
@@ -68,15 +71,17 @@ function atLeast<V>(kept: Map<string, V>, min: number): V[] {
 
 function blueLookup(b: BluetoothBeacon): BlueLookup | null {
   const v: BlueLookup | null = validateBlue({ mac: b.macAddress, age: b.age, signal: b.signalStrength });
-  if (v !== null && b.name !== undefined) v.name = b.name;
+  if (v !== null && b.name !== undefined && fitsUtf8Bytes(b.name, BLUE_NAME_MAX_BYTES)) v.name = b.name;
   return v;
 }
 
 function wifiLookup(w: LocateWifiAccessPoint): WifiLookup | null {
+  const ssid = boundSsid(w.ssid);
+  if (ssid === null) return null;
   const v: WifiLookup | null = validateWifi({
     mac: w.macAddress, age: w.age, channel: w.channel, frequency: w.frequency, signal: w.signalStrength, snr: w.signalToNoiseRatio,
   });
-  if (v !== null && w.ssid !== undefined) v.ssid = w.ssid;
+  if (v !== null && ssid !== undefined) v.ssid = ssid;
   return v;
 }
 

@@ -10,6 +10,7 @@
  */
 import type { BluetoothBeacon, CellRadio } from "../report.ts";
 import { readBlue, V2_BLUE_KEYS } from "../submit/entries.ts";
+import { boundSsid, readMacAddress } from "../submit/field-bounds.ts";
 import {
   type Ctx,
   createCtx,
@@ -122,16 +123,19 @@ function readLocateCell(o: Obj, ctx: Ctx, fill: CellRadio | undefined): LocateCe
   return c;
 }
 
-/** One access point, or undefined without a MAC. No `radioType` in the locate schema. */
+/**
+ * One access point, or undefined without a MAC-shaped MAC. No `radioType` in the locate schema.
+ * The MAC and SSID bounds are the submit side's: both may end up in a stored query report.
+ */
 function readLocateWifi(o: Obj, ctx: Ctx): LocateWifiAccessPoint | undefined {
-  const macAddress = readString(o, "macAddress", ctx);
+  const macAddress = readMacAddress(o, "macAddress", ctx);
   const age = readInt(o, "age", ctx);
   const channel = readInt(o, "channel", ctx);
   const frequency = readInt(o, "frequency", ctx);
   const signalStrength = readInt(o, "signalStrength", ctx);
   const signalToNoiseRatio = readInt(o, "signalToNoiseRatio", ctx);
-  const ssid = readString(o, "ssid", ctx);
-  if (macAddress === undefined) return undefined;
+  const ssid = boundSsid(readString(o, "ssid", ctx));
+  if (macAddress === undefined || ssid === null) return undefined;
   const w: LocateWifiAccessPoint = { macAddress };
   if (age !== undefined) w.age = age;
   if (channel !== undefined) w.channel = channel;

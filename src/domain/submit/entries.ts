@@ -4,6 +4,14 @@
  * Objects are built with only the fields present, so no key holds `undefined`.
  */
 import type { BluetoothBeacon, CellRadio, CellTower, Position, WifiAccessPoint } from "../report.ts";
+import {
+  BLUE_NAME_MAX_BYTES,
+  boundSsid,
+  readBoundedString,
+  readBoundedUtf8,
+  readMacAddress,
+  WIFI_RADIO_MAX_CHARS,
+} from "./field-bounds.ts";
 import { type Ctx, type Obj, readFloat, readInt, readString } from "./fields.ts";
 import { readCellRadio, readPositionSource } from "./vocabulary.ts";
 
@@ -89,11 +97,14 @@ function hasKeys(o: object): boolean {
   return false;
 }
 
-/** A beacon, or undefined when it has no MAC (its other fields are still type-checked). */
+/**
+ * A beacon, or undefined when it has no MAC-shaped MAC (its other fields are still type-checked).
+ * Over-long names are dropped (`field-bounds.ts`).
+ */
 export function readBlue(o: Obj, ctx: Ctx, k: BlueKeys): BluetoothBeacon | undefined {
-  const macAddress = readString(o, k.macAddress, ctx);
+  const macAddress = readMacAddress(o, k.macAddress, ctx);
   const age = readInt(o, k.age, ctx);
-  const name = readString(o, k.name, ctx);
+  const name = readBoundedUtf8(o, k.name, ctx, BLUE_NAME_MAX_BYTES);
   const signalStrength = readInt(o, k.signalStrength, ctx);
   if (macAddress === undefined) return undefined;
   const b: BluetoothBeacon = { macAddress };
@@ -132,17 +143,21 @@ export function readCell(o: Obj, ctx: Ctx, arg: CellArg): CellTower {
   return c;
 }
 
-/** An access point, or undefined when it has no MAC. `radioType` is free text (`802.11ax`). */
+/**
+ * An access point, or undefined when it has no MAC-shaped MAC. `radioType` is free text
+ * (`802.11ax`); it and the SSID are dropped when over their bounds (`field-bounds.ts`), except
+ * that an over-long `_nomap` SSID drops the access point, keeping the opt-out.
+ */
 export function readWifi(o: Obj, ctx: Ctx, k: WifiKeys): WifiAccessPoint | undefined {
-  const macAddress = readString(o, k.macAddress, ctx);
+  const macAddress = readMacAddress(o, k.macAddress, ctx);
   const age = readInt(o, k.age, ctx);
   const channel = readInt(o, k.channel, ctx);
   const frequency = readInt(o, k.frequency, ctx);
-  const radioType = readString(o, k.radioType, ctx);
+  const radioType = readBoundedString(o, k.radioType, ctx, WIFI_RADIO_MAX_CHARS);
   const signalStrength = readInt(o, k.signalStrength, ctx);
   const signalToNoiseRatio = readInt(o, k.signalToNoiseRatio, ctx);
-  const ssid = readString(o, k.ssid, ctx);
-  if (macAddress === undefined) return undefined;
+  const ssid = boundSsid(readString(o, k.ssid, ctx));
+  if (macAddress === undefined || ssid === null) return undefined;
   const w: WifiAccessPoint = { macAddress };
   if (age !== undefined) w.age = age;
   if (channel !== undefined) w.channel = channel;

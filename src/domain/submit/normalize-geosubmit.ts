@@ -17,7 +17,8 @@ import {
   V2_POSITION_KEYS,
   V2_WIFI_KEYS,
 } from "./entries.ts";
-import { type Ctx, type Obj, readEach, readInt, readNested, readString } from "./fields.ts";
+import { CARRIER_MAX_CHARS, readBoundedString } from "./field-bounds.ts";
+import { type Ctx, type Obj, readEach, readInt, readNested } from "./fields.ts";
 import { timestampOrNow } from "./timestamps.ts";
 import { readCellRadio } from "./vocabulary.ts";
 
@@ -27,7 +28,7 @@ function readGeosubmitReport(o: Obj, ctx: Ctx, nowMs: number, v1: boolean): Repo
   const radio = readCellRadio(o, "radioType", ctx);
   return assembleReport({
     timestamp: timestampOrNow(readInt(o, "timestamp", ctx), nowMs),
-    carrier: readString(o, "carrier", ctx),
+    carrier: readBoundedString(o, "carrier", ctx, CARRIER_MAX_CHARS),
     homeMobileCountryCode: readInt(o, "homeMobileCountryCode", ctx),
     homeMobileNetworkCode: readInt(o, "homeMobileNetworkCode", ctx),
     // A v2 position object whose fields were all dropped counts as none, as in v1 and v0.

@@ -13,7 +13,13 @@ import { readReportV1, readReportV2 } from "./normalize-geosubmit.ts";
 /** v0 = `/v1/submit`, v1 = `/v1/geosubmit`, v2 = `/v2/geosubmit`. */
 export type SubmitSchema = "v0" | "v1" | "v2";
 
-export type NormalizeResult = { ok: true; reports: Report[] } | { ok: false; validation: Record<string, string> };
+/**
+ * `itemIndex[i]` is the position in the request's `items` of `reports[i]` (reports left without a
+ * network are dropped, so the two differ), for errors found later that must name the item.
+ */
+export type NormalizeResult =
+  | { ok: true; reports: Report[]; itemIndex: number[] }
+  | { ok: false; validation: Record<string, string> };
 
 type ReportReader = (o: Obj, ctx: Ctx, nowMs: number) => Report | undefined;
 
@@ -28,6 +34,7 @@ export function normalizeSubmission(schema: SubmitSchema, body: unknown, nowMs: 
 
   const read = READERS[schema];
   const reports: Report[] = [];
+  const itemIndex: number[] = [];
   ctx.at = "items";
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
@@ -35,8 +42,11 @@ export function normalizeSubmission(schema: SubmitSchema, body: unknown, nowMs: 
     ctx.index = i;
     if (isMapping(item)) {
       const report = read(item, ctx, nowMs);
-      if (report !== undefined) reports.push(report);
+      if (report !== undefined) {
+        reports.push(report);
+        itemIndex.push(i);
+      }
     } else fail(ctx, notMapping(item));
   }
-  return ctx.errors === null ? { ok: true, reports } : { ok: false, validation: ctx.errors };
+  return ctx.errors === null ? { ok: true, reports, itemIndex } : { ok: false, validation: ctx.errors };
 }
