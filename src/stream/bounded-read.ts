@@ -8,7 +8,8 @@
  */
 import type { RedisClient } from "../redis/create-redis.ts";
 import { defineScript } from "../redis/script.ts";
-import { decodeEntry, type RawEntry } from "./entry.ts";
+import type { RawEntry } from "./entry.ts";
+import { parseEntries } from "./stream-commands.ts";
 
 // Sizes are the summed lengths of an entry's field names and values, in bytes.
 const ENTRY_SIZE_LUA = `
@@ -89,15 +90,6 @@ return { claimed, gone }
 const readBoundedScript = defineScript(READ_BOUNDED_LUA);
 const claimBoundedScript = defineScript(CLAIM_BOUNDED_LUA);
 
-function decodeAll(stream: string, reply: unknown, parsePayload: boolean): RawEntry[] {
-  if (!Array.isArray(reply)) return [];
-  const out: RawEntry[] = [];
-  for (const item of reply as [string, string[] | null][]) {
-    if (item?.[1]) out.push(decodeEntry(stream, item[0], item[1], parsePayload));
-  }
-  return out;
-}
-
 /** New entries for `consumer`, at most `count` of them and `budget` bytes (see the file comment). */
 export async function readGroupBounded(
   client: RedisClient, stream: string, group: string, consumer: string,
@@ -107,7 +99,7 @@ export async function readGroupBounded(
   const reply = await readBoundedScript.run(client, [stream], [
     group, consumer, limits.count, Math.max(0, Math.floor(limits.budget)), limits.allowOversized ? 1 : 0,
   ]);
-  return decodeAll(stream, reply, parsePayload);
+  return parseEntries(stream, reply, parsePayload);
 }
 
 /** Claims pending `ids` (oldest first) for `consumer` while they fit `budget` bytes. */
@@ -119,7 +111,7 @@ export async function claimBounded(
   const [claimed, gone] = (await claimBoundedScript.run(client, [stream], [
     group, consumer, Math.max(0, Math.floor(limits.budget)), limits.allowOversized ? 1 : 0, ...ids,
   ])) as [unknown, string[]];
-  return { claimed: decodeAll(stream, claimed, parsePayload), gone: gone ?? [] };
+  return { claimed: parseEntries(stream, claimed, parsePayload), gone: gone ?? [] };
 }
 
 /**

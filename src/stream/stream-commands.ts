@@ -7,7 +7,8 @@ import { decodeEntry, fieldsToRecord, type RawEntry } from "./entry.ts";
 
 type Reply = unknown;
 
-function parseEntries(stream: string, reply: Reply, parsePayload = true): RawEntry[] {
+/** Entries of an XRANGE/XREADGROUP/XCLAIM reply; trimmed ones (null fields) are left out. */
+export function parseEntries(stream: string, reply: Reply, parsePayload = true): RawEntry[] {
   if (!Array.isArray(reply)) return [];
   const out: RawEntry[] = [];
   for (const item of reply as [string, string[] | null][]) {
