@@ -21,9 +21,12 @@ end
 `;
 
 // KEYS[1] stream; ARGV group, consumer, count, budget, allowOversized (1/0).
-// Walks the entries after the group's last-delivered id a few at a time, stops before the one
-// that would pass the budget, then delivers exactly those with XREADGROUP (atomic: nothing can
-// be appended in between, so the two see the same entries).
+// Walks the entries after the group's last-delivered id a few at a time and stops before the one
+// that would pass the budget. The entries it keeps are then delivered as XREADGROUP would
+// deliver them (pending for the consumer, delivered once, last-delivered id moved on) with
+// XCLAIM FORCE JUSTID LASTID, which returns no payloads: the entries cross into the reply once,
+// from the walk, instead of a second time from an XREADGROUP. Atomic: nothing can be appended
+// or delivered to another consumer in between.
 const READ_BOUNDED_LUA = `
 ${ENTRY_SIZE_LUA}
 local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
@@ -42,21 +45,31 @@ end
 if not last then
   return redis.error_reply('NOGROUP No such key ' .. stream .. ' or consumer group ' .. group)
 end
-local take, bytes, cursor, full = 0, 0, last, false
-while take < count and not full do
-  local chunk = redis.call('XRANGE', stream, '(' .. cursor, '+', 'COUNT', math.min(64, count - take))
+local kept, ids, bytes, cursor, full = {}, {}, 0, last, false
+while #kept < count and not full do
+  local chunk = redis.call('XRANGE', stream, '(' .. cursor, '+', 'COUNT', math.min(100, count - #kept))
   if #chunk == 0 then break end
   for _, e in ipairs(chunk) do
     local size = entry_size(e[2])
-    if bytes + size > budget and (take > 0 or not oversized) then full = true break end
-    take = take + 1
+    if bytes + size > budget and (#kept > 0 or not oversized) then full = true break end
+    kept[#kept + 1] = e
+    ids[#ids + 1] = e[1]
     bytes = bytes + size
     cursor = e[1]
   end
 end
-if take == 0 then return {} end
-local reply = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', take, 'STREAMS', stream, '>')
-return reply[1][2]
+if #kept == 0 then return {} end
+-- In chunks: Lua's C stack takes a few thousand arguments at most.
+for i = 1, #ids, 1000 do
+  local args = { 'XCLAIM', stream, group, consumer, 0 }
+  for j = i, math.min(i + 999, #ids) do args[#args + 1] = ids[j] end
+  args[#args + 1] = 'FORCE'
+  args[#args + 1] = 'JUSTID'
+  args[#args + 1] = 'LASTID'
+  args[#args + 1] = cursor
+  redis.call(unpack(args))
+end
+return kept
 `;
 
 // KEYS[1] stream; ARGV group, consumer, budget, allowOversized, ids… (oldest first).
