@@ -85,8 +85,12 @@ async function run(command: string, argv: string[], config: Config, log: Logger)
       return withServices(config, log, async (s) => groupsCommand(s, await loadConsumers(s.consumerDeps), values.json ?? false));
     }
     case "replay": {
-      const { values, positionals } = parseCommandArgs(command, argv, { from: { type: "string" }, follow: { type: "boolean" }, rebuild: { type: "boolean" } }, 1);
-      return withServices(config, log, async (s) => replayCommand(s, await loadConsumers(s.consumerDeps), positionals[0], values.from, values.follow ?? false, values.rebuild ?? false));
+      const { values, positionals } = parseCommandArgs(command, argv, {
+        from: { type: "string" }, follow: { type: "boolean" }, rebuild: { type: "boolean" }, "allow-fewer-rows": { type: "boolean" },
+      }, 1);
+      return withServices(config, log, async (s) => replayCommand(s, await loadConsumers(s.consumerDeps), positionals[0], values.from, {
+        follow: values.follow ?? false, rebuild: values.rebuild ?? false, allowFewerRows: values["allow-fewer-rows"] ?? false,
+      }));
     }
     case "drain": {
       const { values } = parseCommandArgs(command, argv, {

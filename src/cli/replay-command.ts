@@ -1,50 +1,79 @@
 import type { AnyConsumer } from "../stream/define-consumer.ts";
 import { readGroupStatus } from "../stream/group-status.ts";
-import { rebuildGroup } from "../stream/rebuild.ts";
+import { describeMissingHistory, findMissingHistory } from "../stream/history-check.ts";
+import { FewerRowsError, rebuildGroup, type RebuildProgress } from "../stream/rebuild.ts";
 import { parseFrom, replayGroup } from "../stream/replay.ts";
 import { formatDuration } from "../util/units.ts";
 import { UsageError } from "./args.ts";
 import { selectConsumers } from "./serve-command.ts";
 import type { Services } from "./services.ts";
 
+export interface ReplayOptions {
+  readonly follow?: boolean;
+  readonly rebuild?: boolean;
+  /** Swap in rebuilt tables even when they hold fewer rows than the live ones. */
+  readonly allowFewerRows?: boolean;
+}
+
 export async function replayCommand(
-  services: Services, consumers: readonly AnyConsumer[], group: string | undefined, from: string | undefined, follow: boolean, rebuild = false,
+  services: Services, consumers: readonly AnyConsumer[], group: string | undefined, from: string | undefined, options: ReplayOptions = {},
 ): Promise<number> {
-  if (!group || !from) throw new UsageError("usage: ichnos replay <group> --from <start|entry-id|ISO-time> [--follow] [--rebuild]");
+  if (!group || !from) {
+    throw new UsageError("usage: ichnos replay <group> --from <start|entry-id|ISO-time> [--follow] [--rebuild [--allow-fewer-rows]]");
+  }
   const [consumer] = selectConsumers(consumers, [group]);
-  if (rebuild) return rebuildCommand(services, consumer!, from);
-  if (consumer!.idempotent === false) {
+  const rebuild = options.rebuild ?? false;
+  if (!rebuild && consumer!.idempotent === false) {
     throw new UsageError(
       `ichnos replay: re-applying ${group}'s entries to its live tables would count them twice; rebuild it instead: ichnos replay ${group} --from ${from} --rebuild`,
     );
   }
-  const moved = await replayGroup(services, consumer!, parseFrom(from));
+  const position = parseFrom(from);
+  // A rebuild seeded from its own source tables (cellarea, from every cell) needs no old entries.
+  const needsHistory = !(rebuild && consumer!.seedRebuild);
+  const missing = needsHistory
+    ? (await Promise.all(services.keys.resolve(consumer!.reads).map((stream) => findMissingHistory(services, stream, position)))).filter((m) => m !== null)
+    : [];
+  if (missing.length > 0) {
+    process.stderr.write(`${describeMissingHistory(services.keys, group, from, missing, rebuild)}\n`);
+    return 1;
+  }
+  if (rebuild) return rebuildCommand(services, consumer!, from, options.allowFewerRows ?? false);
+  const moved = await replayGroup(services, consumer!, position);
   const status = await readGroupStatus(services.redis, services.pool, services.keys, [consumer!]);
   const total = status.reduce((n, s) => n + (s.lag ?? 0), 0);
   for (const m of moved) {
     const s = status.find((r) => r.stream === services.keys.logicalName(m.stream));
     process.stdout.write(`${group} ${services.keys.logicalName(m.stream)}: positioned after ${m.position.id}; ${s?.lag ?? "?"} entries to apply\n`);
   }
-  process.stdout.write(`${total} entries will be re-applied by the running workers${follow ? "" : " (add --follow to watch)"}\n`);
-  if (follow) await followProgress(services, consumer!, total);
+  process.stdout.write(`${total} entries will be re-applied by the running workers${options.follow ? "" : " (add --follow to watch)"}\n`);
+  if (options.follow) await followProgress(services, consumer!, total);
   return 0;
 }
 
 /** `--rebuild`: shadow tables, progress on stderr, one swap at the end. */
-async function rebuildCommand(services: Services, consumer: AnyConsumer, from: string): Promise<number> {
+async function rebuildCommand(services: Services, consumer: AnyConsumer, from: string, allowFewerRows: boolean): Promise<number> {
   if (!consumer.tables?.length) {
     throw new UsageError(`ichnos replay: group ${consumer.name} keeps no tables of its own; replay it without --rebuild`);
   }
   const started = Date.now();
   let lastPrint = 0;
-  const result = await rebuildGroup(services, consumer, parseFrom(from), (p) => {
+  const onProgress = (p: RebuildProgress) => {
     if (p.phase === "replaying" && Date.now() - lastPrint < 1000) return;
     lastPrint = Date.now();
     const elapsed = (Date.now() - started) / 1000;
     const rate = elapsed > 0 ? p.done / elapsed : 0;
     const eta = rate > 0 ? formatDuration(((p.total - p.done) / rate) * 1000) : "?";
     process.stderr.write(`\r${consumer.name} rebuild: ${p.done}/${p.total} entries, ${Math.round(rate)}/s, ETA ${eta} (${p.phase})   `);
-  });
+  };
+  let result: Awaited<ReturnType<typeof rebuildGroup>>;
+  try {
+    result = await rebuildGroup(services, consumer, parseFrom(from), { allowFewerRows, onProgress });
+  } catch (err) {
+    if (!(err instanceof FewerRowsError)) throw err;
+    process.stderr.write(`\n${err.message}\n`);
+    return 1;
+  }
   process.stderr.write("\n");
   for (const s of result.streams) {
     process.stdout.write(`${consumer.name} ${services.keys.logicalName(s.stream)}: rebuilt up to ${s.lastId}\n`);

@@ -9,6 +9,7 @@
  * below it are skipped as already applied).
  */
 import { lockCheckpoint, insertCheckpoint, resetCheckpoint } from "../db/stream-checkpoint.ts";
+import type { RowDataPacket } from "mysql2/promise";
 import type { Pool, PoolConnection } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
@@ -90,9 +91,19 @@ async function streamTotal(deps: RebuildDeps, cursors: readonly Cursor[]): Promi
   return total;
 }
 
+/** The rebuilt tables hold fewer rows than the live ones: nothing was swapped. */
+export class FewerRowsError extends Error {}
+
+export interface RebuildOptions {
+  readonly onProgress?: (p: RebuildProgress) => void;
+  /** Swap in even when a rebuilt table holds fewer rows than the live one. */
+  readonly allowFewerRows?: boolean;
+}
+
 export async function rebuildGroup(
-  deps: RebuildDeps, consumer: AnyConsumer, from: From, onProgress: (p: RebuildProgress) => void = () => undefined,
+  deps: RebuildDeps, consumer: AnyConsumer, from: From, options: RebuildOptions = {},
 ): Promise<{ applied: number; streams: { stream: string; lastId: string }[] }> {
+  const onProgress = options.onProgress ?? (() => undefined);
   const tables = consumer.tables ?? [];
   if (tables.length === 0) {
     throw new Error(`group ${consumer.name} keeps no tables of its own, so there is nothing to rebuild; use replay without --rebuild`);
@@ -119,7 +130,7 @@ export async function rebuildGroup(
     await catchUp(deps, consumer, cursors, progress);
     log.info({ applied: done }, "history replayed into shadow tables; swapping them in");
     onProgress({ done, total, phase: "swapping" });
-    await swapIn(deps, consumer, tables, cursors, progress);
+    await swapIn(deps, consumer, tables, cursors, progress, options.allowFewerRows ?? false);
     onProgress({ done, total: done, phase: "done" });
     await consumer.afterRebuild?.({ log, pool: deps.pool });
     return { applied: done, streams: cursors.map((c) => ({ stream: c.stream, lastId: c.lastId })) };
@@ -128,7 +139,36 @@ export async function rebuildGroup(
   }
 }
 
-async function swapIn(deps: RebuildDeps, consumer: AnyConsumer, tables: readonly string[], cursors: Cursor[], progress: (n: number) => void) {
+async function rowCount(db: Pool, table: string): Promise<number> {
+  const [rows] = await db.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${table}\``);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * A projection rebuilt from complete history holds at least what the live one holds (stations,
+ * areas and grid cells are never forgotten by replaying more); fewer rows mean history or logic
+ * the rebuild did not have, so the live tables stay. Counted while the live consumers are
+ * paused, so neither side moves, and not on the gate's connection: a table read inside its
+ * transaction stays metadata-locked until the commit, and the RENAME would wait for it forever.
+ */
+async function assertNoFewerRows(pool: Pool, consumer: AnyConsumer, tables: readonly string[]): Promise<void> {
+  const short: string[] = [];
+  for (const t of tables) {
+    const [live, rebuilt] = [await rowCount(pool, t), await rowCount(pool, shadowTable(t))];
+    if (rebuilt < live) short.push(`${t}: ${rebuilt} rows rebuilt, ${live} live`);
+  }
+  if (short.length > 0) {
+    throw new FewerRowsError(
+      `ichnos replay: the rebuild of ${consumer.name} produced fewer rows than the live tables hold, so nothing was swapped ` +
+        `(the live tables are unchanged): ${short.join("; ")}. Check that the replay started early enough and that the ` +
+        "projection's code matches the one that built the live tables; if the smaller result is what you want, run it again with --allow-fewer-rows",
+    );
+  }
+}
+
+async function swapIn(
+  deps: RebuildDeps, consumer: AnyConsumer, tables: readonly string[], cursors: Cursor[], progress: (n: number) => void, allowFewerRows: boolean,
+) {
   const gate = await deps.pool.getConnection();
   try {
     await gate.beginTransaction();
@@ -137,6 +177,7 @@ async function swapIn(deps: RebuildDeps, consumer: AnyConsumer, tables: readonly
       if (!(await lockCheckpoint(gate, consumer.name, c.stream))) await insertCheckpoint(gate, consumer.name, c.stream, c.lastId, c.lastEntry);
     }
     await catchUp(deps, consumer, cursors, progress);
+    if (!allowFewerRows) await assertNoFewerRows(deps.pool, consumer, tables);
     for (const c of cursors) {
       await resetCheckpoint(gate, consumer.name, c.stream, c.lastId, c.lastEntry);
       const exists = (await groupInfo(deps.redis, c.stream)).some((g) => g.name === consumer.name);
