@@ -7,7 +7,7 @@
 import { loadExportConfigs } from "../src/db/export-configs.ts";
 import type { Pool } from "../src/db/pool.ts";
 import { MAC_SHARDS, STATION_RADIOS } from "../src/db/station-tables.ts";
-import { createExportConsumer } from "../src/exports/export-consumer.ts";
+import { createExportConsumer, type ArchiveDeps } from "../src/exports/export-consumer.ts";
 import type { RegionLookup } from "../src/geo/region-lookup.ts";
 import { createAreaProjector } from "../src/pipeline/area-projector.ts";
 import { createDatamapProjector } from "../src/pipeline/datamap-projector.ts";
@@ -23,6 +23,8 @@ export interface ConsumerDeps {
   readonly regions: RegionLookup;
   /** Observation entries per station transaction. */
   readonly stationBatch: number;
+  /** The reports archive for `s3` exports; absent where no process needs it (tools, tests). */
+  readonly archive?: ArchiveDeps;
 }
 
 const ANALYST_CONSUMERS: readonly AnyConsumer[] = [];

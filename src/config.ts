@@ -2,6 +2,7 @@
  * The one reader of `process.env`. Every variable is validated here, all problems are reported in
  * one error, and the result is frozen so nothing downstream can drift from what was checked.
  */
+import { parseS3Url } from "./archive/s3-location.ts";
 import { parseDuration, parseSize } from "./util/units.ts";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -60,6 +61,14 @@ export interface Config {
   readonly idleTimeoutMs: number;
   /** A consumer whose liveness key has not been refreshed for this long is taken as dead. */
   readonly consumerLivenessMs: number;
+  /** `s3://bucket/prefix` of the seeded `backup` export when its row has no URL. */
+  readonly backupUrl: string | undefined;
+  /** Longest a report waits to be archived when fewer than a batch are waiting. */
+  readonly backupMaxAgeMs: number;
+  /** Path-style S3 requests (MinIO, s3rver). */
+  readonly s3ForcePathStyle: boolean;
+  /** AWS_REGION as set; the S3 client falls back to us-east-1 (the SDK reads its other settings itself). */
+  readonly awsRegion: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -106,6 +115,8 @@ export const CONFIG_DEFAULTS = {
   REQUEST_TIMEOUT: "30s",
   IDLE_TIMEOUT: "5s",
   CONSUMER_LIVENESS: "15s",
+  BACKUP_MAX_AGE: "5m",
+  S3_FORCE_PATH_STYLE: "false",
 } as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -236,6 +247,17 @@ export function loadConfig(env: Env = process.env): Config {
     requestTimeoutMs: check("REQUEST_TIMEOUT", raw("REQUEST_TIMEOUT"), duration(100, 3_600_000), 0),
     idleTimeoutMs: check("IDLE_TIMEOUT", raw("IDLE_TIMEOUT"), duration(100, 3_600_000), 0),
     consumerLivenessMs: check("CONSUMER_LIVENESS", raw("CONSUMER_LIVENESS"), duration(1000, 3_600_000), 0),
+    backupUrl: optional("BACKUP_URL") === undefined ? undefined : check("BACKUP_URL", optional("BACKUP_URL")!, (v) => {
+      parseS3Url(v);
+      return v;
+    }, undefined),
+    backupMaxAgeMs: check("BACKUP_MAX_AGE", raw("BACKUP_MAX_AGE"), duration(100, 86_400_000), 0),
+    s3ForcePathStyle: check("S3_FORCE_PATH_STYLE", raw("S3_FORCE_PATH_STYLE"), (v) => {
+      if (/^(1|true|yes|on)$/i.test(v)) return true;
+      if (/^(0|false|no|off)$/i.test(v)) return false;
+      throw new Error("expected true or false");
+    }, false),
+    awsRegion: optional("AWS_REGION"),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -35,7 +35,7 @@ export async function drainCommand(
   const consumers = selectConsumers(registry, groups);
   const [own, ...others] = splitGroups(consumers, processes);
   const children = startDrainChildren(others);
-  const runtime = createConsumerRuntime({ ...services, consumers: own ?? [], settings: loopSettings(services.config) });
+  const runtime = createConsumerRuntime({ ...services, consumers: own ?? [], settings: { ...loopSettings(services.config), flush: true } });
   let lastPrint = 0;
   let result: Awaited<ReturnType<typeof drainGroups>>;
   try {

@@ -7,6 +7,8 @@ import type { Config } from "../config.ts";
 import { createPool, type Pool } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
 import { closeRedis, createRedis, type RedisClient } from "../redis/create-redis.ts";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { createArchiveS3Client } from "../archive/s3-client.ts";
 import { lazyRegionLookup } from "../geo/lazy-regions.ts";
 import { createKeys, type Keys } from "../stream/keys.ts";
 import type { LoopSettings } from "../stream/consumer-loop.ts";
@@ -33,12 +35,17 @@ export function createServices(config: Config, log: Logger): Services {
   const pool = createPool(config.databaseUrl, config.databasePoolSize, { lockWaitTimeoutS: config.lockWaitTimeoutMs / 1000 });
   const keys = createKeys(config.redisPrefix, config.streamPartitions);
   let closing: Promise<void> | null = null;
-  const consumerDeps: ConsumerDeps = { pool, redis, keys, regions: lazyRegionLookup(), stationBatch: config.stationBatch };
+  let s3: S3Client | undefined;
+  const consumerDeps: ConsumerDeps = {
+    pool, redis, keys, regions: lazyRegionLookup(), stationBatch: config.stationBatch,
+    archive: { s3: () => (s3 ??= createArchiveS3Client(config)), backupUrl: config.backupUrl, maxAgeMs: config.backupMaxAgeMs },
+  };
   return {
     config, log, redis, pool, keys, consumerDeps,
     close: () => {
       closing ??= (async () => {
         await closeRedis(redis).catch(() => undefined);
+        s3?.destroy();
         await pool.end().catch(() => undefined);
       })();
       return closing;

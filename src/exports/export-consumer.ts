@@ -1,10 +1,15 @@
 /**
  * One consumer group per `export_config` row (DESIGN §3): `export:<name>` on every reports
  * partition, honouring `batch`, `skip_keys` and `skip_sources`. The schema decides what a batch
- * does: `internal` splits reports into observations, `dummy` discards them. `s3` and `geosubmit`
- * exporters are not built yet: their groups exist and advance, skipping the reports with a
- * warning, so that they neither hold back trimming nor block `drain`.
+ * does: `internal` splits reports into observations, `s3` archives them (one object per batch,
+ * or when the oldest waiting report is BACKUP_MAX_AGE old), `dummy` discards them. An `s3` export
+ * without a URL, and `geosubmit` (not built yet), advance and skip their reports, saying so once,
+ * so that they neither hold back trimming nor block `drain`.
  */
+import type { S3Client } from "@aws-sdk/client-s3";
+import { writeArchiveObject } from "../archive/archive-writer.ts";
+import { parseS3Url, type S3Location } from "../archive/s3-location.ts";
+import { RetryLaterError } from "../stream/retry-later.ts";
 import { exportAllows, exportGroupName, type ExportConfig } from "../domain/export-config.ts";
 import type { ReportEntry } from "../domain/report.ts";
 import { exportConfigExists } from "../db/export-configs.ts";
@@ -12,11 +17,39 @@ import type { Pool } from "../db/pool.ts";
 import { splitAndAppend, type SplitterDeps } from "../pipeline/splitter.ts";
 import { defineConsumer, type ConsumerDescriptor } from "../stream/define-consumer.ts";
 
-export interface ExportConsumerDeps extends SplitterDeps {
-  readonly pool: Pool;
+/** What `s3` exports need. */
+export interface ArchiveDeps {
+  /** Made on first use: the SDK costs start-up time and warns on Node 20, so only archiving processes pay. */
+  readonly s3: () => S3Client;
+  /** BACKUP_URL: the location of the seeded `backup` export when its row has no URL. */
+  readonly backupUrl: string | undefined;
+  /** BACKUP_MAX_AGE */
+  readonly maxAgeMs: number;
 }
 
-const WARN_EVERY_MS = 60_000;
+export interface ExportConsumerDeps extends SplitterDeps {
+  readonly pool: Pool;
+  readonly archive?: ArchiveDeps;
+}
+
+/** The archive location of an `s3` export, or why it has none. */
+function archiveLocation(config: ExportConfig, archive: ArchiveDeps | undefined): S3Location | string {
+  const url = config.url ?? (config.name === "backup" ? archive?.backupUrl : undefined);
+  if (!archive) return "this process has no S3 client";
+  if (!url) {
+    return config.name === "backup"
+      ? "no URL: set BACKUP_URL=s3://bucket/prefix (or the row's url with ichnos exports)"
+      : `no URL: give the export one (ichnos exports rm ${config.name}, then exports add ${config.name} --schema s3 --url s3://bucket/prefix)`;
+  }
+  try {
+    return parseS3Url(url);
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+// Once per process and export: a disabled export is a setting, not an incident.
+const saidOff = new Set<string>();
 
 function isReportEntry(data: unknown): data is ReportEntry {
   const d = data as ReportEntry | null;
@@ -25,8 +58,10 @@ function isReportEntry(data: unknown): data is ReportEntry {
 }
 
 export function createExportConsumer(config: ExportConfig, deps: ExportConsumerDeps): ConsumerDescriptor<ReportEntry> {
-  let lastWarn = 0;
-  let skippedSinceWarn = 0;
+  const location = config.schema === "s3" ? archiveLocation(config, deps.archive) : null;
+  const archiving = location !== null && typeof location !== "string";
+  const skipping = config.schema === "geosubmit" || (config.schema === "s3" && !archiving);
+  const partitions = deps.keys.reportStreams();
   return defineConsumer<ReportEntry>({
     name: exportGroupName(config.name),
     reads: "reports",
@@ -36,27 +71,37 @@ export function createExportConsumer(config: ExportConfig, deps: ExportConsumerD
     // installation does not skip reports that arrived before its first worker.
     start: "0",
     batchSize: config.batch > 0 ? config.batch : undefined,
+    gather: archiving ? { maxAgeMs: deps.archive!.maxAgeMs } : undefined,
     isRetired: async (db) => !(await exportConfigExists(db, config.name)),
-    // Reports for an exporter that is not available are skipped unread.
-    payload: config.schema === "internal" || config.schema === "dummy" ? undefined : "ignored",
+    // Reports for an exporter that is off are skipped unread.
+    payload: skipping ? "ignored" : undefined,
     async project(batch, ctx) {
-      if (config.schema !== "internal" && config.schema !== "dummy") {
-        skippedSinceWarn += batch.length;
-        if (Date.now() - lastWarn >= WARN_EVERY_MS) {
+      if (skipping) {
+        if (!saidOff.has(config.name)) {
+          saidOff.add(config.name);
+          const why = typeof location === "string" ? location : `schema "${config.schema}" is not available in this version`;
           ctx.log.warn(
-            { schema: config.schema, export: config.name, skipped: skippedSinceWarn },
-            `export schema "${config.schema}" is not available in this version; its reports are skipped (remove the export with "ichnos exports rm ${config.name}" to silence this)`,
+            { schema: config.schema, export: config.name },
+            `export ${config.name} is off (${why}); its group skips the reports (remove the export with "ichnos exports rm ${config.name}" if it is not wanted)`,
           );
-          lastWarn = Date.now();
-          skippedSinceWarn = 0;
         }
         return;
       }
       for (const e of batch) {
         if (!isReportEntry(e.data)) throw new Error(`entry ${e.id} is not a report entry`);
       }
+      const allowed = batch.filter((e) => exportAllows(config, e.data.api_key, e.data.source));
       if (config.schema === "internal") {
-        await splitAndAppend(deps, ctx.group, ctx.stream, batch.filter((e) => exportAllows(config, e.data.api_key, e.data.source)), ctx.log);
+        await splitAndAppend(deps, ctx.group, ctx.stream, allowed, ctx.log);
+      } else if (archiving && allowed.length > 0) {
+        const partition = partitions.indexOf(ctx.stream);
+        try {
+          const key = await writeArchiveObject(deps.archive!.s3(), location as S3Location, partition, allowed);
+          ctx.log.debug({ key, entries: allowed.length }, "reports archived");
+        } catch (err) {
+          // S3 being unreachable or refusing must never skip reports: the group waits and lags.
+          throw new RetryLaterError(`could not archive ${allowed.length} reports to s3://${(location as S3Location).bucket}: ${(err as Error).message}`, { cause: err });
+        }
       }
     },
   });

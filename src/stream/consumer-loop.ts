@@ -16,6 +16,7 @@ import type { Keys } from "./keys.ts";
 import { loadKnownHead, type KnownEntry } from "../db/stream-head.ts";
 import { entryBytes, readGroupBounded } from "./bounded-read.ts";
 import { recoverPending } from "./recover-pending.ts";
+import { RetryLaterError } from "./retry-later.ts";
 import { isNoGroupError, pendingRange, readGroup, redeliver } from "./stream-commands.ts";
 
 export interface LoopSettings {
@@ -27,11 +28,14 @@ export interface LoopSettings {
   readonly batchBytes?: number;
   /** A consumer whose liveness key lapsed this long ago is dead (CONSUMER_LIVENESS). */
   readonly livenessMs?: number;
+  /** Apply partial batches at once, even for consumers that `gather` (drains). */
+  readonly flush?: boolean;
 }
 
 export const DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_LIVENESS_MS = 15_000;
 const KNOWN_HEAD_REFRESH_MS = 2000;
+const GATHER_POLL_MS = 250;
 
 export interface LoopDeps {
   readonly redis: RedisClient;
@@ -130,6 +134,13 @@ export async function runConsumerLoop(
   }
 
   const heldBytes = () => held.reduce((n, e) => n + entryBytes(e), 0);
+  /** How much longer a gathering consumer waits before applying what it holds (0: apply now). */
+  const gatherWait = (inHand: readonly RawEntry[]): number => {
+    if (!consumer.gather || settings.flush || isolate > 0 || inHand.length >= batchSize) return 0;
+    if (inHand.some((e) => giveUp.has(e.id)) || heldBytes() >= batchBytes) return 0;
+    const oldestMs = Number(inHand[0]!.id.slice(0, inHand[0]!.id.indexOf("-")));
+    return Math.max(0, oldestMs + consumer.gather.maxAgeMs - Date.now());
+  };
   // The known head tells a sequence that Redis restarted from older data apart from new entries
   // (apply-batch.ts). It is re-read every few seconds, and before the first batch read on a new
   // connection: entries numbered anew can only arrive after Redis came back.
@@ -160,6 +171,12 @@ export async function runConsumerLoop(
       }
       if (held.length < batchSize) held = mergeHeld(held, await readMore(held));
       if (held.length === 0) continue;
+      const waitMs = gatherWait(held);
+      if (waitMs > 0) {
+        // Not a full batch yet: look again shortly (a blocking read could not keep the byte bound).
+        await sleep(Math.min(waitMs, GATHER_POLL_MS), signal);
+        continue;
+      }
 
       await refreshKnownHead();
       const result = await applyBatch(ctx, held, { limit: isolate > 0 ? 1 : undefined, giveUp, knownHead });
@@ -179,7 +196,7 @@ export async function runConsumerLoop(
         continue;
       }
       // The projection threw.
-      if (isTransientError(result.error)) throw result.error;
+      if (isTransientError(result.error) || result.error instanceof RetryLaterError) throw result.error;
       if (result.attempted.length > 1) {
         isolate = result.attempted.length;
         log.warn({ err: result.error, entries: result.attempted.length }, "batch failed; applying its entries one at a time");
@@ -215,8 +232,11 @@ export async function runConsumerLoop(
         continue;
       }
       failures += 1;
-      const wait = Math.min(10_000, 100 * 2 ** Math.min(failures, 7));
-      if (isLockConflict(err)) {
+      // Jitter, so that the loops of many workers do not retry an outage in step.
+      const wait = Math.round(Math.min(10_000, 100 * 2 ** Math.min(failures, 7)) * (0.5 + Math.random() / 2));
+      if (err instanceof RetryLaterError) {
+        log.warn({ err, retryInMs: wait, failures }, "the projection's target is unavailable; the batch is retried, the group lags meanwhile");
+      } else if (isLockConflict(err)) {
         // SPEC §4.8: a deadlock or lock-wait timeout rolls the batch back; it is retried whole.
         log.warn({ err, retryInMs: wait, code: (err as { code?: string }).code }, "batch hit a MySQL lock conflict; retrying it");
       } else {

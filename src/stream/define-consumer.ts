@@ -39,6 +39,12 @@ export interface ConsumerDescriptor<T = unknown> {
   /** Entries per transaction; defaults to CONSUMER_BATCH. */
   readonly batchSize?: number;
   /**
+   * Wait for a full batch (`batchSize` entries, or the byte bound) before applying, unless the
+   * oldest entry held is `maxAgeMs` old: for targets that want few large writes (archive
+   * objects). `ichnos drain` applies partial batches at once.
+   */
+  readonly gather?: { readonly maxAgeMs: number };
+  /**
    * False when applying an entry twice changes the projection twice (station statistics add up
    * samples and weights): such a group is only replayed with `--rebuild`. Defaults to true.
    */

@@ -49,6 +49,13 @@ test("byte and time limits are range-checked", () => {
   assert.is(loadConfig({ CONSUMER_BATCH_BYTES: "64KiB" }).consumerBatchBytes, 65_536);
 });
 
+test("BACKUP_URL must be an s3:// URL; the archive settings have defaults", () => {
+  assert.is(loadConfig({}).backupUrl, undefined);
+  assert.is(loadConfig({}).backupMaxAgeMs, 300_000);
+  assert.is(loadConfig({ BACKUP_URL: "s3://ichnos-backup/reports", S3_FORCE_PATH_STYLE: "true" }).s3ForcePathStyle, true);
+  assert.throws(() => loadConfig({ BACKUP_URL: "https://example.com/x" }), /BACKUP_URL="https:\/\/example.com\/x": .*not an s3:\/\/bucket\/prefix URL/);
+});
+
 test("an unparseable REDIS_URL is reported by name", () => {
   const err = (() => { try { loadConfig({ REDIS_URL: "localhost:6379" }); } catch (e) { return e; } })();
   assert.instance(err, ConfigError);

@@ -1,0 +1,82 @@
+/**
+ * The reports archive's objects (the `s3` exporter, DESIGN §2: "the S3 backup is the long-term
+ * log"). One object holds consecutive entries of one reports partition, gzipped JSON lines, one
+ * line per entry with everything needed to re-create it exactly:
+ *
+ *   {"id":"1796000000000-0","seq":17,"v":1,"data":{"api_key":…,"source":…,"received":…,"user_agent":…,"report":{…}}}
+ *
+ * Keys are `<prefix>/reports-<P>/<first>_<last>.jsonl.gz`, each id written as a 20-digit
+ * millisecond part and a 20-digit sequence part, so that listing a partition's prefix returns
+ * its objects in entry order and `StartAfter` finds a time range. The key depends only on the
+ * first and last entry, so an upload repeated after a crash writes the same object again.
+ */
+import { gunzipSync, gzipSync } from "node:zlib";
+import { compareEntryIds, parseEntryId } from "../stream/entry-id.ts";
+
+export interface ArchivedEntry {
+  readonly id: string;
+  readonly seq: number;
+  readonly version: number;
+  readonly data: unknown;
+}
+
+const PAD = 20;
+
+function padId(id: string): string {
+  const { ms, seq } = parseEntryId(id);
+  return `${String(ms).padStart(PAD, "0")}-${seq.toString().padStart(PAD, "0")}`;
+}
+
+function unpadId(text: string): string | null {
+  const match = /^(\d{20})-(\d{20})$/.exec(text);
+  return match ? `${BigInt(match[1]!)}-${BigInt(match[2]!)}` : null;
+}
+
+export function partitionPrefix(prefix: string, partition: number): string {
+  return `${prefix ? `${prefix.replace(/\/+$/, "")}/` : ""}reports-${partition}/`;
+}
+
+/** Where the object starting with `firstId` would be: the key's part up to and including `_`. */
+export function objectKeyStart(prefix: string, partition: number, firstId: string): string {
+  return `${partitionPrefix(prefix, partition)}${padId(firstId)}_`;
+}
+
+export function objectKey(prefix: string, partition: number, firstId: string, lastId: string): string {
+  return `${objectKeyStart(prefix, partition, firstId)}${padId(lastId)}.jsonl.gz`;
+}
+
+/** The listing key to start after for objects holding entries at or after `ms` (a time range). */
+export function keyBefore(prefix: string, partition: number, ms: number): string {
+  // Objects are keyed by their first entry: one that starts before `ms` may still reach past it,
+  // so readers start one object earlier (the listing's previous key) when they need exactness.
+  return `${partitionPrefix(prefix, partition)}${String(ms).padStart(PAD, "0")}`;
+}
+
+/** The first and last entry ids an object key names; null for keys that are not archive objects. */
+export function parseObjectKey(key: string): { partition: number; firstId: string; lastId: string } | null {
+  const match = /(?:^|\/)reports-(\d+)\/(\d{20}-\d{20})_(\d{20}-\d{20})\.jsonl\.gz$/.exec(key);
+  if (!match) return null;
+  const firstId = unpadId(match[2]!);
+  const lastId = unpadId(match[3]!);
+  if (!firstId || !lastId || compareEntryIds(firstId, lastId) > 0) return null;
+  return { partition: Number(match[1]), firstId, lastId };
+}
+
+export function encodeArchiveObject(entries: readonly ArchivedEntry[]): Buffer {
+  const lines = entries.map((e) => JSON.stringify({ id: e.id, seq: e.seq, v: e.version, data: e.data }));
+  return gzipSync(`${lines.join("\n")}\n`);
+}
+
+export function decodeArchiveObject(body: Uint8Array): ArchivedEntry[] {
+  const text = gunzipSync(body).toString("utf8");
+  const out: ArchivedEntry[] = [];
+  for (const line of text.split("\n")) {
+    if (line === "") continue;
+    const raw = JSON.parse(line) as { id?: unknown; seq?: unknown; v?: unknown; data?: unknown };
+    if (typeof raw.id !== "string" || typeof raw.seq !== "number" || typeof raw.v !== "number") {
+      throw new Error(`archive line is not an entry: ${line.slice(0, 120)}`);
+    }
+    out.push({ id: raw.id, seq: raw.seq, version: raw.v, data: raw.data });
+  }
+  return out;
+}
