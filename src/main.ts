@@ -47,6 +47,8 @@ usage: ichnos <command> [options]
                                 add an export_config row and its group export:NAME
   exports list [--json]
   exports rm NAME               remove the row and its group
+  archive list|verify [--export NAME] [--from T] [--to T] [--json]
+                                what the reports archive holds per partition; verify: no gaps or overlaps
   help                          this text
 
 Configuration comes from environment variables; see README.md.`;
@@ -125,6 +127,10 @@ async function run(command: string, argv: string[], config: Config, log: Logger)
       return withServices(config, log, async (s) => deadCommand(s, await loadConsumers(s.consumerDeps), positionals[0], positionals[1], {
         json: values.json ?? false, limit, ids: values.id ?? [], all: values.all ?? false,
       }));
+    }
+    case "archive": {
+      const { archiveCommand } = await import("./cli/archive-command.ts");
+      return withServices(config, log, (s) => archiveCommand(s, argv));
     }
     case "exports": {
       const { exportsCommand } = await import("./cli/exports-command.ts");

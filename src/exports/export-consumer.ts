@@ -8,7 +8,8 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { writeArchiveObject } from "../archive/archive-writer.ts";
-import { parseS3Url, type S3Location } from "../archive/s3-location.ts";
+import { archiveLocation } from "../archive/export-location.ts";
+import type { S3Location } from "../archive/s3-location.ts";
 import { RetryLaterError } from "../stream/retry-later.ts";
 import { exportAllows, exportGroupName, type ExportConfig } from "../domain/export-config.ts";
 import type { ReportEntry } from "../domain/report.ts";
@@ -32,22 +33,6 @@ export interface ExportConsumerDeps extends SplitterDeps {
   readonly archive?: ArchiveDeps;
 }
 
-/** The archive location of an `s3` export, or why it has none. */
-function archiveLocation(config: ExportConfig, archive: ArchiveDeps | undefined): S3Location | string {
-  const url = config.url ?? (config.name === "backup" ? archive?.backupUrl : undefined);
-  if (!archive) return "this process has no S3 client";
-  if (!url) {
-    return config.name === "backup"
-      ? "no URL: set BACKUP_URL=s3://bucket/prefix (or the row's url with ichnos exports)"
-      : `no URL: give the export one (ichnos exports rm ${config.name}, then exports add ${config.name} --schema s3 --url s3://bucket/prefix)`;
-  }
-  try {
-    return parseS3Url(url);
-  } catch (err) {
-    return (err as Error).message;
-  }
-}
-
 // Once per process and export: a disabled export is a setting, not an incident.
 const saidOff = new Set<string>();
 
@@ -58,7 +43,7 @@ function isReportEntry(data: unknown): data is ReportEntry {
 }
 
 export function createExportConsumer(config: ExportConfig, deps: ExportConsumerDeps): ConsumerDescriptor<ReportEntry> {
-  const location = config.schema === "s3" ? archiveLocation(config, deps.archive) : null;
+  const location = config.schema === "s3" ? archiveLocation(config, deps.archive?.backupUrl, !!deps.archive) : null;
   const archiving = location !== null && typeof location !== "string";
   const skipping = config.schema === "geosubmit" || (config.schema === "s3" && !archiving);
   const partitions = deps.keys.reportStreams();

@@ -4,7 +4,7 @@
  * BACKUP_MAX_AGE old, an outage that makes the group lag and never skip, and uploads repeated
  * after a failure that leave the archive holding each entry once.
  */
-import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { loadConsumers } from "../../consumers/index.ts";
@@ -27,6 +27,8 @@ const S = suite<Ctx>("reports archive (s3 export)");
 S.before(async (ctx) => {
   ctx.s3 = await startTestS3();
   ctx.env = await createWebTestEnv("backup", { STREAM_PARTITIONS: "2" });
+  // Objects of 20 reports: several per partition.
+  await ctx.env.pool.query("UPDATE export_config SET batch = 20 WHERE name = 'backup'");
   ctx.cli = {
     DATABASE_URL: ctx.env.databaseUrl, REDIS_URL: ctx.env.redisUrl, REDIS_PREFIX: ctx.env.prefix, STREAM_PARTITIONS: "2",
     ...ctx.s3.env,
@@ -80,6 +82,26 @@ S("ichnos drain archives every report in exactly one object, entries re-creatabl
   const status = await backupStatus(env, (await loadConsumers(env.services.consumerDeps)).filter((c) => c.name === "export:backup"));
   assert.is(status.length, 2);
   assert.ok(status.every((r) => r.lag === 0 && r.pending === 0));
+});
+
+S("ichnos archive list shows each partition's entries; verify finds a gap made by deleting one object", async ({ s3, cli }) => {
+  const env = { ...cli, BACKUP_URL: `s3://${s3.bucket}/drain` };
+  const listed = await runCli(["archive", "list", "--json"], env);
+  assert.is(listed.code, 0, listed.stderr);
+  const summary = JSON.parse(listed.stdout) as { partitions: { partition: number; entries: number; objects: number; first: { seq: number } }[] };
+  assert.is(summary.partitions.reduce((n, p) => n + p.entries, 0), 250);
+  assert.ok(summary.partitions.every((p) => p.first.seq === 1));
+  const ok = await runCli(["archive", "verify"], env);
+  assert.is(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /without gaps or overlaps/);
+
+  const keys = (await s3.keys("drain/reports-0/"));
+  assert.ok(keys.length >= 3, `${keys.length} objects in reports-0`);
+  const victim = keys[1]!;
+  await s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: victim }));
+  const broken = await runCli(["archive", "verify"], env);
+  assert.is(broken.code, 1, broken.stdout);
+  assert.match(broken.stderr, new RegExp(`reports-0: gap: entries #\\d+–#\\d+ missing, between ${keys[0]} and ${keys[2]}`));
 });
 
 S("a quiet service is archived once its oldest waiting report is BACKUP_MAX_AGE old, in one object per partition", async ({ s3, env }) => {
