@@ -52,7 +52,7 @@ export async function archiveCommand(services: Services, argv: readonly string[]
   const name = values.export ?? "backup";
   const range = { fromMs: parseTime("from", values.from), toMs: parseTime("to", values.to) };
   const config = (await loadExportConfigs(services.pool)).find((c) => c.name === name);
-  if (!config || config.schema !== "s3") throw new UsageError(`ichnos archive: there is no s3 export named "${name}" (ichnos exports list)`);
+  if (config?.schema !== "s3") throw new UsageError(`ichnos archive: there is no s3 export named "${name}" (ichnos exports list)`);
   const location = archiveLocation(config, services.config.backupUrl);
   if (typeof location === "string") throw new UsageError(`ichnos archive: export ${name} has ${location}`);
   const s3 = services.consumerDeps.archive!.s3();
