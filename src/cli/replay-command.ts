@@ -1,7 +1,14 @@
 import type { AnyConsumer } from "../stream/define-consumer.ts";
 import { readGroupStatus } from "../stream/group-status.ts";
-import { describeMissingHistory, findMissingHistory } from "../stream/history-check.ts";
-import { FewerRowsError, rebuildGroup, type RebuildProgress } from "../stream/rebuild.ts";
+import type { ArchiveObjectInfo } from "../archive/archive-continuity.ts";
+import { loadCoverage, type ArchiveSpan } from "../archive/archive-reader.ts";
+import { archiveLocation } from "../archive/export-location.ts";
+import { loadExportConfigs } from "../db/export-configs.ts";
+import { previousEntryId, ZERO_ID } from "../stream/entry-id.ts";
+import { describeMissingHistory, findMissingHistory, type MissingHistory } from "../stream/history-check.ts";
+import type { From } from "../stream/positions.ts";
+import { FewerRowsError, rebuildGroup, type RebuildOptions, type RebuildProgress } from "../stream/rebuild.ts";
+import { sequenceValue } from "../stream/stream-commands.ts";
 import { parseFrom, replayGroup } from "../stream/replay.ts";
 import { formatDuration } from "../util/units.ts";
 import { UsageError } from "./args.ts";
@@ -34,11 +41,14 @@ export async function replayCommand(
   const missing = needsHistory
     ? (await Promise.all(services.keys.resolve(consumer!.reads).map((stream) => findMissingHistory(services, stream, position)))).filter((m) => m !== null)
     : [];
-  if (missing.length > 0) {
-    process.stderr.write(`${describeMissingHistory(services.keys, group, from, missing, rebuild)}\n`);
+  const fromArchive = missing.length > 0 ? await archiveSpans(services, position, missing) : null;
+  if (fromArchive && (fromArchive.stillMissing.length > 0 || !rebuild)) {
+    const note = fromArchive.stillMissing.length > 0 ? (fromArchive.archive ? "incomplete" : "none") : "rebuild-only";
+    const shown = fromArchive.stillMissing.length > 0 ? fromArchive.stillMissing : missing;
+    process.stderr.write(`${describeMissingHistory(services.keys, group, from, shown, rebuild, note)}\n`);
     return 1;
   }
-  if (rebuild) return rebuildCommand(services, consumer!, from, options.allowFewerRows ?? false);
+  if (rebuild) return rebuildCommand(services, consumer!, from, options.allowFewerRows ?? false, fromArchive?.archive);
   const moved = await replayGroup(services, consumer!, position);
   const status = await readGroupStatus(services.redis, services.pool, services.keys, [consumer!]);
   const total = status.reduce((n, s) => n + (s.lag ?? 0), 0);
@@ -52,7 +62,36 @@ export async function replayCommand(
 }
 
 /** `--rebuild`: shadow tables, progress on stderr, one swap at the end. */
-async function rebuildCommand(services: Services, consumer: AnyConsumer, from: string, allowFewerRows: boolean): Promise<number> {
+/**
+ * The archived history that covers what the retained reports streams lack (the `backup`
+ * export's archive). Derived streams (observations, areas) are not archived: they stay missing.
+ */
+async function archiveSpans(services: Services, from: From, missing: readonly MissingHistory[]) {
+  const streams = services.keys.reportStreams();
+  const backup = (await loadExportConfigs(services.pool)).find((c) => c.name === "backup" && c.schema === "s3");
+  const location = backup ? archiveLocation(backup, services.config.backupUrl) : "none";
+  if (typeof location === "string") return { archive: undefined, stillMissing: [...missing] };
+  const s3 = services.consumerDeps.archive!.s3();
+  const spans = new Map<string, { span: ArchiveSpan; objects: ArchiveObjectInfo[] }>();
+  const stillMissing: MissingHistory[] = [];
+  for (const m of missing) {
+    const partition = streams.indexOf(m.stream);
+    if (partition < 0) {
+      stillMissing.push(m);
+      continue;
+    }
+    const untilSeq = m.firstHeld ? m.firstHeld.seq - 1 : await sequenceValue(services.redis, services.keys.sequence(m.stream));
+    const span: ArchiveSpan = { partition, afterId: from.kind === "id" ? previousEntryId(from.id) : ZERO_ID, untilSeq };
+    const coverage = await loadCoverage(s3, location, span);
+    if (coverage.covered) spans.set(m.stream, { span, objects: coverage.objects });
+    else stillMissing.push(m);
+  }
+  return { archive: { s3, location, spans }, stillMissing };
+}
+
+async function rebuildCommand(
+  services: Services, consumer: AnyConsumer, from: string, allowFewerRows: boolean, archive?: RebuildOptions["archive"],
+): Promise<number> {
   if (!consumer.tables?.length) {
     throw new UsageError(`ichnos replay: group ${consumer.name} keeps no tables of its own; replay it without --rebuild`);
   }
@@ -68,7 +107,7 @@ async function rebuildCommand(services: Services, consumer: AnyConsumer, from: s
   };
   let result: Awaited<ReturnType<typeof rebuildGroup>>;
   try {
-    result = await rebuildGroup(services, consumer, parseFrom(from), { allowFewerRows, onProgress });
+    result = await rebuildGroup(services, consumer, parseFrom(from), { allowFewerRows, onProgress, archive });
   } catch (err) {
     if (!(err instanceof FewerRowsError)) throw err;
     process.stderr.write(`\n${err.message}\n`);

@@ -9,7 +9,11 @@
  * below it are skipped as already applied).
  */
 import { lockCheckpoint, insertCheckpoint, resetCheckpoint } from "../db/stream-checkpoint.ts";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { RowDataPacket } from "mysql2/promise";
+import type { ArchiveObjectInfo } from "../archive/archive-continuity.ts";
+import { readArchiveSpan, type ArchiveSpan } from "../archive/archive-reader.ts";
+import type { S3Location } from "../archive/s3-location.ts";
 import type { Pool, PoolConnection } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
@@ -98,6 +102,31 @@ export interface RebuildOptions {
   readonly onProgress?: (p: RebuildProgress) => void;
   /** Swap in even when a rebuilt table holds fewer rows than the live one. */
   readonly allowFewerRows?: boolean;
+  /** History older than the retained streams, read from the reports archive first. */
+  readonly archive?: {
+    readonly s3: S3Client;
+    readonly location: S3Location;
+    readonly spans: ReadonlyMap<string, { readonly span: ArchiveSpan; readonly objects: readonly ArchiveObjectInfo[] }>;
+  };
+}
+
+/** Applies the archived part of each stream's history, then leaves its cursor at the seam. */
+async function replayArchive(deps: RebuildDeps, consumer: AnyConsumer, cursors: Cursor[], archive: NonNullable<RebuildOptions["archive"]>, onApplied: (n: number) => void) {
+  const batchSize = consumer.batchSize ?? READ_CHUNK;
+  for (const cursor of cursors) {
+    const part = archive.spans.get(cursor.stream);
+    if (!part) continue;
+    for await (const batch of readArchiveSpan(archive.s3, archive.location, part.span, part.objects, batchSize)) {
+      await inTransaction(deps.pool, (tx) => consumer.project(
+        batch.map((e) => ({ stream: cursor.stream, id: e.id, seq: e.seq, version: e.version, data: e.data })),
+        { tx, log: deps.log, group: consumer.name, stream: cursor.stream, consumer: "rebuild", table: shadowTable, rebuilding: true },
+      ));
+      const last = batch[batch.length - 1]!;
+      cursor.lastId = last.id;
+      cursor.lastEntry = last.seq;
+      onApplied(batch.length);
+    }
+  }
 }
 
 export async function rebuildGroup(
@@ -117,7 +146,11 @@ export async function rebuildGroup(
     if (consumer.seedRebuild) await inTransaction(deps.pool, (tx) => consumer.seedRebuild!({ tx, log, table: shadowTable }));
     const cursors: Cursor[] = [];
     for (const stream of deps.keys.resolve(consumer.reads)) {
-      const p = await positionBefore(deps.redis, stream, deps.keys.sequence(stream), from);
+      const archived = options.archive?.spans.get(stream);
+      // A stream read from the archive first starts where the archive span does.
+      const p = archived
+        ? { id: archived.span.afterId, lastEntry: 0 }
+        : await positionBefore(deps.redis, stream, deps.keys.sequence(stream), from);
       cursors.push({ stream, lastId: p.id, lastEntry: p.lastEntry });
     }
     let total = await streamTotal(deps, cursors);
@@ -127,6 +160,7 @@ export async function rebuildGroup(
       total = Math.max(total, done);
       onProgress({ done, total, phase: "replaying" });
     };
+    if (options.archive) await replayArchive(deps, consumer, cursors, options.archive, progress);
     await catchUp(deps, consumer, cursors, progress);
     log.info({ applied: done }, "history replayed into shadow tables; swapping them in");
     onProgress({ done, total, phase: "swapping" });
