@@ -10,7 +10,8 @@
  * its objects in entry order and `StartAfter` finds a time range. The key depends only on the
  * first and last entry, so an upload repeated after a crash writes the same object again.
  */
-import { gunzipSync, gzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gunzipSync, gzip, gzipSync } from "node:zlib";
 import { compareEntryIds, parseEntryId } from "../stream/entry-id.ts";
 
 export interface ArchivedEntry {
@@ -62,9 +63,20 @@ export function parseObjectKey(key: string): { partition: number; firstId: strin
   return { partition: Number(match[1]), firstId, lastId };
 }
 
-export function encodeArchiveObject(entries: readonly ArchivedEntry[]): Buffer {
+function archiveText(entries: readonly ArchivedEntry[]): string {
   const lines = entries.map((e) => JSON.stringify({ id: e.id, seq: e.seq, v: e.version, data: e.data }));
-  return gzipSync(`${lines.join("\n")}\n`);
+  return `${lines.join("\n")}\n`;
+}
+
+export function encodeArchiveObject(entries: readonly ArchivedEntry[]): Buffer {
+  return gzipSync(archiveText(entries));
+}
+
+const gzipAsync = promisify(gzip);
+
+/** The same bytes, compressed on libuv's thread pool: the exporter's loops keep the event loop. */
+export function encodeArchiveObjectAsync(entries: readonly ArchivedEntry[]): Promise<Buffer> {
+  return gzipAsync(archiveText(entries));
 }
 
 export function decodeArchiveObject(body: Uint8Array): ArchivedEntry[] {

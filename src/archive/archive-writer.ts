@@ -5,7 +5,7 @@
  * boundaries differed, its object is deleted first, so the archive holds every entry once.
  */
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { type ArchivedEntry, encodeArchiveObject, objectKey, objectKeyStart } from "./archive-object.ts";
+import { type ArchivedEntry, encodeArchiveObjectAsync, objectKey, objectKeyStart } from "./archive-object.ts";
 import type { S3Location } from "./s3-location.ts";
 
 export async function writeArchiveObject(
@@ -15,12 +15,15 @@ export async function writeArchiveObject(
   const last = entries.at(-1);
   if (!first || !last) throw new RangeError("an archive object holds at least one entry");
   const key = objectKey(location.prefix, partition, first.id, last.id);
-  const earlier = await s3.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: objectKeyStart(location.prefix, partition, first.id) }));
+  const [body, earlier] = await Promise.all([
+    encodeArchiveObjectAsync(entries),
+    s3.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: objectKeyStart(location.prefix, partition, first.id) })),
+  ]);
   for (const object of earlier.Contents ?? []) {
     if (object.Key && object.Key !== key) await s3.send(new DeleteObjectCommand({ Bucket: location.bucket, Key: object.Key }));
   }
   await s3.send(new PutObjectCommand({
-    Bucket: location.bucket, Key: key, Body: encodeArchiveObject(entries),
+    Bucket: location.bucket, Key: key, Body: body,
     ContentType: "application/x-ndjson", ContentEncoding: "gzip",
     Metadata: { entries: String(entries.length), "first-seq": String(first.seq), "last-seq": String(last.seq) },
   }));
