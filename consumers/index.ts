@@ -25,6 +25,8 @@ export interface ConsumerDeps {
   readonly stationBatch: number;
   /** The reports archive for `s3` exports; absent where no process needs it (tools, tests). */
   readonly archive?: ArchiveDeps;
+  /** PARTNER_TIMEOUT for `geosubmit` exports. */
+  readonly partnerTimeoutMs?: number;
 }
 
 const ANALYST_CONSUMERS: readonly AnyConsumer[] = [];

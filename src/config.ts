@@ -69,6 +69,8 @@ export interface Config {
   readonly s3ForcePathStyle: boolean;
   /** AWS_REGION as set; the S3 client falls back to us-east-1 (the SDK reads its other settings itself). */
   readonly awsRegion: string | undefined;
+  /** How long a `geosubmit` export waits for its partner's answer. */
+  readonly partnerTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -117,6 +119,7 @@ export const CONFIG_DEFAULTS = {
   CONSUMER_LIVENESS: "15s",
   BACKUP_MAX_AGE: "5m",
   S3_FORCE_PATH_STYLE: "false",
+  PARTNER_TIMEOUT: "60s",
 } as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -258,6 +261,7 @@ export function loadConfig(env: Env = process.env): Config {
       throw new Error("expected true or false");
     }, false),
     awsRegion: optional("AWS_REGION"),
+    partnerTimeoutMs: check("PARTNER_TIMEOUT", raw("PARTNER_TIMEOUT"), duration(100, 600_000), 0),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -39,6 +39,7 @@ export function createServices(config: Config, log: Logger): Services {
   const consumerDeps: ConsumerDeps = {
     pool, redis, keys, regions: lazyRegionLookup(), stationBatch: config.stationBatch,
     archive: { s3: () => (s3 ??= createArchiveS3Client(config)), backupUrl: config.backupUrl, maxAgeMs: config.backupMaxAgeMs },
+    partnerTimeoutMs: config.partnerTimeoutMs,
   };
   return {
     config, log, redis, pool, keys, consumerDeps,

@@ -2,15 +2,16 @@
  * One consumer group per `export_config` row (DESIGN §3): `export:<name>` on every reports
  * partition, honouring `batch`, `skip_keys` and `skip_sources`. The schema decides what a batch
  * does: `internal` splits reports into observations, `s3` archives them (one object per batch,
- * or when the oldest waiting report is BACKUP_MAX_AGE old), `dummy` discards them. An `s3` export
- * without a URL, and `geosubmit` (not built yet), advance and skip their reports, saying so once,
- * so that they neither hold back trimming nor block `drain`.
+ * or when the oldest waiting report is BACKUP_MAX_AGE old), `geosubmit` posts them to a partner,
+ * `dummy` discards them. An `s3` or `geosubmit` export without a usable URL advances and skips its
+ * reports, saying so once, so that it neither holds back trimming nor blocks `drain`.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { writeArchiveObject } from "../archive/archive-writer.ts";
 import { archiveLocation } from "../archive/export-location.ts";
 import type { S3Location } from "../archive/s3-location.ts";
 import { RetryLaterError } from "../stream/retry-later.ts";
+import { postToPartner } from "./partner-post.ts";
 import { exportAllows, exportGroupName, type ExportConfig } from "../domain/export-config.ts";
 import type { ReportEntry } from "../domain/report.ts";
 import { exportConfigExists } from "../db/export-configs.ts";
@@ -31,6 +32,22 @@ export interface ArchiveDeps {
 export interface ExportConsumerDeps extends SplitterDeps {
   readonly pool: Pool;
   readonly archive?: ArchiveDeps;
+  /** PARTNER_TIMEOUT for `geosubmit` exports; 60 s when absent. */
+  readonly partnerTimeoutMs?: number;
+}
+
+const DEFAULT_PARTNER_TIMEOUT_MS = 60_000;
+
+/** A `geosubmit` export's http(s) URL, or why it has none. */
+function partnerUrl(config: ExportConfig): string | { off: string } {
+  if (!config.url) return { off: `no URL: give the export one (ichnos exports rm ${config.name}, then exports add ${config.name} --schema geosubmit --url https://partner.example/v2/geosubmit)` };
+  try {
+    const url = new URL(config.url);
+    if (url.protocol === "http:" || url.protocol === "https:") return config.url;
+  } catch {
+    // reported below
+  }
+  return { off: `its URL "${config.url}" is not an http(s) URL` };
 }
 
 // Once per process and export: a disabled export is a setting, not an incident.
@@ -45,7 +62,9 @@ function isReportEntry(data: unknown): data is ReportEntry {
 export function createExportConsumer(config: ExportConfig, deps: ExportConsumerDeps): ConsumerDescriptor<ReportEntry> {
   const location = config.schema === "s3" ? archiveLocation(config, deps.archive?.backupUrl, !!deps.archive) : null;
   const archiving = location !== null && typeof location !== "string";
-  const skipping = config.schema === "geosubmit" || (config.schema === "s3" && !archiving);
+  const partner = config.schema === "geosubmit" ? partnerUrl(config) : null;
+  const posting = typeof partner === "string";
+  const skipping = (config.schema === "geosubmit" && !posting) || (config.schema === "s3" && !archiving);
   const partitions = deps.keys.reportStreams();
   return defineConsumer<ReportEntry>({
     name: exportGroupName(config.name),
@@ -64,7 +83,7 @@ export function createExportConsumer(config: ExportConfig, deps: ExportConsumerD
       if (skipping) {
         if (!saidOff.has(config.name)) {
           saidOff.add(config.name);
-          const why = typeof location === "string" ? location : `schema "${config.schema}" is not available in this version`;
+          const why = typeof location === "string" ? location : partner && typeof partner !== "string" ? partner.off : `schema "${config.schema}" is not available`;
           ctx.log.warn(
             { schema: config.schema, export: config.name },
             `export ${config.name} is off (${why}); its group skips the reports (remove the export with "ichnos exports rm ${config.name}" if it is not wanted)`,
@@ -78,6 +97,8 @@ export function createExportConsumer(config: ExportConfig, deps: ExportConsumerD
       const allowed = batch.filter((e) => exportAllows(config, e.data.api_key, e.data.source));
       if (config.schema === "internal") {
         await splitAndAppend(deps, ctx.group, ctx.stream, allowed, ctx.log);
+      } else if (posting && allowed.length > 0) {
+        await postToPartner(partner, allowed.map((e) => e.data.report), deps.partnerTimeoutMs ?? DEFAULT_PARTNER_TIMEOUT_MS);
       } else if (archiving && allowed.length > 0) {
         const partition = partitions.indexOf(ctx.stream);
         try {
