@@ -47,6 +47,7 @@ usage: ichnos <command> [options]
                                 add an export_config row and its group export:NAME
   exports list [--json]
   exports rm NAME               remove the row and its group
+  restore [--export NAME]       re-create empty reports streams from the archive (then drain to rebuild)
   archive list|verify [--export NAME] [--from T] [--to T] [--json]
                                 what the reports archive holds per partition; verify: no gaps or overlaps
   help                          this text
@@ -127,6 +128,10 @@ async function run(command: string, argv: string[], config: Config, log: Logger)
       return withServices(config, log, async (s) => deadCommand(s, await loadConsumers(s.consumerDeps), positionals[0], positionals[1], {
         json: values.json ?? false, limit, ids: values.id ?? [], all: values.all ?? false,
       }));
+    }
+    case "restore": {
+      const { restoreCommand } = await import("./cli/restore-command.ts");
+      return withServices(config, log, async (s) => restoreCommand(s, await loadConsumers(s.consumerDeps), argv));
     }
     case "archive": {
       const { archiveCommand } = await import("./cli/archive-command.ts");
