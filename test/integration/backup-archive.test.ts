@@ -15,7 +15,9 @@ import type { AnyConsumer } from "../../src/stream/define-consumer.ts";
 import { readGroupStatus } from "../../src/stream/group-status.ts";
 import { readRange } from "../../src/stream/stream-commands.ts";
 import { trimStreams } from "../../src/stream/trimmer.ts";
+import { fileURLToPath } from "node:url";
 import { runCli } from "../support/run-cli.ts";
+import { spawnWorker } from "../support/spawn-worker.ts";
 import { rowCount, snapshotTables } from "../support/table-snapshot.ts";
 import { startTestS3, type TestS3 } from "../support/s3-server.ts";
 import { waitFor } from "../support/stream-setup.ts";
@@ -186,6 +188,33 @@ S("while S3 is down the backup lags and keeps its entries from the trimmer; back
   const { entries } = await archived(s3, prefix);
   assert.is(entries.length, before + 30);
   assert.is(new Set(entries.map((e) => `${e.partition}/${e.id}`)).size, entries.length, "no entry twice");
+});
+
+S("a worker SIGKILLed after an upload and before its checkpoint commits leaves the object set of an uncrashed run", async ({ s3, env }) => {
+  const worker = (prefix: string, extra: Record<string, string> = {}) => spawnWorker({
+    DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, PREFIX: env.prefix, PARTITIONS: "2", ...s3.env,
+    BACKUP_URL: `s3://${s3.bucket}/${prefix}`, ...extra,
+  }, fileURLToPath(new URL("../support/backup-worker.ts", import.meta.url)));
+  const run = async (prefix: string, kill: boolean) => {
+    // Each run archives the same history from the start: the group is rewound, its objects go to `prefix`.
+    await env.pool.query("DELETE FROM stream_checkpoint WHERE group_name = 'export:backup'");
+    for (const st of env.keys.reportStreams()) await env.redis.call("XGROUP", "DESTROY", st, "export:backup").catch(() => undefined);
+    if (kill) {
+      const doomed = worker(prefix, { KILL_AFTER_UPLOAD: "1" });
+      assert.equal((await doomed.exited).signal, "SIGKILL");
+    }
+    const survivor = worker(prefix);
+    await survivor.ready();
+    const consumers = (await loadConsumers(env.services.consumerDeps)).filter((c) => c.name === "export:backup");
+    await waitFor("archived", async () => (await backupStatus(env, consumers)).every((r) => r.lag === 0 && r.pending === 0), 30_000);
+    survivor.child.kill("SIGTERM");
+    await survivor.exited;
+    return (await s3.keys(`${prefix}/`)).map((k) => k.slice(prefix.length));
+  };
+  const clean = await run("uncrashed", false);
+  const crashed = await run("crashed", true);
+  assert.ok(clean.length >= 2, `${clean.length} objects`);
+  assert.equal(crashed, clean, "the same objects under the same keys");
 });
 
 S("an upload repeated with other boundaries after a failure leaves every entry in exactly one object", async ({ s3 }) => {
