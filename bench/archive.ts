@@ -11,7 +11,8 @@ import { parseArgs } from "node:util";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { gunzipSync } from "node:zlib";
 import { listArchiveObjects } from "../src/archive/archive-listing.ts";
-import { loadCoverage, type ArchiveSpan } from "../src/archive/archive-reader.ts";
+import { findArchivedHistory } from "../src/archive/archive-spans.ts";
+import { findMissingHistory } from "../src/stream/history-check.ts";
 import type { ArchiveObjectInfo } from "../src/archive/archive-continuity.ts";
 import { applyMigrations } from "../src/db/migrate.ts";
 import { createPool } from "../src/db/pool.ts";
@@ -143,15 +144,11 @@ try {
   progress(`rebuild from the streams: ${fmt(streamRate)}`);
 
   for (const stream of streams) await redis.call("XTRIM", stream, "MAXLEN", "0");
-  const spans = new Map<string, { span: ArchiveSpan; objects: ArchiveObjectInfo[] }>();
-  for (const [p, stream] of streams.entries()) {
-    const span = { partition: p, afterId: "0-0", untilSeq: Number(await redis.get(keys.sequence(stream))) };
-    const coverage = await loadCoverage(s3.client, location, span);
-    if (!coverage.covered) throw new Error(`the archive does not cover reports-${p}`);
-    spans.set(stream, { span, objects: coverage.objects });
-  }
+  const missing = (await Promise.all(streams.map((st) => findMissingHistory({ redis, pool: pool!, keys }, st, { kind: "start" })))).filter((m) => m !== null);
+  const { archive, stillMissing } = await findArchivedHistory({ redis, keys, s3: s3.client, location }, { kind: "start" }, missing);
+  if (stillMissing.length > 0 || archive.spans.size !== partitions) throw new Error("the archive does not cover every partition");
   t = Date.now();
-  await rebuildGroup({ redis, pool, keys, log }, noop, { kind: "start" }, { archive: { s3: s3.client, location, spans } });
+  await rebuildGroup({ redis, pool, keys, log }, noop, { kind: "start" }, { archive });
   const archiveRate = rate(reports, Date.now() - t);
   progress(`rebuild from the archive: ${fmt(archiveRate)}`);
 

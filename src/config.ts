@@ -170,6 +170,11 @@ export function loadConfig(env: Env = process.env): Config {
     if (n < min || n > max) throw new Error(`must be between ${hint}`);
     return n;
   };
+  const bool = (v: string) => {
+    if (/^(1|true|yes|on)$/i.test(v)) return true;
+    if (/^(0|false|no|off)$/i.test(v)) return false;
+    throw new Error("expected true or false");
+  };
   // `true`/`false` are kept from when this was a switch: true means one proxy.
   const proxyHops = (v: string) => {
     if (/^\d+$/.test(v)) {
@@ -255,11 +260,7 @@ export function loadConfig(env: Env = process.env): Config {
       return v;
     }, undefined),
     backupMaxAgeMs: check("BACKUP_MAX_AGE", raw("BACKUP_MAX_AGE"), duration(100, 86_400_000), 0),
-    s3ForcePathStyle: check("S3_FORCE_PATH_STYLE", raw("S3_FORCE_PATH_STYLE"), (v) => {
-      if (/^(1|true|yes|on)$/i.test(v)) return true;
-      if (/^(0|false|no|off)$/i.test(v)) return false;
-      throw new Error("expected true or false");
-    }, false),
+    s3ForcePathStyle: check("S3_FORCE_PATH_STYLE", raw("S3_FORCE_PATH_STYLE"), bool, false),
     awsRegion: optional("AWS_REGION"),
     partnerTimeoutMs: check("PARTNER_TIMEOUT", raw("PARTNER_TIMEOUT"), duration(100, 600_000), 0),
   };

@@ -1,14 +1,11 @@
 import type { AnyConsumer } from "../stream/define-consumer.ts";
 import { readGroupStatus } from "../stream/group-status.ts";
-import type { ArchiveObjectInfo } from "../archive/archive-continuity.ts";
-import { loadCoverage, type ArchiveSpan } from "../archive/archive-reader.ts";
+import { findArchivedHistory } from "../archive/archive-spans.ts";
 import { archiveLocation } from "../archive/export-location.ts";
 import { loadExportConfigs } from "../db/export-configs.ts";
-import { previousEntryId, ZERO_ID } from "../stream/entry-id.ts";
 import { describeMissingHistory, findMissingHistory, type MissingHistory } from "../stream/history-check.ts";
 import type { From } from "../stream/positions.ts";
 import { FewerRowsError, rebuildGroup, type RebuildOptions, type RebuildProgress } from "../stream/rebuild.ts";
-import { sequenceValue } from "../stream/stream-commands.ts";
 import { parseFrom, replayGroup } from "../stream/replay.ts";
 import { formatDuration } from "../util/units.ts";
 import { UsageError } from "./args.ts";
@@ -62,31 +59,13 @@ export async function replayCommand(
 }
 
 /** `--rebuild`: shadow tables, progress on stderr, one swap at the end. */
-/**
- * The archived history that covers what the retained reports streams lack (the `backup`
- * export's archive). Derived streams (observations, areas) are not archived: they stay missing.
- */
+/** The `backup` export's archive for what the retained reports streams lack (archive-spans.ts). */
 async function archiveSpans(services: Services, from: From, missing: readonly MissingHistory[]) {
-  const streams = services.keys.reportStreams();
   const backup = (await loadExportConfigs(services.pool)).find((c) => c.name === "backup" && c.schema === "s3");
   const location = backup ? archiveLocation(backup, services.config.backupUrl) : "none";
   if (typeof location === "string") return { archive: undefined, stillMissing: [...missing] };
   const s3 = services.consumerDeps.archive!.s3();
-  const spans = new Map<string, { span: ArchiveSpan; objects: ArchiveObjectInfo[] }>();
-  const stillMissing: MissingHistory[] = [];
-  for (const m of missing) {
-    const partition = streams.indexOf(m.stream);
-    if (partition < 0) {
-      stillMissing.push(m);
-      continue;
-    }
-    const untilSeq = m.firstHeld ? m.firstHeld.seq - 1 : await sequenceValue(services.redis, services.keys.sequence(m.stream));
-    const span: ArchiveSpan = { partition, afterId: from.kind === "id" ? previousEntryId(from.id) : ZERO_ID, untilSeq };
-    const coverage = await loadCoverage(s3, location, span);
-    if (coverage.covered) spans.set(m.stream, { span, objects: coverage.objects });
-    else stillMissing.push(m);
-  }
-  return { archive: { s3, location, spans }, stillMissing };
+  return findArchivedHistory({ redis: services.redis, keys: services.keys, s3, location }, from, missing);
 }
 
 async function rebuildCommand(

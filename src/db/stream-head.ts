@@ -40,16 +40,18 @@ function toKnown(row: RowDataPacket): KnownEntry {
 }
 
 /**
- * The known entry with the highest sequence number of one stream: from any group's checkpoint
- * or the recorded head.
+ * The known entry with the highest sequence number of one stream, from any group's checkpoint
+ * or the recorded head; with `beforeId`, only among those with a lower entry id.
  */
-export async function loadKnownHead(db: Queryable, stream: string): Promise<KnownEntry | null> {
+export async function loadKnownHead(db: Queryable, stream: string, beforeId?: string): Promise<KnownEntry | null> {
+  const [ms, seq] = (beforeId ?? "").split("-");
   const [rows] = await db.query<RowDataPacket[]>(
     `SELECT CAST(last_ms AS CHAR) AS last_ms, CAST(last_seq AS CHAR) AS last_seq, CAST(last_entry AS CHAR) AS last_entry
        FROM (SELECT last_ms, last_seq, last_entry FROM stream_checkpoint WHERE stream = ?
              UNION ALL SELECT last_ms, last_seq, last_entry FROM stream_head WHERE stream = ?) AS known
+      ${beforeId === undefined ? "" : "WHERE last_ms < ? OR (last_ms = ? AND last_seq < ?)"}
       ORDER BY last_entry DESC LIMIT 1`,
-    [stream, stream],
+    beforeId === undefined ? [stream, stream] : [stream, stream, ms, ms, seq ?? "0"],
   );
   return rows[0] ? toKnown(rows[0]) : null;
 }

@@ -6,6 +6,7 @@
  */
 import type { RedisClient } from "../redis/create-redis.ts";
 import { defineScript } from "../redis/script.ts";
+import { ENTRY_SIZE_LUA } from "./bounded-read.ts";
 import { compareEntryIds } from "./entry-id.ts";
 
 /** The greatest entry id: Redis refuses `(` of it as a range start. */
@@ -20,6 +21,7 @@ const MAX_ID = "18446744073709551615-18446744073709551615";
  * bound either.
  */
 const BOUNDED_RANGE_LUA = `
+${ENTRY_SIZE_LUA}
 local start, stop = ARGV[1], ARGV[2]
 local count, budget = tonumber(ARGV[3]), tonumber(ARGV[4])
 local entries, sizes, used = {}, {}, 0
@@ -28,8 +30,7 @@ while #entries < count do
   local want = math.min(step, count - #entries)
   local batch = redis.call('XRANGE', KEYS[1], start, stop, 'COUNT', want)
   for _, entry in ipairs(batch) do
-    local size = 0
-    for _, field in ipairs(entry[2]) do size = size + #field end
+    local size = entry_size(entry[2])
     if #entries > 0 and used + size > budget then return {entries, sizes, 1} end
     entries[#entries + 1] = entry
     sizes[#sizes + 1] = size

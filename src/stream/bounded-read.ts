@@ -11,8 +11,8 @@ import { defineScript } from "../redis/script.ts";
 import type { RawEntry } from "./entry.ts";
 import { parseEntries } from "./stream-commands.ts";
 
-// Sizes are the summed lengths of an entry's field names and values, in bytes.
-const ENTRY_SIZE_LUA = `
+/** Lua `entry_size(fields)`: the summed lengths of an entry's field names and values, in bytes. */
+export const ENTRY_SIZE_LUA = `
 local function entry_size(fields)
   local size = 0
   for _, f in ipairs(fields) do size = size + #f end

@@ -103,12 +103,13 @@ export async function runConsumerLoop(
    * waiting, one blocking read waits for the next entry (a blocking read cannot be bounded in
    * bytes, but it takes one entry only); whatever arrived with it follows in a bounded read.
    */
-  async function readMore(inHand: readonly RawEntry[]): Promise<RawEntry[]> {
-    const budget = batchBytes - inHand.reduce((n, e) => n + entryBytes(e), 0);
-    if (inHand.length > 0 && budget <= 0) return [];
-    const limits = { count: batchSize - inHand.length, budget, allowOversized: inHand.length === 0 };
+  const heldBytes = () => held.reduce((n, e) => n + entryBytes(e), 0);
+  async function readMore(): Promise<RawEntry[]> {
+    const budget = batchBytes - heldBytes();
+    if (held.length > 0 && budget <= 0) return [];
+    const limits = { count: batchSize - held.length, budget, allowOversized: held.length === 0 };
     const got = await readGroupBounded(reader, stream, group, consumerName, limits, parsePayload);
-    if (got.length > 0 || inHand.length > 0) return got;
+    if (got.length > 0 || held.length > 0) return got;
     const first = await readGroup(reader, stream, group, consumerName, 1, settings.blockMs, parsePayload);
     if (first.length === 0 || batchSize === 1) return first;
     const rest = await readGroupBounded(reader, stream, group, consumerName, {
@@ -133,12 +134,11 @@ export async function runConsumerLoop(
     }
   }
 
-  const heldBytes = () => held.reduce((n, e) => n + entryBytes(e), 0);
   /** How much longer a gathering consumer waits before applying what it holds (0: apply now). */
-  const gatherWait = (inHand: readonly RawEntry[]): number => {
-    if (!consumer.gather || settings.flush || isolate > 0 || inHand.length >= batchSize) return 0;
-    if (inHand.some((e) => giveUp.has(e.id)) || heldBytes() >= batchBytes) return 0;
-    const oldestMs = Number(inHand[0]!.id.slice(0, inHand[0]!.id.indexOf("-")));
+  const gatherWait = (): number => {
+    if (!consumer.gather || settings.flush || isolate > 0 || held.length >= batchSize) return 0;
+    if (held.some((e) => giveUp.has(e.id)) || heldBytes() >= batchBytes) return 0;
+    const oldestMs = Number(held[0]!.id.slice(0, held[0]!.id.indexOf("-")));
     return Math.max(0, oldestMs + consumer.gather.maxAgeMs - Date.now());
   };
   // The known head tells a sequence that Redis restarted from older data apart from new entries
@@ -169,9 +169,9 @@ export async function runConsumerLoop(
         // Come back at once for the rest of what dead consumers left.
         if (got.more) lastClaim = 0;
       }
-      if (held.length < batchSize) held = mergeHeld(held, await readMore(held));
+      if (held.length < batchSize) held = mergeHeld(held, await readMore());
       if (held.length === 0) continue;
-      const waitMs = gatherWait(held);
+      const waitMs = gatherWait();
       if (waitMs > 0) {
         // Not a full batch yet: look again shortly (a blocking read could not keep the byte bound).
         await sleep(Math.min(waitMs, GATHER_POLL_MS), signal);

@@ -8,8 +8,8 @@
  * Anything else means entries the replay would need are gone, and a rebuild from what is left
  * would silently drop what they built.
  */
-import type { RowDataPacket } from "mysql2/promise";
 import type { Pool } from "../db/pool.ts";
+import { loadKnownHead } from "../db/stream-head.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import { compareEntryIds, entryIdTime } from "./entry-id.ts";
 import type { Keys } from "./keys.ts";
@@ -20,19 +20,6 @@ export interface MissingHistory {
   readonly stream: string;
   /** The oldest entry the stream still holds, or null when it holds none. */
   readonly firstHeld: EntryHead | null;
-}
-
-/** The known entry with the highest number among those with an id below `beforeId`. */
-async function knownBefore(pool: Pool, stream: string, beforeId: string): Promise<number> {
-  const [ms, seq] = beforeId.split("-");
-  const [rows] = await pool.query<RowDataPacket[]>(
-    `SELECT COALESCE(MAX(last_entry), 0) AS n FROM (
-       SELECT last_ms, last_seq, last_entry FROM stream_checkpoint WHERE stream = ?
-       UNION ALL SELECT last_ms, last_seq, last_entry FROM stream_head WHERE stream = ?) AS known
-     WHERE last_ms < ? OR (last_ms = ? AND last_seq < ?)`,
-    [stream, stream, ms, ms, seq ?? "0"],
-  );
-  return Number(rows[0]?.n ?? 0);
 }
 
 export async function findMissingHistory(
@@ -46,7 +33,7 @@ export async function findMissingHistory(
   // Numbers below this one were appended once and are no longer held.
   const firstHeldSeq = firstHeld?.seq ?? (await sequenceValue(redis, deps.keys.sequence(stream))) + 1;
   if (firstHeldSeq <= 1) return null;
-  if (from.kind === "id" && (await knownBefore(deps.pool, stream, from.id)) >= firstHeldSeq - 1) return null;
+  if (from.kind === "id" && ((await loadKnownHead(deps.pool, stream, from.id))?.seq ?? 0) >= firstHeldSeq - 1) return null;
   return { stream, firstHeld };
 }
 

@@ -9,11 +9,9 @@
  * below it are skipped as already applied).
  */
 import { lockCheckpoint, insertCheckpoint, resetCheckpoint } from "../db/stream-checkpoint.ts";
-import type { S3Client } from "@aws-sdk/client-s3";
 import type { RowDataPacket } from "mysql2/promise";
-import type { ArchiveObjectInfo } from "../archive/archive-continuity.ts";
-import { readArchiveSpan, type ArchiveSpan } from "../archive/archive-reader.ts";
-import type { S3Location } from "../archive/s3-location.ts";
+import { readArchiveSpan } from "../archive/archive-reader.ts";
+import type { ArchivedHistory } from "../archive/archive-spans.ts";
 import type { Pool, PoolConnection } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
@@ -62,25 +60,35 @@ async function inTransaction<T>(pool: Pool, fn: (conn: PoolConnection) => Promis
   }
 }
 
+/**
+ * Projects `entries` (consecutive, of the cursor's stream) into the shadow tables in one
+ * transaction and moves the cursor past them; undecodable ones are stepped over, as the live
+ * runtime dead-letters them.
+ */
+async function applyToShadow(
+  deps: RebuildDeps, consumer: AnyConsumer, cursor: Cursor, entries: readonly { id: string; seq: number; version: number; data: unknown; error?: string }[],
+): Promise<void> {
+  const good = entries.filter((e) => !e.error);
+  if (good.length > 0) {
+    await inTransaction(deps.pool, (tx) => consumer.project(
+      good.map((e) => ({ stream: cursor.stream, id: e.id, seq: e.seq, version: e.version, data: e.data })),
+      { tx, log: deps.log, group: consumer.name, stream: cursor.stream, consumer: "rebuild", table: shadowTable, rebuilding: true },
+    ));
+  }
+  const last = entries[entries.length - 1]!;
+  cursor.lastId = last.id;
+  cursor.lastEntry = last.seq;
+}
+
 /** Applies every entry after each cursor up to the stream's current end; returns how many. */
 async function catchUp(deps: RebuildDeps, consumer: AnyConsumer, cursors: readonly Cursor[], onApplied: (n: number) => void): Promise<number> {
   const batchSize = consumer.batchSize ?? READ_CHUNK;
-  const table = (name: string) => shadowTable(name);
   let applied = 0;
   for (const cursor of cursors) {
     for (;;) {
-      const entries: RawEntry[] = (await readRange(deps.redis, cursor.stream, `(${cursor.lastId}`, batchSize));
+      const entries: RawEntry[] = await readRange(deps.redis, cursor.stream, `(${cursor.lastId}`, batchSize);
       if (entries.length === 0) break;
-      const good = entries.filter((e) => !e.error);
-      if (good.length > 0) {
-        await inTransaction(deps.pool, (tx) => consumer.project(
-          good.map((e) => ({ stream: e.stream, id: e.id, seq: e.seq, version: e.version, data: e.data })),
-          { tx, log: deps.log, group: consumer.name, stream: cursor.stream, consumer: "rebuild", table, rebuilding: true },
-        ));
-      }
-      const last = entries[entries.length - 1]!;
-      cursor.lastId = last.id;
-      cursor.lastEntry = last.seq;
+      await applyToShadow(deps, consumer, cursor, entries);
       applied += entries.length;
       onApplied(entries.length);
       if (entries.length < batchSize) break;
@@ -103,11 +111,7 @@ export interface RebuildOptions {
   /** Swap in even when a rebuilt table holds fewer rows than the live one. */
   readonly allowFewerRows?: boolean;
   /** History older than the retained streams, read from the reports archive first. */
-  readonly archive?: {
-    readonly s3: S3Client;
-    readonly location: S3Location;
-    readonly spans: ReadonlyMap<string, { readonly span: ArchiveSpan; readonly objects: readonly ArchiveObjectInfo[] }>;
-  };
+  readonly archive?: ArchivedHistory;
 }
 
 /** Applies the archived part of each stream's history, then leaves its cursor at the seam. */
@@ -117,13 +121,7 @@ async function replayArchive(deps: RebuildDeps, consumer: AnyConsumer, cursors: 
     const part = archive.spans.get(cursor.stream);
     if (!part) continue;
     for await (const batch of readArchiveSpan(archive.s3, archive.location, part.span, part.objects, batchSize)) {
-      await inTransaction(deps.pool, (tx) => consumer.project(
-        batch.map((e) => ({ stream: cursor.stream, id: e.id, seq: e.seq, version: e.version, data: e.data })),
-        { tx, log: deps.log, group: consumer.name, stream: cursor.stream, consumer: "rebuild", table: shadowTable, rebuilding: true },
-      ));
-      const last = batch[batch.length - 1]!;
-      cursor.lastId = last.id;
-      cursor.lastEntry = last.seq;
+      await applyToShadow(deps, consumer, cursor, batch);
       onApplied(batch.length);
     }
   }

@@ -11,7 +11,7 @@ import { createConsumerRuntime } from "../../src/stream/consumer-runtime.ts";
 import { drainPipeline } from "../support/pipeline-setup.ts";
 import { runCli } from "../support/run-cli.ts";
 import { syntheticGeosubmits } from "../support/synthetic-reports.ts";
-import { rowCount, snapshotTables } from "../support/table-snapshot.ts";
+import { busiestWifiShard, rowCount, snapshotTables } from "../support/table-snapshot.ts";
 import { createWebTestEnv, type WebTestEnv } from "../support/web-setup.ts";
 
 const S = suite<{ env: WebTestEnv; cli: Record<string, string> }>("replay --rebuild");
@@ -32,18 +32,8 @@ async function submit(env: WebTestEnv, reports: number, seed: number) {
   }
 }
 
-/** The Wi-Fi shard holding the most stations. */
-async function busiestWifiShard(env: WebTestEnv): Promise<string> {
-  let best = { shard: "0", n: -1 };
-  for (const h of "0123456789abcdef") {
-    const [rows] = await env.pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM wifi_shard_${h}`);
-    if (Number(rows[0]!.n) > best.n) best = { shard: h, n: Number(rows[0]!.n) };
-  }
-  return best.shard;
-}
-
 S("a rebuilt Wi-Fi shard equals the live projection, and the live table answers throughout", async ({ env, cli }) => {
-  const shard = await busiestWifiShard(env);
+  const shard = await busiestWifiShard(env.pool);
   const table = `wifi_shard_${shard}`;
   const live = await snapshotTables(env.pool, [table]);
   assert.ok(rowCount(live) > 10, `${rowCount(live)} stations in ${table}`);

@@ -10,7 +10,7 @@ import type { RedisClient } from "../../src/redis/create-redis.ts";
 import { drainPipeline } from "../support/pipeline-setup.ts";
 import { runCli } from "../support/run-cli.ts";
 import { syntheticGeosubmits } from "../support/synthetic-reports.ts";
-import { rowCount, snapshotTables } from "../support/table-snapshot.ts";
+import { busiestWifiShard, rowCount, snapshotTables } from "../support/table-snapshot.ts";
 import { createWebTestEnv, type WebTestEnv } from "../support/web-setup.ts";
 
 const S = suite<{ env: WebTestEnv; cli: Record<string, string>; shard: string }>("replay over incomplete history");
@@ -24,18 +24,9 @@ S.before(async (ctx) => {
     assert.is(res.status, 200);
   }
   await drainPipeline(ctx.env.services);
-  ctx.shard = await busiestWifiShard(ctx.env);
+  ctx.shard = await busiestWifiShard(ctx.env.pool);
 });
 S.after(async (ctx) => ctx.env.close());
-
-async function busiestWifiShard(env: WebTestEnv): Promise<string> {
-  let best = { shard: "0", n: -1 };
-  for (const h of "0123456789abcdef") {
-    const [rows] = await env.pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM wifi_shard_${h}`);
-    if (Number(rows[0]!.n) > best.n) best = { shard: h, n: Number(rows[0]!.n) };
-  }
-  return best.shard;
-}
 
 /** What the trimmer does to a stream past its retention, exactly: keeps only the newest `keep` entries. */
 async function trimToNewest(redis: RedisClient, stream: string, keep: number): Promise<{ id: string; seq: number }> {

@@ -25,3 +25,13 @@ export async function snapshotTables(pool: Pool, tables: readonly string[]): Pro
 export function rowCount(snapshot: Record<string, unknown[]>): number {
   return Object.values(snapshot).reduce((n, rows) => n + rows.length, 0);
 }
+
+/** The Wi-Fi shard holding the most stations. */
+export async function busiestWifiShard(pool: Pool): Promise<string> {
+  let best = { shard: "0", n: -1 };
+  for (const h of "0123456789abcdef") {
+    const [rows] = await pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM wifi_shard_${h}`);
+    if (Number(rows[0]!.n) > best.n) best = { shard: h, n: Number(rows[0]!.n) };
+  }
+  return best.shard;
+}
