@@ -23,6 +23,14 @@ export interface AreaRow {
   readonly avgCellRadius: number | null;
   readonly numCells: number;
   readonly lastSeen: string | null;
+  /** When its cells changed (created is written only for a new area); else `now`. */
+  readonly changed?: AreaChange | undefined;
+}
+
+/** The first and last change time of an area's cells within one batch. */
+export interface AreaChange {
+  readonly created: Date;
+  readonly modified: Date;
 }
 
 /**
@@ -55,7 +63,7 @@ export async function upsertAreas(tx: PoolConnection, table: string, rows: reado
   if (rows.length === 0) return;
   const values = rows.map((r) => [
     r.areaid, RADIO_CODES[r.radio], r.mcc, r.mnc, r.lac, r.lat, r.lon, r.radius, r.region, r.avgCellRadius, r.numCells,
-    r.lastSeen, now, now,
+    r.lastSeen, r.changed?.created ?? now, r.changed?.modified ?? now,
   ]);
   await tx.query(
     `INSERT INTO \`${table}\` (areaid, radio, mcc, mnc, lac, lat, lon, radius, region, avg_cell_radius, num_cells, last_seen,

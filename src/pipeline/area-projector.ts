@@ -9,7 +9,7 @@ import type { StationRadio } from "../domain/observation/types.ts";
 import type { CellStation } from "../domain/station/station-row.ts";
 import type { RegionLookup } from "../geo/region-lookup.ts";
 import {
-  type AreaRow, deleteAreas, loadAreaIdsOfCells, loadPositionedCellsOfAreas, lockAreas, upsertAreas,
+  type AreaChange, type AreaRow, deleteAreas, loadAreaIdsOfCells, loadPositionedCellsOfAreas, lockAreas, upsertAreas,
 } from "../db/cell-areas.ts";
 import type { PoolConnection } from "../db/pool.ts";
 import { areaTable, stationTable, STATION_RADIOS } from "../db/station-tables.ts";
@@ -19,9 +19,13 @@ import { getOrCreate } from "../util/get-or-create.ts";
 
 const areaBytes = (radio: StationRadio) => (radio === "nr" ? 9 : 7);
 
-/** Recomputes the given areas (all of one radio) into `targetTable`. */
+/**
+ * Recomputes the given areas (all of one radio) into `targetTable`; `changed` is when each
+ * area's cells first and last changed in the batch (by hex id), `now` for areas it does not name.
+ */
 export async function recomputeAreas(
   tx: PoolConnection, radio: StationRadio, targetTable: string, areaIds: readonly Buffer[], now: Date, regions: RegionLookup,
+  changed: ReadonlyMap<string, AreaChange> = new Map(),
 ): Promise<{ updated: number; deleted: number }> {
   if (areaIds.length === 0) return { updated: 0, deleted: 0 };
   await lockAreas(tx, targetTable, areaIds);
@@ -36,7 +40,7 @@ export async function recomputeAreas(
     const area = decodeAreaId(id);
     const computed = computeCellArea(byArea.get(id.toString("hex")) ?? [], regions, area.mcc);
     if (!computed) gone.push(id);
-    else upserts.push({ areaid: id, radio, mcc: area.mcc, mnc: area.mnc, lac: area.lac, ...computed });
+    else upserts.push({ areaid: id, radio, mcc: area.mcc, mnc: area.mnc, lac: area.lac, ...computed, changed: changed.get(id.toString("hex")) });
   }
   await upsertAreas(tx, targetTable, upserts, now);
   await deleteAreas(tx, targetTable, gone);
@@ -64,19 +68,24 @@ export function createAreaProjector(deps: { regions: RegionLookup }): ConsumerDe
     batchSize: 100,
     tables: ["cell_area", "cell_area_nr"],
     async project(batch, ctx) {
-      const latest = new Map<string, Date>();
+      const changes = new Map<string, AreaChange>();
       for (const e of batch) {
         if (!Array.isArray(e.data?.areas)) throw new Error(`entry ${e.id} is not an area update`);
-        for (const hex of e.data.areas) latest.set(hex, entryTime(e.id));
+        // The cells' change time, carried by the entry: a restore appends the same updates anew.
+        const at = typeof e.data.at === "number" && Number.isSafeInteger(e.data.at) ? new Date(e.data.at) : entryTime(e.id);
+        for (const hex of e.data.areas) {
+          const seen = changes.get(hex);
+          changes.set(hex, { created: seen?.created ?? at, modified: at });
+        }
       }
       const byRadio = new Map<StationRadio, Buffer[]>();
-      for (const hex of latest.keys()) {
+      for (const hex of changes.keys()) {
         const { id, radio } = parseAreaId(hex);
         getOrCreate(byRadio, radio, () => []).push(id);
       }
       const now = entryTime(batch[batch.length - 1]!.id);
       for (const [radio, ids] of byRadio) {
-        await recomputeAreas(ctx.tx, radio, ctx.table(areaTable(radio)), ids, now, deps.regions);
+        await recomputeAreas(ctx.tx, radio, ctx.table(areaTable(radio)), ids, now, deps.regions, changes);
       }
     },
     async seedRebuild(ctx) {

@@ -4,8 +4,9 @@
  * updater in stream order, writes every changed row in one multi-row upsert, adds the day's
  * counters and, for cells, tells the area projection which areas changed.
  *
- * `now` is each entry's own time (its stream id), not the wall clock, so a replay or rebuild
- * computes exactly the rows the live projection did.
+ * `now` is the time of the newest report an entry was split from (its `src.last` id), not the
+ * wall clock nor the entry's own id: a replay or rebuild computes exactly the rows the live
+ * projection did, and so does a restore, which splits the same reports again at another time.
  */
 import type { Observation, ObservationBatch, StationKind } from "../domain/observation/types.ts";
 import { areaKey, encodeCellId } from "../domain/observation/cell-id.ts";
@@ -23,6 +24,7 @@ import { createAppender } from "../stream/append.ts";
 import { defineConsumer, type ConsumerDescriptor } from "../stream/define-consumer.ts";
 import type { StreamEntry } from "../stream/entry.ts";
 import type { Keys } from "../stream/keys.ts";
+import { getOrCreate } from "../util/get-or-create.ts";
 
 export interface StationProjectorDeps {
   readonly redis: RedisClient;
@@ -32,17 +34,39 @@ export interface StationProjectorDeps {
   readonly batchSize: number;
 }
 
-/** The payload of an `{areas}` entry: hex area ids whose cells changed. */
+/** The payload of an `{areas}` entry: hex area ids whose cells changed, and when (ms). */
 export interface AreaUpdate {
   readonly areas: readonly string[];
+  /** The derivation time of the cell changes; absent in older entries (the entry's id then). */
+  readonly at?: number;
 }
 
 export const entryTime = (id: string): Date => new Date(Number(id.slice(0, id.indexOf("-"))));
+
+const ENTRY_ID = /^\d+-\d+$/;
+
+/** When an observation entry's reports arrived: its newest report's id, else its own id. */
+export function derivationTime(entry: StreamEntry<ObservationBatch>): Date {
+  const last = entry.data.src?.last;
+  return entryTime(typeof last === "string" && ENTRY_ID.test(last) ? last : entry.id);
+}
 const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
 
 function stationId(kind: StationKind, row: StationRow | Observation): Buffer {
   if (kind !== "cell") return macToBytes((row as { mac: string }).mac);
   return encodeCellId(row as CellStation);
+}
+
+/** One `{areas}` payload per change time, each area under the last time one of its cells changed. */
+function areaUpdates(touched: ReadonlyMap<string, number>, cells: ReadonlyMap<string, StationRow>): AreaUpdate[] {
+  const areaTimes = new Map<string, number>();
+  for (const [key, at] of touched) {
+    const area = areaKey(cells.get(key) as CellStation);
+    areaTimes.set(area, Math.max(areaTimes.get(area) ?? 0, at));
+  }
+  const byTime = new Map<number, string[]>();
+  for (const [area, at] of areaTimes) getOrCreate(byTime, at, () => []).push(area);
+  return [...byTime].sort(([a], [b]) => a - b).map(([at, areas]) => ({ areas, at }));
 }
 
 export function createStationProjector(kind: StationKind, shard: string, deps: StationProjectorDeps): ConsumerDescriptor<ObservationBatch> {
@@ -61,28 +85,29 @@ export function createStationProjector(kind: StationKind, shard: string, deps: S
       const entries = batch.map((e) => {
         const observations = expandObservationBatch(e.data);
         if (!observations) throw new Error(`entry ${e.id} is not an observation batch`);
-        return { id: e.id, observations };
+        return { entry: e, observations };
       });
       const ids = new Map<string, Buffer>();
       for (const e of entries) for (const o of e.observations) ids.set(stationKey(kind, o), stationId(kind, o));
       const found = await loadStationsForUpdate(ctx.tx, kind, ctx.table(table), [...ids.values()]);
       const state = new Map<string, StationRow>(found.map((row) => [stationKey(kind, row), row]));
       const dirty = new Set<string>();
-      const touched = new Set<string>();
+      // Cell key → the time of the last entry that changed it (the area's change time).
+      const touched = new Map<string, number>();
       const counters = new Map<string, CounterIncrement>();
       const count = (name: CounterIncrement["name"], day: string, value: number) => {
         const key = `${name} ${day}`;
         counters.set(key, { name, day, value: (counters.get(key)?.value ?? 0) + value });
       };
       for (const e of entries) {
-        const now = entryTime(e.id);
+        const now = derivationTime(e.entry);
         const plan = planStationUpdates({ kind, observations: e.observations, existing: state, now, regions: deps.regions });
         for (const row of plan.writes) {
           const key = stationKey(kind, row);
           state.set(key, row);
           dirty.add(key);
         }
-        for (const key of plan.touched) touched.add(key);
+        for (const key of plan.touched) touched.set(key, Math.floor(now.getTime() / 1000) * 1000);
         count(counterNames.observations, utcDay(now), plan.observations);
         count(counterNames.stations as CounterIncrement["name"], utcDay(now), plan.newStations);
       }
@@ -92,10 +117,9 @@ export function createStationProjector(kind: StationKind, shard: string, deps: S
       if (ctx.rebuilding) return;
       await addStatCounters(ctx.tx, ctx.stream.replace(/^.*\{obs:(.+)\}$/, "$1"), [...counters.values()]);
       if (kind === "cell" && touched.size > 0) {
-        const areas = [...touched].map((key) => areaKey(state.get(key) as CellStation));
         // Appended while this transaction still holds the changed cell rows: the area projection
         // reads cells with a locking read, so it waits for this commit and never sees old rows.
-        await appender.append(deps.keys.stream("areas"), [{ areas: [...new Set(areas)] } satisfies AreaUpdate]);
+        await appender.append(deps.keys.stream("areas"), areaUpdates(touched, state));
       }
     },
     async afterRebuild({ pool, log }) {

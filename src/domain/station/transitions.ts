@@ -104,9 +104,13 @@ function block(input: EffectInput, st: StationRow): StationRow {
   return row(input, null, meta);
 }
 
-/** Ichnaea's confirm writes only `last_seen` (not even a cell's psc), and nothing twice a day. */
+/**
+ * Ichnaea's confirm writes only `last_seen` (not even a cell's psc), and nothing twice a day.
+ * Never an earlier day either: entries split from several report partitions interleave, so an
+ * entry's time can be a little older than the one before it.
+ */
 function confirm(input: EffectInput, st: StationRow): StationRow | null {
-  return st.lastSeen === input.today ? null : { ...st, lastSeen: input.today };
+  return st.lastSeen !== null && st.lastSeen >= input.today ? null : { ...st, lastSeen: input.today };
 }
 
 /**
