@@ -1,12 +1,13 @@
 import type { AnyConsumer } from "../stream/define-consumer.ts";
 import { readGroupStatus } from "../stream/group-status.ts";
-import { findArchivedHistory } from "../archive/archive-spans.ts";
+import { type ArchivedHistory, findArchivedHistory } from "../archive/archive-spans.ts";
+import { archivedTotal } from "../stream/apply-history.ts";
 import { archiveLocation } from "../archive/export-location.ts";
 import { loadExportConfigs } from "../db/export-configs.ts";
 import { describeMissingHistory, findMissingHistory, type MissingHistory } from "../stream/history-check.ts";
 import type { From } from "../stream/positions.ts";
 import { FewerRowsError, rebuildGroup, type RebuildOptions, type RebuildProgress } from "../stream/rebuild.ts";
-import { parseFrom, replayGroup } from "../stream/replay.ts";
+import { parseFrom, replayArchivedPart, replayGroup } from "../stream/replay.ts";
 import { formatDuration } from "../util/units.ts";
 import { UsageError } from "./args.ts";
 import { selectConsumers } from "./serve-command.ts";
@@ -39,14 +40,14 @@ export async function replayCommand(
     ? (await Promise.all(services.keys.resolve(consumer!.reads).map((stream) => findMissingHistory(services, stream, position)))).filter((m) => m !== null)
     : [];
   const fromArchive = missing.length > 0 ? await archiveSpans(services, position, missing) : null;
-  if (fromArchive && (fromArchive.stillMissing.length > 0 || !rebuild)) {
-    const note = fromArchive.stillMissing.length > 0 ? (fromArchive.archive ? "incomplete" : "none") : "rebuild-only";
-    const shown = fromArchive.stillMissing.length > 0 ? fromArchive.stillMissing : missing;
-    process.stderr.write(`${describeMissingHistory(services.keys, group, from, shown, rebuild, note)}\n`);
+  if (fromArchive && fromArchive.stillMissing.length > 0) {
+    const note = fromArchive.archive ? "incomplete" : "none";
+    process.stderr.write(`${describeMissingHistory(services.keys, group, from, fromArchive.stillMissing, rebuild, note)}\n`);
     return 1;
   }
   if (rebuild) return rebuildCommand(services, consumer!, from, options.allowFewerRows ?? false, fromArchive?.archive);
-  const moved = await replayGroup(services, consumer!, position);
+  const seams = fromArchive?.archive ? await applyArchivedPart(services, consumer!, fromArchive.archive) : new Map();
+  const moved = await replayGroup(services, consumer!, position, seams);
   const status = await readGroupStatus(services.redis, services.pool, services.keys, [consumer!]);
   const total = status.reduce((n, s) => n + (s.lag ?? 0), 0);
   for (const m of moved) {
@@ -58,7 +59,6 @@ export async function replayCommand(
   return 0;
 }
 
-/** `--rebuild`: shadow tables, progress on stderr, one swap at the end. */
 /** The `backup` export's archive for what the retained reports streams lack (archive-spans.ts). */
 async function archiveSpans(services: Services, from: From, missing: readonly MissingHistory[]) {
   const backup = (await loadExportConfigs(services.pool)).find((c) => c.name === "backup" && c.schema === "s3");
@@ -68,6 +68,36 @@ async function archiveSpans(services: Services, from: From, missing: readonly Mi
   return findArchivedHistory({ redis: services.redis, keys: services.keys, s3, location }, from, missing);
 }
 
+/** The archived part of a plain replay, with progress on stderr (replay.ts replayArchivedPart). */
+async function applyArchivedPart(services: Services, consumer: AnyConsumer, archive: ArchivedHistory) {
+  const total = archivedTotal(archive, [...archive.spans.keys()].map((stream) => ({ stream, lastId: "0-0", lastEntry: 0 })));
+  const progress = progressPrinter(`${consumer.name} replay from the archive`);
+  let done = 0;
+  const seams = await replayArchivedPart(services, consumer, archive, (n) => {
+    done += n;
+    progress({ done, total: Math.max(total, done), phase: "replaying" });
+  });
+  progress({ done, total: done, phase: "done" });
+  process.stderr.write("\n");
+  process.stdout.write(`${consumer.name}: ${done} archived entries applied from the archive\n`);
+  return seams;
+}
+
+/** Prints done/total, rate and ETA on stderr, at most once a second while replaying. */
+function progressPrinter(label: string): (p: RebuildProgress) => void {
+  const started = Date.now();
+  let lastPrint = 0;
+  return (p) => {
+    if (p.phase === "replaying" && Date.now() - lastPrint < 1000) return;
+    lastPrint = Date.now();
+    const elapsed = (Date.now() - started) / 1000;
+    const rate = elapsed > 0 ? p.done / elapsed : 0;
+    const eta = rate > 0 ? formatDuration(((p.total - p.done) / rate) * 1000) : "?";
+    process.stderr.write(`\r${label}: ${p.done}/${p.total} entries, ${Math.round(rate)}/s, ETA ${eta} (${p.phase})   `);
+  };
+}
+
+/** `--rebuild`: shadow tables, progress on stderr, one swap at the end. */
 async function rebuildCommand(
   services: Services, consumer: AnyConsumer, from: string, allowFewerRows: boolean, archive?: RebuildOptions["archive"],
 ): Promise<number> {
@@ -75,15 +105,7 @@ async function rebuildCommand(
     throw new UsageError(`ichnos replay: group ${consumer.name} keeps no tables of its own; replay it without --rebuild`);
   }
   const started = Date.now();
-  let lastPrint = 0;
-  const onProgress = (p: RebuildProgress) => {
-    if (p.phase === "replaying" && Date.now() - lastPrint < 1000) return;
-    lastPrint = Date.now();
-    const elapsed = (Date.now() - started) / 1000;
-    const rate = elapsed > 0 ? p.done / elapsed : 0;
-    const eta = rate > 0 ? formatDuration(((p.total - p.done) / rate) * 1000) : "?";
-    process.stderr.write(`\r${consumer.name} rebuild: ${p.done}/${p.total} entries, ${Math.round(rate)}/s, ETA ${eta} (${p.phase})   `);
-  };
+  const onProgress = progressPrinter(`${consumer.name} rebuild`);
   let result: Awaited<ReturnType<typeof rebuildGroup>>;
   try {
     result = await rebuildGroup(services, consumer, parseFrom(from), { allowFewerRows, onProgress, archive });

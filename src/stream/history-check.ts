@@ -39,12 +39,11 @@ export async function findMissingHistory(
 
 /** The operator's message: what is missing where, and what to do instead. */
 export function describeMissingHistory(
-  keys: Keys, group: string, from: string, missing: readonly MissingHistory[], rebuild: boolean, archive: "none" | "incomplete" | "rebuild-only" = "none",
+  keys: Keys, group: string, from: string, missing: readonly MissingHistory[], rebuild: boolean, archive: "none" | "incomplete" = "none",
 ): string {
   const elsewhere = {
     none: "Ichnos keeps no other copy of them",
     incomplete: "and the reports archive does not hold them all either (ichnos archive verify)",
-    "rebuild-only": "The reports archive holds them, but only replay --rebuild reads the archive so far",
   }[archive];
   const lines = missing.map((m) => {
     const held = m.firstHeld
@@ -52,7 +51,7 @@ export function describeMissingHistory(
       : "the stream holds none of its entries any more";
     const gone = m.firstHeld ? `#1–#${m.firstHeld.seq - 1}` : "all of them";
     return `  ${keys.logicalName(m.stream)}: the ${rebuild ? "rebuild" : "replay"} needs every entry ${from === "start" ? "from #1" : `from ${from} on`}; ` +
-      `${held}. Entries ${gone} were trimmed (STREAM_RETENTION)${archive === "rebuild-only" ? ". " : " "}${elsewhere}.`;
+      `${held}. Entries ${gone} were trimmed (STREAM_RETENTION) ${elsewhere}.`;
   });
   const after = missing.map((m) => m.firstHeld?.id).filter((id): id is string => !!id).sort().at(-1);
   const verb = rebuild ? "rebuild" : "replay";

@@ -10,91 +10,25 @@
  */
 import { lockCheckpoint, insertCheckpoint, resetCheckpoint } from "../db/stream-checkpoint.ts";
 import type { RowDataPacket } from "mysql2/promise";
-import { readArchiveSpan } from "../archive/archive-reader.ts";
 import type { ArchivedHistory } from "../archive/archive-spans.ts";
-import type { Pool, PoolConnection } from "../db/pool.ts";
-import type { Logger } from "../logger.ts";
-import type { RedisClient } from "../redis/create-redis.ts";
+import type { Pool } from "../db/pool.ts";
+import {
+  applyArchivedHistory, applyStreamTail, type Cursor, type HistoryDeps, type HistoryTarget, inTransaction,
+} from "./apply-history.ts";
 import type { AnyConsumer } from "./define-consumer.ts";
-import type { RawEntry } from "./entry.ts";
-import type { Keys } from "./keys.ts";
 import { positionBefore, type From } from "./positions.ts";
-import { createGroup, groupInfo, readRange, setGroupId } from "./stream-commands.ts";
+import { createGroup, groupInfo, setGroupId } from "./stream-commands.ts";
+
+export type RebuildDeps = HistoryDeps;
 
 export const shadowTable = (table: string): string => `${table}__rebuild`;
 const retiredTable = (table: string): string => `${table}__old`;
+const INTO_SHADOW: HistoryTarget = { table: shadowTable, rebuilding: true, consumer: "rebuild" };
 
 export interface RebuildProgress {
   readonly done: number;
   readonly total: number;
   readonly phase: "replaying" | "swapping" | "done";
-}
-
-export interface RebuildDeps {
-  readonly redis: RedisClient;
-  readonly pool: Pool;
-  readonly keys: Keys;
-  readonly log: Logger;
-}
-
-interface Cursor {
-  readonly stream: string;
-  lastId: string;
-  lastEntry: number;
-}
-
-const READ_CHUNK = 500;
-
-async function inTransaction<T>(pool: Pool, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
-  const conn = await pool.getConnection();
-  try {
-    await conn.beginTransaction();
-    const out = await fn(conn);
-    await conn.commit();
-    return out;
-  } catch (err) {
-    await conn.rollback().catch(() => undefined);
-    throw err;
-  } finally {
-    conn.release();
-  }
-}
-
-/**
- * Projects `entries` (consecutive, of the cursor's stream) into the shadow tables in one
- * transaction and moves the cursor past them; undecodable ones are stepped over, as the live
- * runtime dead-letters them.
- */
-async function applyToShadow(
-  deps: RebuildDeps, consumer: AnyConsumer, cursor: Cursor, entries: readonly { id: string; seq: number; version: number; data: unknown; error?: string }[],
-): Promise<void> {
-  const good = entries.filter((e) => !e.error);
-  if (good.length > 0) {
-    await inTransaction(deps.pool, (tx) => consumer.project(
-      good.map((e) => ({ stream: cursor.stream, id: e.id, seq: e.seq, version: e.version, data: e.data })),
-      { tx, log: deps.log, group: consumer.name, stream: cursor.stream, consumer: "rebuild", table: shadowTable, rebuilding: true },
-    ));
-  }
-  const last = entries[entries.length - 1]!;
-  cursor.lastId = last.id;
-  cursor.lastEntry = last.seq;
-}
-
-/** Applies every entry after each cursor up to the stream's current end; returns how many. */
-async function catchUp(deps: RebuildDeps, consumer: AnyConsumer, cursors: readonly Cursor[], onApplied: (n: number) => void): Promise<number> {
-  const batchSize = consumer.batchSize ?? READ_CHUNK;
-  let applied = 0;
-  for (const cursor of cursors) {
-    for (;;) {
-      const entries: RawEntry[] = await readRange(deps.redis, cursor.stream, `(${cursor.lastId}`, batchSize);
-      if (entries.length === 0) break;
-      await applyToShadow(deps, consumer, cursor, entries);
-      applied += entries.length;
-      onApplied(entries.length);
-      if (entries.length < batchSize) break;
-    }
-  }
-  return applied;
 }
 
 async function streamTotal(deps: RebuildDeps, cursors: readonly Cursor[]): Promise<number> {
@@ -112,19 +46,6 @@ export interface RebuildOptions {
   readonly allowFewerRows?: boolean;
   /** History older than the retained streams, read from the reports archive first. */
   readonly archive?: ArchivedHistory;
-}
-
-/** Applies the archived part of each stream's history, then leaves its cursor at the seam. */
-async function replayArchive(deps: RebuildDeps, consumer: AnyConsumer, cursors: Cursor[], archive: NonNullable<RebuildOptions["archive"]>, onApplied: (n: number) => void) {
-  const batchSize = consumer.batchSize ?? READ_CHUNK;
-  for (const cursor of cursors) {
-    const part = archive.spans.get(cursor.stream);
-    if (!part) continue;
-    for await (const batch of readArchiveSpan(archive.s3, archive.location, part.span, part.objects, batchSize)) {
-      await applyToShadow(deps, consumer, cursor, batch);
-      onApplied(batch.length);
-    }
-  }
 }
 
 export async function rebuildGroup(
@@ -158,8 +79,8 @@ export async function rebuildGroup(
       total = Math.max(total, done);
       onProgress({ done, total, phase: "replaying" });
     };
-    if (options.archive) await replayArchive(deps, consumer, cursors, options.archive, progress);
-    await catchUp(deps, consumer, cursors, progress);
+    if (options.archive) await applyArchivedHistory(deps, consumer, INTO_SHADOW, cursors, options.archive, progress);
+    await applyStreamTail(deps, consumer, INTO_SHADOW, cursors, progress);
     log.info({ applied: done }, "history replayed into shadow tables; swapping them in");
     onProgress({ done, total, phase: "swapping" });
     await swapIn(deps, consumer, tables, cursors, progress, options.allowFewerRows ?? false);
@@ -208,7 +129,7 @@ async function swapIn(
     for (const c of cursors) {
       if (!(await lockCheckpoint(gate, consumer.name, c.stream))) await insertCheckpoint(gate, consumer.name, c.stream, c.lastId, c.lastEntry);
     }
-    await catchUp(deps, consumer, cursors, progress);
+    await applyStreamTail(deps, consumer, INTO_SHADOW, cursors, progress);
     if (!allowFewerRows) await assertNoFewerRows(deps.pool, consumer, tables);
     for (const c of cursors) {
       await resetCheckpoint(gate, consumer.name, c.stream, c.lastId, c.lastEntry);

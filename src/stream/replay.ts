@@ -8,7 +8,9 @@ import { insertCheckpoint, lockCheckpoint, resetCheckpoint } from "../db/stream-
 import type { Pool } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
-import type { AnyConsumer } from "./define-consumer.ts";
+import type { ArchivedHistory } from "../archive/archive-spans.ts";
+import { applyArchivedHistory, type Cursor, type HistoryDeps, type HistoryTarget } from "./apply-history.ts";
+import { type AnyConsumer, liveTable } from "./define-consumer.ts";
 import { isEntryId } from "./entry-id.ts";
 import type { Keys } from "./keys.ts";
 import { positionBefore, type From, type Position } from "./positions.ts";
@@ -28,8 +30,13 @@ export interface ReplayedStream {
   readonly position: Position;
 }
 
+/**
+ * Positions the group before `from` on each stream it reads, or at `seams` for the streams whose
+ * older history was applied from the archive already.
+ */
 export async function replayGroup(
   deps: { redis: RedisClient; pool: Pool; keys: Keys; log: Logger }, consumer: AnyConsumer, from: From,
+  seams: ReadonlyMap<string, Position> = new Map(),
 ): Promise<ReplayedStream[]> {
   const { redis, pool, keys } = deps;
   const out: ReplayedStream[] = [];
@@ -37,7 +44,7 @@ export async function replayGroup(
     const conn = await pool.getConnection();
     try {
       await conn.beginTransaction();
-      const position = await positionBefore(redis, stream, keys.sequence(stream), from);
+      const position = seams.get(stream) ?? await positionBefore(redis, stream, keys.sequence(stream), from);
       const cp = await lockCheckpoint(conn, consumer.name, stream);
       if (cp) await resetCheckpoint(conn, consumer.name, stream, position.id, position.lastEntry);
       else await insertCheckpoint(conn, consumer.name, stream, position.id, position.lastEntry);
@@ -56,3 +63,20 @@ export async function replayGroup(
   }
   return out;
 }
+
+/**
+ * The archived part of a replay, applied by this process into the live tables (the workers read
+ * only the streams): each archived stream's entries in order up to the seam, where the group is
+ * then positioned so that its workers continue with the first retained entry. Entries the
+ * workers apply meanwhile, at the head, are applied again after the seam, in order: for an
+ * idempotent projection the result is that of one replay in order.
+ */
+export async function replayArchivedPart(
+  deps: HistoryDeps, consumer: AnyConsumer, archive: ArchivedHistory, onApplied: (n: number) => void,
+): Promise<Map<string, Position>> {
+  const cursors: Cursor[] = [...archive.spans].map(([stream, part]) => ({ stream, lastId: part.span.afterId, lastEntry: 0 }));
+  await applyArchivedHistory(deps, consumer, INTO_LIVE, cursors, archive, onApplied);
+  return new Map(cursors.map((c) => [c.stream, { id: c.lastId, lastEntry: c.lastEntry }]));
+}
+
+const INTO_LIVE: HistoryTarget = { table: liveTable, rebuilding: false, consumer: "replay" };

@@ -10,7 +10,11 @@ import * as assert from "uvu/assert";
 import { loadConsumers } from "../../consumers/index.ts";
 import { decodeArchiveObject, parseObjectKey, type ArchivedEntry } from "../../src/archive/archive-object.ts";
 import { writeArchiveObject } from "../../src/archive/archive-writer.ts";
+import type { Services } from "../../src/cli/services.ts";
+import { replayCommand } from "../../src/cli/replay-command.ts";
 import { createConsumerRuntime } from "../../src/stream/consumer-runtime.ts";
+import { drainGroups } from "../../src/stream/drain.ts";
+import { compareEntryIds } from "../../src/stream/entry-id.ts";
 import type { AnyConsumer } from "../../src/stream/define-consumer.ts";
 import { readGroupStatus } from "../../src/stream/group-status.ts";
 import { readRange } from "../../src/stream/stream-commands.ts";
@@ -20,7 +24,8 @@ import { runCli } from "../support/run-cli.ts";
 import { spawnWorker } from "../support/spawn-worker.ts";
 import { rowCount, snapshotTables } from "../support/table-snapshot.ts";
 import { startTestS3, type TestS3 } from "../support/s3-server.ts";
-import { waitFor } from "../support/stream-setup.ts";
+import { appliedRows, waitFor } from "../support/stream-setup.ts";
+import { countingConsumer, createTestTables } from "../support/test-consumers.ts";
 import { syntheticGeosubmits } from "../support/synthetic-reports.ts";
 import { createWebTestEnv, type WebTestEnv } from "../support/web-setup.ts";
 
@@ -96,18 +101,67 @@ S("a rebuild from the start reads the archived history, meets the retained strea
     await env.redis.call("XTRIM", stream, "MINID", newest.at(-1)![0]);
   }
   const withArchive = { ...cli, BACKUP_URL: `s3://${s3.bucket}/drain` };
-  // Without the archive the same rebuild is refused, and so is a plain replay with it.
+  // Without the archive the same rebuild is refused.
   const refused = await runCli(["replay", "datamap", "--from", "start", "--rebuild"], cli, 60_000);
   assert.is(refused.code, 1, refused.stderr);
   assert.match(refused.stderr, /Ichnos keeps no other copy of them/);
-  const plain = await runCli(["replay", "datamap", "--from", "start"], withArchive, 60_000);
-  assert.is(plain.code, 1, plain.stderr);
-  assert.match(plain.stderr, /only replay --rebuild reads the archive so far/);
 
   const out = await runCli(["replay", "datamap", "--from", "start", "--rebuild"], withArchive, 60_000);
   assert.is(out.code, 0, out.stderr);
   assert.match(out.stderr, /datamap rebuild: 250\/250 entries/);
   assert.equal(await snapshotTables(env.pool, datamap), live, "rebuilt from archive + stream, the tables equal the live ones");
+});
+
+/** The web env's services, with the archive at `prefix` of the test's S3 server. */
+function withArchiveAt(s3: TestS3, env: WebTestEnv, prefix: string): Services {
+  const backupUrl = `s3://${s3.bucket}/${prefix}`;
+  return {
+    ...env.services,
+    config: { ...env.services.config, backupUrl },
+    consumerDeps: { ...env.services.consumerDeps, archive: { s3: () => s3.client, backupUrl, maxAgeMs: 1000 } },
+  };
+}
+
+/** Runs `consumers` until they have caught up on every stream, as the workers would. */
+async function runUntilCaughtUp(env: WebTestEnv, consumers: AnyConsumer[]) {
+  const runtime = createConsumerRuntime({ ...env, consumers, settings: { batchSize: 100, blockMs: 50, claimIdleMs: 60_000, maxDeliveries: 3 } });
+  const result = await drainGroups(env, runtime, consumers, { timeoutMs: 30_000, pollMs: 50 });
+  assert.ok(result.drained);
+}
+
+S("a replay from the start reads the archive, then the workers go on at the seam: every entry once, in order", async ({ s3, env }) => {
+  await createTestTables(env.pool);
+  const services = withArchiveAt(s3, env, "drain");
+  const all = (await archived(s3, "drain")).entries.sort(byPosition);
+  const firstHeld = await Promise.all(env.keys.reportStreams().map(async (st) => (await readRange(env.redis, st, "-", 1))[0]!.seq));
+  assert.ok(firstHeld.every((seq) => seq > 1), "the streams were trimmed");
+
+  const probe = countingConsumer("probe", "reports", { batchSize: 30 }) as AnyConsumer;
+  assert.is(await replayCommand(services, [probe], "probe", "start"), 0);
+  const fromArchive = await appliedRows(env.pool, "probe");
+  assert.is(fromArchive.length, all.length - env.keys.reportStreams().reduce((n, _, p) => n + all.filter((e) => e.partition === p && e.seq >= firstHeld[p]!).length, 0),
+    "the command applies the archived entries, up to the seam");
+  await runUntilCaughtUp(env, [probe]);
+
+  const rows = await appliedRows(env.pool, "probe");
+  const key = (stream: string, id: string) => `${stream} ${id}`;
+  const streams = env.keys.reportStreams();
+  assert.equal(rows.map((r) => key(r.stream, r.entry_id)).sort(), all.map((e) => key(streams[e.partition]!, e.id)).sort(), "every entry of all history");
+  assert.ok(rows.every((r) => r.times === 1), "no entry twice");
+  for (const r of rows) {
+    const p = streams.indexOf(r.stream);
+    assert.is(r.applied_by === "replay", r.seq < firstHeld[p]!, `#${r.seq} of reports-${p} came from the ${r.applied_by === "replay" ? "archive" : "stream"}`);
+  }
+
+  // From an entry id inside the archive: that entry and everything after it, once.
+  const middle = all.filter((e) => e.partition === 0)[7]!;
+  const later = countingConsumer("probe-later", "reports", { batchSize: 30 }) as AnyConsumer;
+  assert.is(await replayCommand(services, [later], "probe-later", middle.id), 0);
+  await runUntilCaughtUp(env, [later]);
+  const laterRows = await appliedRows(env.pool, "probe-later");
+  const wanted = all.filter((e) => compareEntryIds(e.id, middle.id) >= 0);
+  assert.equal(laterRows.map((r) => key(r.stream, r.entry_id)).sort(), wanted.map((e) => key(streams[e.partition]!, e.id)).sort());
+  assert.ok(laterRows.every((r) => r.times === 1));
 });
 
 S("ichnos archive list shows each partition's entries; verify finds a gap made by deleting one object", async ({ s3, cli }) => {

@@ -44,10 +44,12 @@ export async function createStreamTestEnv(label: string, partitions = 2, redisAt
   };
 }
 
-export async function appliedRows(pool: Pool, group: string): Promise<{ entry_id: string; seq: number; times: number; applied_by: string | null }[]> {
+export async function appliedRows(pool: Pool, group: string): Promise<{ entry_id: string; stream: string; seq: number; times: number; applied_by: string | null }[]> {
   const [rows] = await pool.query<mysql.RowDataPacket[]>(
-    "SELECT entry_id, CAST(seq AS SIGNED) AS seq, times, applied_by FROM t_applied WHERE group_name = ? ORDER BY seq", [group]);
-  return rows.map((r) => ({ entry_id: r.entry_id as string, seq: Number(r.seq), times: Number(r.times), applied_by: r.applied_by as string | null }));
+    "SELECT entry_id, stream, CAST(seq AS SIGNED) AS seq, times, applied_by FROM t_applied WHERE group_name = ? ORDER BY seq", [group]);
+  return rows.map((r) => ({
+    entry_id: r.entry_id as string, stream: r.stream as string, seq: Number(r.seq), times: Number(r.times), applied_by: r.applied_by as string | null,
+  }));
 }
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {

@@ -1,0 +1,146 @@
+/**
+ * Applying history outside the consumer runtime, for replays and rebuilds: entries from the
+ * archive or the stream, projected in the group's batch size, one transaction a batch, into the
+ * live tables (a replay) or the shadow tables (a rebuild). The group's own checkpoint is not
+ * moved here: the caller positions the group once the history it applied meets the stream.
+ */
+import { loadCoverage, readArchiveSpan } from "../archive/archive-reader.ts";
+import type { ArchivedHistory } from "../archive/archive-spans.ts";
+import type { Pool, PoolConnection } from "../db/pool.ts";
+import type { Logger } from "../logger.ts";
+import type { RedisClient } from "../redis/create-redis.ts";
+import type { AnyConsumer } from "./define-consumer.ts";
+import type { RawEntry } from "./entry.ts";
+import { compareEntryIds, ZERO_ID } from "./entry-id.ts";
+import type { Keys } from "./keys.ts";
+import { firstEntryFrom, readRange, sequenceValue } from "./stream-commands.ts";
+
+export interface HistoryDeps {
+  readonly redis: RedisClient;
+  readonly pool: Pool;
+  readonly keys: Keys;
+  readonly log: Logger;
+}
+
+/** Where the applied history of one stream stands: its last entry's id and number. */
+export interface Cursor {
+  readonly stream: string;
+  lastId: string;
+  lastEntry: number;
+}
+
+/** Where projected rows go: the live tables, or a rebuild's shadow copies. */
+export interface HistoryTarget {
+  table(name: string): string;
+  readonly rebuilding: boolean;
+  /** The consumer name logged and passed to the projection. */
+  readonly consumer: string;
+}
+
+export interface HistoryEntry {
+  readonly id: string;
+  readonly seq: number;
+  readonly version: number;
+  readonly data: unknown;
+  readonly error?: string;
+}
+
+const READ_CHUNK = 500;
+
+export async function inTransaction<T>(pool: Pool, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
+  const conn = await pool.getConnection();
+  try {
+    await conn.beginTransaction();
+    const out = await fn(conn);
+    await conn.commit();
+    return out;
+  } catch (err) {
+    await conn.rollback().catch(() => undefined);
+    throw err;
+  } finally {
+    conn.release();
+  }
+}
+
+/**
+ * Projects `entries` (consecutive, of the cursor's stream) in one transaction and moves the
+ * cursor past them; undecodable ones are stepped over, as the live runtime dead-letters them.
+ */
+export async function applyEntries(
+  deps: HistoryDeps, consumer: AnyConsumer, target: HistoryTarget, cursor: Cursor, entries: readonly HistoryEntry[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const good = entries.filter((e) => !e.error);
+  if (good.length > 0) {
+    await inTransaction(deps.pool, (tx) => consumer.project(
+      good.map((e) => ({ stream: cursor.stream, id: e.id, seq: e.seq, version: e.version, data: e.data })),
+      { tx, log: deps.log, group: consumer.name, stream: cursor.stream, consumer: target.consumer, table: target.table, rebuilding: target.rebuilding },
+    ));
+  }
+  const last = entries[entries.length - 1]!;
+  cursor.lastId = last.id;
+  cursor.lastEntry = last.seq;
+}
+
+/** Applies every entry after each cursor up to the stream's current end; returns how many. */
+export async function applyStreamTail(
+  deps: HistoryDeps, consumer: AnyConsumer, target: HistoryTarget, cursors: readonly Cursor[], onApplied: (n: number) => void,
+): Promise<number> {
+  const batchSize = consumer.batchSize ?? READ_CHUNK;
+  let applied = 0;
+  for (const cursor of cursors) {
+    for (;;) {
+      const entries: RawEntry[] = await readRange(deps.redis, cursor.stream, `(${cursor.lastId}`, batchSize);
+      if (entries.length === 0) break;
+      await applyEntries(deps, consumer, target, cursor, entries);
+      applied += entries.length;
+      onApplied(entries.length);
+      if (entries.length < batchSize) break;
+    }
+  }
+  return applied;
+}
+
+/**
+ * Applies the archived part of each cursor's stream, leaving the cursor at the seam. The trimmer
+ * may move the seam meanwhile (it trims only what the backup archived): the span is extended
+ * until the cursor meets the stream's first entry.
+ */
+export async function applyArchivedHistory(
+  deps: HistoryDeps, consumer: AnyConsumer, target: HistoryTarget, cursors: readonly Cursor[], archive: ArchivedHistory, onApplied: (n: number) => void,
+): Promise<void> {
+  const batchSize = consumer.batchSize ?? READ_CHUNK;
+  for (const cursor of cursors) {
+    let part = archive.spans.get(cursor.stream);
+    while (part) {
+      for await (const batch of readArchiveSpan(archive.s3, archive.location, part.span, part.objects, batchSize)) {
+        await applyEntries(deps, consumer, target, cursor, batch);
+        onApplied(batch.length);
+      }
+      const first = await firstEntryFrom(deps.redis, cursor.stream);
+      const untilSeq = first ? first.seq - 1 : await sequenceValue(deps.redis, deps.keys.sequence(cursor.stream));
+      if (untilSeq <= cursor.lastEntry) break;
+      const span = { partition: part.span.partition, afterId: cursor.lastId, untilSeq };
+      const coverage = await loadCoverage(archive.s3, archive.location, span);
+      if (!coverage.covered) {
+        throw new Error(
+          `${deps.keys.logicalName(cursor.stream)} was trimmed up to #${untilSeq} during the replay and the archive does not hold #${cursor.lastEntry + 1}–#${untilSeq}; run ichnos archive verify`,
+        );
+      }
+      part = { span, objects: coverage.objects };
+    }
+  }
+}
+
+/** About how many archived entries a replay applies (a progress total; exact from the start). */
+export function archivedTotal(archive: ArchivedHistory | undefined, cursors: readonly Cursor[]): number {
+  let total = 0;
+  for (const c of cursors) {
+    const part = archive?.spans.get(c.stream);
+    if (!part) continue;
+    // The first object reaching past the starting point; it may begin a little before it.
+    const first = part.span.afterId === ZERO_ID ? 1 : (part.objects.find((o) => compareEntryIds(o.lastId, part.span.afterId) > 0)?.firstSeq ?? 1);
+    total += Math.max(0, part.span.untilSeq - first + 1);
+  }
+  return total;
+}
