@@ -6,6 +6,7 @@ import { archiveLocation } from "../archive/export-location.ts";
 import { loadExportConfigs } from "../db/export-configs.ts";
 import { describeMissingHistory, findMissingHistory, type MissingHistory } from "../stream/history-check.ts";
 import type { From } from "../stream/positions.ts";
+import { rederivedSource, rederiveRefusal } from "../pipeline/rederive.ts";
 import { FewerRowsError, rebuildGroup, type RebuildOptions, type RebuildProgress } from "../stream/rebuild.ts";
 import { parseFrom, replayArchivedPart, replayGroup } from "../stream/replay.ts";
 import { formatDuration } from "../util/units.ts";
@@ -39,13 +40,17 @@ export async function replayCommand(
   const missing = needsHistory
     ? (await Promise.all(services.keys.resolve(consumer!.reads).map((stream) => findMissingHistory(services, stream, position)))).filter((m) => m !== null)
     : [];
+  // Observations are not archived: a station group's trimmed history is re-derived from the reports.
+  if (rebuild && missing.length > 0 && consumer!.derivedBy === "splitter") {
+    return rebuildFromReports(services, consumer!, from, options.allowFewerRows ?? false, missing);
+  }
   const fromArchive = missing.length > 0 ? await archiveSpans(services, position, missing) : null;
   if (fromArchive && fromArchive.stillMissing.length > 0) {
     const note = fromArchive.archive ? "incomplete" : "none";
     process.stderr.write(`${describeMissingHistory(services.keys, group, from, fromArchive.stillMissing, rebuild, note)}\n`);
     return 1;
   }
-  if (rebuild) return rebuildCommand(services, consumer!, from, options.allowFewerRows ?? false, fromArchive?.archive);
+  if (rebuild) return rebuildCommand(services, consumer!, from, { allowFewerRows: options.allowFewerRows ?? false, archive: fromArchive?.archive });
   const seams = fromArchive?.archive ? await applyArchivedPart(services, consumer!, fromArchive.archive) : new Map();
   const moved = await replayGroup(services, consumer!, position, seams);
   const status = await readGroupStatus(services.redis, services.pool, services.keys, [consumer!]);
@@ -97,9 +102,38 @@ function progressPrinter(label: string): (p: RebuildProgress) => void {
   };
 }
 
+/**
+ * A rebuild of a group whose observation stream was trimmed: its input is split again from the
+ * reports (pipeline/rederive.ts), which must be complete from `from` on, retained or archived.
+ */
+async function rebuildFromReports(
+  services: Services, consumer: AnyConsumer, from: string, allowFewerRows: boolean, missing: readonly MissingHistory[],
+): Promise<number> {
+  const position = parseFrom(from);
+  const internals = (await loadExportConfigs(services.pool)).filter((c) => c.schema === "internal");
+  const refusal = rederiveRefusal(consumer, internals, services.keys.resolve(consumer.reads));
+  const reportsMissing = (await Promise.all(services.keys.reportStreams().map((stream) => findMissingHistory(services, stream, position)))).filter((m) => m !== null);
+  const fromArchive = reportsMissing.length > 0 ? await archiveSpans(services, position, reportsMissing) : null;
+  if (refusal !== null || (fromArchive && fromArchive.stillMissing.length > 0)) {
+    const note = fromArchive?.archive ? "incomplete" : "none";
+    const shown = [...missing, ...(fromArchive?.stillMissing ?? [])];
+    const why = refusal ?? "its observations could be split again from the reports, but the reports are incomplete too";
+    process.stderr.write(`${describeMissingHistory(services.keys, consumer.name, from, shown, true, note)}\n(${why}.)\n`);
+    return 1;
+  }
+  process.stdout.write(
+    `${consumer.name}: ${missing.map((m) => services.keys.logicalName(m.stream)).join(", ")} no longer holds the history; ` +
+      `its observations are split again from the reports${fromArchive ? " (archived, then retained)" : ""}\n`,
+  );
+  const source = await rederivedSource({ ...services, regions: services.consumerDeps.regions }, consumer, position, {
+    internal: internals[0]!, defaultBatch: services.config.consumerBatch, archive: fromArchive?.archive,
+  });
+  return rebuildCommand(services, consumer, from, { allowFewerRows, source }, "reports");
+}
+
 /** `--rebuild`: shadow tables, progress on stderr, one swap at the end. */
 async function rebuildCommand(
-  services: Services, consumer: AnyConsumer, from: string, allowFewerRows: boolean, archive?: RebuildOptions["archive"],
+  services: Services, consumer: AnyConsumer, from: string, options: Pick<RebuildOptions, "allowFewerRows" | "archive" | "source">, counted = "entries",
 ): Promise<number> {
   if (!consumer.tables?.length) {
     throw new UsageError(`ichnos replay: group ${consumer.name} keeps no tables of its own; replay it without --rebuild`);
@@ -108,7 +142,7 @@ async function rebuildCommand(
   const onProgress = progressPrinter(`${consumer.name} rebuild`);
   let result: Awaited<ReturnType<typeof rebuildGroup>>;
   try {
-    result = await rebuildGroup(services, consumer, parseFrom(from), { allowFewerRows, onProgress, archive });
+    result = await rebuildGroup(services, consumer, parseFrom(from), { ...options, onProgress });
   } catch (err) {
     if (!(err instanceof FewerRowsError)) throw err;
     process.stderr.write(`\n${err.message}\n`);
@@ -118,7 +152,7 @@ async function rebuildCommand(
   for (const s of result.streams) {
     process.stdout.write(`${consumer.name} ${services.keys.logicalName(s.stream)}: rebuilt up to ${s.lastId}\n`);
   }
-  process.stdout.write(`rebuilt ${consumer.tables.join(", ")} from ${result.applied} entries in ${formatDuration(Date.now() - started)}; swapped in\n`);
+  process.stdout.write(`rebuilt ${consumer.tables.join(", ")} from ${result.applied} ${counted} in ${formatDuration(Date.now() - started)}; swapped in\n`);
   return 0;
 }
 

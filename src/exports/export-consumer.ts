@@ -53,7 +53,7 @@ function partnerUrl(config: ExportConfig): string | { off: string } {
 // Once per process and export: a disabled export is a setting, not an incident.
 const saidOff = new Set<string>();
 
-function isReportEntry(data: unknown): data is ReportEntry {
+export function isReportEntry(data: unknown): data is ReportEntry {
   const d = data as ReportEntry | null;
   return typeof d === "object" && d !== null && typeof d.report === "object" && d.report !== null
     && Array.isArray(d.report.wifiAccessPoints) && Array.isArray(d.report.cellTowers) && Array.isArray(d.report.bluetoothBeacons);

@@ -36,13 +36,19 @@ interface ReportGroup {
   readonly networks: object[];
 }
 
-interface Target {
+/** The observations of a batch of reports for one observation stream. */
+export interface Target {
   readonly stream: string;
   /** Per report (by entry id, in stream order): its part and the networks for this shard. */
   readonly reports: Map<string, ReportGroup>;
 }
 
-function collect(entries: readonly StreamEntry<ReportEntry>[], deps: SplitterDeps, stats: SplitStats): Map<string, Target> {
+export const emptySplitStats = (): SplitStats => ({ reports: 0, reportsDropped: 0, observations: 0, networksDropped: 0 });
+
+/** Each observation stream's share of a batch of reports, by stream key. */
+export function splitIntoTargets(
+  entries: readonly StreamEntry<ReportEntry>[], deps: Pick<SplitterDeps, "keys" | "regions">, stats: SplitStats = emptySplitStats(),
+): Map<string, Target> {
   const targets = new Map<string, Target>();
   for (const entry of entries) {
     const split = splitNetworks(entry.data, deps.regions);
@@ -63,15 +69,23 @@ function collect(entries: readonly StreamEntry<ReportEntry>[], deps: SplitterDep
   return targets;
 }
 
+/** The entry appended for a target: `first` and `last` are the whole input batch's ids. */
+export function observationBatch(sourceStream: string, first: string, last: string, groups: readonly ReportGroup[]): ObservationBatch {
+  return {
+    src: { stream: sourceStream, first, last },
+    reports: groups.map((g) => ({ part: g.part, networks: g.networks })),
+  } as ObservationBatch;
+}
+
 /** Splits a batch of report entries from one reports stream and appends the observations. */
 export async function splitAndAppend(
   deps: SplitterDeps, group: string, stream: string, entries: readonly StreamEntry<ReportEntry>[], log: Logger,
 ): Promise<SplitStats> {
   // Marks are per export group and reports stream: two internal exports each feed the streams.
   const source = `${group}@${deps.keys.logicalName(stream)}`;
-  const stats: SplitStats = { reports: 0, reportsDropped: 0, observations: 0, networksDropped: 0 };
+  const stats = emptySplitStats();
   if (entries.length === 0) return stats;
-  const targets = collect(entries, deps, stats);
+  const targets = splitIntoTargets(entries, deps, stats);
   const marks = await readSourceMarks(deps.redis, [...targets.keys()], source);
   const first = entries[0]!.id;
   const last = entries[entries.length - 1]!.id;
@@ -83,10 +97,7 @@ export async function splitAndAppend(
     const fresh = mark === null ? groups : groups.filter((g) => compareEntryIds(g.id, mark) > 0);
     if (fresh.length === 0) continue;
     for (const g of fresh) stats.observations += g.networks.length;
-    const payload = {
-      src: { stream: deps.keys.logicalName(stream), first, last },
-      reports: fresh.map((g) => ({ part: g.part, networks: g.networks })),
-    } as ObservationBatch;
+    const payload = observationBatch(deps.keys.logicalName(stream), first, last, fresh);
     appends.push({ stream: target.stream, payload, expectedMark: mark });
   }
   await appendOnce(deps.redis, deps.keys, source, last, appends);

@@ -80,6 +80,7 @@ export function createStationProjector(kind: StationKind, shard: string, deps: S
     batchSize: deps.batchSize,
     // Samples and weights add up: re-applying history in place would count it twice.
     idempotent: false,
+    derivedBy: "splitter",
     tables: [table],
     async project(batch: readonly StreamEntry<ObservationBatch>[], ctx) {
       const entries = batch.map((e) => {

@@ -101,33 +101,41 @@ export async function applyStreamTail(
   return applied;
 }
 
+/** A stretch of one reports partition's archive, with the objects that hold it. */
+export type ArchivePart = ArchivedHistory["spans"] extends ReadonlyMap<string, infer P> ? P : never;
+
 /**
- * Applies the archived part of each cursor's stream, leaving the cursor at the seam. The trimmer
- * may move the seam meanwhile (it trims only what the backup archived): the span is extended
- * until the cursor meets the stream's first entry.
+ * What the archive must still supply after `cursor` before the stream's first retained entry:
+ * null when the stream holds the next entry. The trimmer may have moved since the replay began
+ * (it trims only what the backup archived), so this is asked again after each archived stretch.
  */
+export async function nextArchivePart(
+  deps: HistoryDeps, archive: ArchivedHistory | undefined, cursor: Cursor, partition: number,
+): Promise<ArchivePart | null> {
+  const first = await firstEntryFrom(deps.redis, cursor.stream);
+  const untilSeq = first ? first.seq - 1 : await sequenceValue(deps.redis, deps.keys.sequence(cursor.stream));
+  if (untilSeq <= cursor.lastEntry) return null;
+  const gone = `${deps.keys.logicalName(cursor.stream)} was trimmed up to #${untilSeq} during the replay`;
+  if (!archive) throw new Error(`${gone}, and there is no archive to read #${cursor.lastEntry + 1}–#${untilSeq} from; start it again`);
+  const span = { partition, afterId: cursor.lastId, untilSeq };
+  const coverage = await loadCoverage(archive.s3, archive.location, span);
+  if (!coverage.covered) throw new Error(`${gone}, and the archive does not hold #${cursor.lastEntry + 1}–#${untilSeq}; run ichnos archive verify`);
+  return { span, objects: coverage.objects };
+}
+
+/** Applies the archived part of each cursor's stream, leaving the cursor at the seam. */
 export async function applyArchivedHistory(
   deps: HistoryDeps, consumer: AnyConsumer, target: HistoryTarget, cursors: readonly Cursor[], archive: ArchivedHistory, onApplied: (n: number) => void,
 ): Promise<void> {
   const batchSize = consumer.batchSize ?? READ_CHUNK;
   for (const cursor of cursors) {
-    let part = archive.spans.get(cursor.stream);
+    let part: ArchivePart | null | undefined = archive.spans.get(cursor.stream);
     while (part) {
       for await (const batch of readArchiveSpan(archive.s3, archive.location, part.span, part.objects, batchSize)) {
         await applyEntries(deps, consumer, target, cursor, batch);
         onApplied(batch.length);
       }
-      const first = await firstEntryFrom(deps.redis, cursor.stream);
-      const untilSeq = first ? first.seq - 1 : await sequenceValue(deps.redis, deps.keys.sequence(cursor.stream));
-      if (untilSeq <= cursor.lastEntry) break;
-      const span = { partition: part.span.partition, afterId: cursor.lastId, untilSeq };
-      const coverage = await loadCoverage(archive.s3, archive.location, span);
-      if (!coverage.covered) {
-        throw new Error(
-          `${deps.keys.logicalName(cursor.stream)} was trimmed up to #${untilSeq} during the replay and the archive does not hold #${cursor.lastEntry + 1}–#${untilSeq}; run ichnos archive verify`,
-        );
-      }
-      part = { span, objects: coverage.objects };
+      part = await nextArchivePart(deps, archive, cursor, part.span.partition);
     }
   }
 }

@@ -49,6 +49,11 @@ export interface ConsumerDescriptor<T = unknown> {
    * samples and weights): such a group is only replayed with `--rebuild`. Defaults to true.
    */
   readonly idempotent?: boolean;
+  /**
+   * `splitter`: the stream it reads is the internal splitter's output, which is not archived; a
+   * rebuild whose history that stream no longer holds splits the reports again (rederive.ts).
+   */
+  readonly derivedBy?: "splitter";
   /** `ignored`: the projection never reads `data`, so entries are not JSON-decoded for it. */
   readonly payload?: "ignored";
   /** MySQL tables this projection owns and a rebuild replaces (through `ctx.table`). */

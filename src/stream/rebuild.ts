@@ -17,7 +17,7 @@ import {
 } from "./apply-history.ts";
 import type { AnyConsumer } from "./define-consumer.ts";
 import { positionBefore, type From } from "./positions.ts";
-import { createGroup, groupInfo, setGroupId } from "./stream-commands.ts";
+import { createGroup, groupInfo, sequenceValue, setGroupId } from "./stream-commands.ts";
 
 export type RebuildDeps = HistoryDeps;
 
@@ -31,10 +31,40 @@ export interface RebuildProgress {
   readonly phase: "replaying" | "swapping" | "done";
 }
 
-async function streamTotal(deps: RebuildDeps, cursors: readonly Cursor[]): Promise<number> {
-  let total = 0;
-  for (const c of cursors) total += Math.max(0, Number(await deps.redis.get(deps.keys.sequence(c.stream)) ?? 0) - c.lastEntry);
-  return total;
+/**
+ * Where a rebuild's history comes from. `cursors` are where the group will stand on each
+ * stream it reads once everything is applied; `catchUp` runs inside the swap, while the
+ * group's live consumers wait, and brings the cursors to what the streams hold then.
+ */
+export interface RebuildSource {
+  readonly cursors: readonly Cursor[];
+  total(): Promise<number>;
+  replay(target: HistoryTarget, onApplied: (n: number) => void): Promise<void>;
+  catchUp(target: HistoryTarget, onApplied: (n: number) => void): Promise<void>;
+}
+
+/** The group's own streams: the archived part first (reports partitions), then the retained entries. */
+async function streamSource(deps: RebuildDeps, consumer: AnyConsumer, from: From, archive: ArchivedHistory | undefined): Promise<RebuildSource> {
+  const cursors: Cursor[] = [];
+  for (const stream of deps.keys.resolve(consumer.reads)) {
+    const archived = archive?.spans.get(stream);
+    // A stream read from the archive first starts where the archive span does.
+    const p = archived ? { id: archived.span.afterId, lastEntry: 0 } : await positionBefore(deps.redis, stream, deps.keys.sequence(stream), from);
+    cursors.push({ stream, lastId: p.id, lastEntry: p.lastEntry });
+  }
+  return {
+    cursors,
+    async total() {
+      let total = 0;
+      for (const c of cursors) total += Math.max(0, (await sequenceValue(deps.redis, deps.keys.sequence(c.stream))) - c.lastEntry);
+      return total;
+    },
+    async replay(target, onApplied) {
+      if (archive) await applyArchivedHistory(deps, consumer, target, cursors, archive, onApplied);
+      await applyStreamTail(deps, consumer, target, cursors, onApplied);
+    },
+    catchUp: async (target, onApplied) => void (await applyStreamTail(deps, consumer, target, cursors, onApplied)),
+  };
 }
 
 /** The rebuilt tables hold fewer rows than the live ones: nothing was swapped. */
@@ -46,6 +76,8 @@ export interface RebuildOptions {
   readonly allowFewerRows?: boolean;
   /** History older than the retained streams, read from the reports archive first. */
   readonly archive?: ArchivedHistory;
+  /** Another source than the group's own streams (pipeline/rederive.ts). */
+  readonly source?: RebuildSource;
 }
 
 export async function rebuildGroup(
@@ -63,30 +95,21 @@ export async function rebuildGroup(
   }
   try {
     if (consumer.seedRebuild) await inTransaction(deps.pool, (tx) => consumer.seedRebuild!({ tx, log, table: shadowTable }));
-    const cursors: Cursor[] = [];
-    for (const stream of deps.keys.resolve(consumer.reads)) {
-      const archived = options.archive?.spans.get(stream);
-      // A stream read from the archive first starts where the archive span does.
-      const p = archived
-        ? { id: archived.span.afterId, lastEntry: 0 }
-        : await positionBefore(deps.redis, stream, deps.keys.sequence(stream), from);
-      cursors.push({ stream, lastId: p.id, lastEntry: p.lastEntry });
-    }
-    let total = await streamTotal(deps, cursors);
+    const source = options.source ?? (await streamSource(deps, consumer, from, options.archive));
+    let total = await source.total();
     let done = 0;
     const progress = (n: number) => {
       done += n;
       total = Math.max(total, done);
       onProgress({ done, total, phase: "replaying" });
     };
-    if (options.archive) await applyArchivedHistory(deps, consumer, INTO_SHADOW, cursors, options.archive, progress);
-    await applyStreamTail(deps, consumer, INTO_SHADOW, cursors, progress);
+    await source.replay(INTO_SHADOW, progress);
     log.info({ applied: done }, "history replayed into shadow tables; swapping them in");
     onProgress({ done, total, phase: "swapping" });
-    await swapIn(deps, consumer, tables, cursors, progress, options.allowFewerRows ?? false);
+    await swapIn(deps, consumer, tables, source, progress, options.allowFewerRows ?? false);
     onProgress({ done, total: done, phase: "done" });
     await consumer.afterRebuild?.({ log, pool: deps.pool });
-    return { applied: done, streams: cursors.map((c) => ({ stream: c.stream, lastId: c.lastId })) };
+    return { applied: done, streams: source.cursors.map((c) => ({ stream: c.stream, lastId: c.lastId })) };
   } finally {
     for (const t of tables) await deps.pool.query(`DROP TABLE IF EXISTS \`${shadowTable(t)}\``).catch(() => undefined);
   }
@@ -120,8 +143,9 @@ async function assertNoFewerRows(pool: Pool, consumer: AnyConsumer, tables: read
 }
 
 async function swapIn(
-  deps: RebuildDeps, consumer: AnyConsumer, tables: readonly string[], cursors: Cursor[], progress: (n: number) => void, allowFewerRows: boolean,
+  deps: RebuildDeps, consumer: AnyConsumer, tables: readonly string[], source: RebuildSource, progress: (n: number) => void, allowFewerRows: boolean,
 ) {
+  const { cursors } = source;
   const gate = await deps.pool.getConnection();
   try {
     await gate.beginTransaction();
@@ -129,7 +153,7 @@ async function swapIn(
     for (const c of cursors) {
       if (!(await lockCheckpoint(gate, consumer.name, c.stream))) await insertCheckpoint(gate, consumer.name, c.stream, c.lastId, c.lastEntry);
     }
-    await applyStreamTail(deps, consumer, INTO_SHADOW, cursors, progress);
+    await source.catchUp(INTO_SHADOW, progress);
     if (!allowFewerRows) await assertNoFewerRows(deps.pool, consumer, tables);
     for (const c of cursors) {
       await resetCheckpoint(gate, consumer.name, c.stream, c.lastId, c.lastEntry);

@@ -59,6 +59,13 @@ export async function ack(redis: RedisClient, stream: string, group: string, ids
   if (ids.length > 0) await redis.call("XACK", [stream, group, ...ids]);
 }
 
+/** Entries with `afterId < id <= untilId`. */
+export async function rangeThrough(
+  redis: RedisClient, stream: string, afterId: string, untilId: string, count: number,
+): Promise<RawEntry[]> {
+  return parseEntries(stream, await redis.call("XRANGE", [stream, `(${afterId}`, untilId, "COUNT", count]));
+}
+
 /** Entries with `afterId < id < beforeId`. */
 export async function rangeBetween(
   redis: RedisClient, stream: string, afterId: string, beforeId: string, count: number,
@@ -72,7 +79,8 @@ export interface EntryHead {
   readonly seq: number;
 }
 
-function parseHead(reply: Reply): EntryHead | null {
+/** The first entry of an XRANGE/XREVRANGE reply as an EntryHead (null: none). */
+export function parseHead(reply: Reply): EntryHead | null {
   const item = Array.isArray(reply) ? (reply[0] as [string, string[] | null] | undefined) : undefined;
   if (!item?.[1]) return null;
   const fields = item[1];

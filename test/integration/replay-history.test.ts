@@ -28,6 +28,11 @@ S.before(async (ctx) => {
 });
 S.after(async (ctx) => ctx.env.close());
 
+async function firstEntry(redis: RedisClient, stream: string): Promise<{ id: string; seq: number }> {
+  const [first] = (await redis.call("XRANGE", stream, "-", "+", "COUNT", 1)) as [string, string[]][];
+  return { id: first![0], seq: Number(first![1][first![1].indexOf("n") + 1]) };
+}
+
 /** What the trimmer does to a stream past its retention, exactly: keeps only the newest `keep` entries. */
 async function trimToNewest(redis: RedisClient, stream: string, keep: number): Promise<{ id: string; seq: number }> {
   const newest = (await redis.call("XREVRANGE", stream, "+", "-", "COUNT", keep)) as [string, string[]][];
@@ -37,26 +42,41 @@ async function trimToNewest(redis: RedisClient, stream: string, keep: number): P
   return { id: oldestKept[0], seq: Number(fields[fields.indexOf("n") + 1]) };
 }
 
-S("a rebuild from the start of a trimmed stream is refused with what is missing, and the live table is unchanged", async ({ env, cli, shard }) => {
+S("a rebuild from the start of a trimmed observation stream splits the reports again: the table equals the live one", async ({ env, cli, shard }) => {
+  const table = `wifi_shard_${shard}`;
+  const before = await snapshotTables(env.pool, [table]);
+  assert.ok(rowCount(before) > 10);
+  const firstKept = await trimToNewest(env.redis, env.keys.stream(`obs:wifi:${shard}`), 3);
+  assert.ok(firstKept.seq > 1, "entries were trimmed");
+
+  const out = await runCli(["replay", `station:wifi:${shard}`, "--from", "start", "--rebuild"], cli, 60_000);
+  assert.is(out.code, 0, out.stdout + out.stderr);
+  assert.match(out.stdout, new RegExp(`obs:wifi:${shard} no longer holds the history; its observations are split again from the reports`));
+  assert.match(out.stdout, /from 300 reports in/);
+  assert.equal(await snapshotTables(env.pool, [table]), before, "one partition split in full batches: equal row for row");
+});
+
+S("with the reports trimmed too, the rebuild is refused with what is missing, and the live table is unchanged", async ({ env, cli, shard }) => {
   const table = `wifi_shard_${shard}`;
   const stream = env.keys.stream(`obs:wifi:${shard}`);
   const before = await snapshotTables(env.pool, [table]);
-  assert.ok(rowCount(before) > 10);
-  const firstKept = await trimToNewest(env.redis, stream, 3);
-  assert.ok(firstKept.seq > 1, "entries were trimmed");
+  const obsKept = await firstEntry(env.redis, stream);
+  const reportsKept = await trimToNewest(env.redis, env.keys.reportStreams()[0]!, 50);
 
   const out = await runCli(["replay", `station:wifi:${shard}`, "--from", "start", "--rebuild"], cli, 60_000);
   assert.is(out.code, 1, out.stdout + out.stderr);
   assert.match(out.stderr, new RegExp(`refusing to rebuild station:wifi:${shard} from start`));
-  assert.match(out.stderr, new RegExp(`obs:wifi:${shard}: .*the first one still held is #${firstKept.seq} \\(${firstKept.id}`));
-  assert.match(out.stderr, new RegExp(`Entries #1–#${firstKept.seq - 1} were trimmed`));
-  assert.match(out.stderr, new RegExp(`--from ${firstKept.id}`), "says how to proceed");
+  assert.match(out.stderr, new RegExp(`obs:wifi:${shard}: .*the first one still held is #${obsKept.seq} \\(${obsKept.id}`));
+  assert.match(out.stderr, new RegExp(`reports:0: .*the first one still held is #${reportsKept.seq} \\(${reportsKept.id}`));
+  assert.match(out.stderr, new RegExp(`Entries #1–#${reportsKept.seq - 1} were trimmed`));
+  assert.match(out.stderr, /split again from the reports, but the reports are incomplete too/);
+  assert.match(out.stderr, /--from \d+-\d+/, "says how to proceed");
   assert.equal(await snapshotTables(env.pool, [table]), before, "the live table is unchanged");
   const [shadows] = await env.pool.query<RowDataPacket[]>("SHOW TABLES LIKE '%\\_\\_rebuild'");
   assert.is(shadows.length, 0, "no shadow table is left behind");
 });
 
-S("a plain replay of a trimmed stream is refused too; from the oldest entry held it goes ahead", async ({ env, cli }) => {
+S("a plain replay of a trimmed stream is refused; from the oldest entry held it goes ahead", async ({ env, cli }) => {
   const stream = env.keys.reportStreams()[0]!;
   const firstKept = await trimToNewest(env.redis, stream, 5);
   const refused = await runCli(["replay", "datamap", "--from", "start"], cli);

@@ -7,7 +7,7 @@ import * as assert from "uvu/assert";
 import { runCli } from "../support/run-cli.ts";
 import { startTestS3, type TestS3 } from "../support/s3-server.ts";
 import { syntheticGeosubmits } from "../support/synthetic-reports.ts";
-import { rowCount, snapshotTables, STATION_TABLES } from "../support/table-snapshot.ts";
+import { busiestWifiShard, rowCount, snapshotTables, STATION_TABLES } from "../support/table-snapshot.ts";
 import { createWebTestEnv, type WebTestEnv } from "../support/web-setup.ts";
 
 const PROJECTIONS = [...STATION_TABLES, "cell_area", "datamap_ne", "datamap_nw", "datamap_se", "datamap_sw", "stat_counter"];
@@ -65,6 +65,25 @@ S("a fresh Redis and database rebuild every projection from the archive alone, e
   await drainInTwoSteps(cliFor(fresh, s3));
   assert.equal(await snapshotTables(fresh.pool, PROJECTIONS), original, "every projection row for row, times included");
   assert.equal((await s3.keys("drill/")).length > 0, true);
+});
+
+S("station tables rebuilt from the archive alone, the streams trimmed to a few entries, equal the live ones", async ({ s3, source }) => {
+  const shard = await busiestWifiShard(source.pool);
+  const tables = [`wifi_shard_${shard}`, "cell_lte"];
+  const live = await snapshotTables(source.pool, tables);
+  assert.ok(rowCount(live) > 20, `${rowCount(live)} rows`);
+  // What the trimmer leaves after STREAM_RETENTION: the newest few entries of every stream.
+  for (const stream of [source.keys.reportStreams()[0]!, source.keys.stream(`obs:wifi:${shard}`), source.keys.stream("obs:cell:lte")]) {
+    const newest = (await source.redis.call("XREVRANGE", stream, "+", "-", "COUNT", 3)) as [string, string[]][];
+    await source.redis.call("XTRIM", stream, "MINID", newest.at(-1)![0]);
+  }
+  for (const group of [`station:wifi:${shard}`, "station:cell:lte"]) {
+    const out = await runCli(["replay", group, "--from", "start", "--rebuild"], cliFor(source, s3), 120_000);
+    assert.is(out.code, 0, out.stdout + out.stderr);
+    assert.match(out.stdout, /its observations are split again from the reports \(archived, then retained\)/);
+    assert.match(out.stdout, /from 200 reports in/);
+  }
+  assert.equal(await snapshotTables(source.pool, tables), live, "archive + the retained reports, split again: the same rows");
 });
 
 S.run();
