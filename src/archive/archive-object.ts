@@ -19,6 +19,13 @@ export interface ArchivedEntry {
   readonly seq: number;
   readonly version: number;
   readonly data: unknown;
+  /**
+   * The payload's JSON text as stored, when the writer has it: the line embeds it as it is,
+   * without decoding and encoding again. A reader sets it only with `error`.
+   */
+  readonly text?: string;
+  /** Set by the reader for a line whose payload is not JSON (stepped over by replays). */
+  readonly error?: string;
 }
 
 const PAD = 20;
@@ -63,10 +70,16 @@ export function parseObjectKey(key: string): { partition: number; firstId: strin
   return { partition: Number(match[1]), firstId, lastId };
 }
 
+// The same text JSON.stringify({ id, seq, v, data }) gives, with the payload's text spliced in.
+const line = (e: ArchivedEntry): string =>
+  e.text === undefined ? JSON.stringify({ id: e.id, seq: e.seq, v: e.version, data: e.data }) : `{"id":"${e.id}","seq":${e.seq},"v":${e.version},"data":${e.text}}`;
+
 function archiveText(entries: readonly ArchivedEntry[]): string {
-  const lines = entries.map((e) => JSON.stringify({ id: e.id, seq: e.seq, v: e.version, data: e.data }));
-  return `${lines.join("\n")}\n`;
+  return `${entries.map(line).join("\n")}\n`;
 }
+
+// A line whose payload did not decode still names its entry: the writer puts these first.
+const LINE_HEAD = /^\{"id":"(\d+-\d+)","seq":(\d+),"v":(\d+),"data":([\s\S]*)\}$/;
 
 export function encodeArchiveObject(entries: readonly ArchivedEntry[]): Buffer {
   return gzipSync(archiveText(entries));
@@ -80,13 +93,20 @@ export function encodeArchiveObjectAsync(entries: readonly ArchivedEntry[]): Pro
 }
 
 export function decodeArchiveObject(body: Uint8Array): ArchivedEntry[] {
-  const text = gunzipSync(body).toString("utf8");
   const out: ArchivedEntry[] = [];
-  for (const line of text.split("\n")) {
-    if (line === "") continue;
-    const raw = JSON.parse(line) as { id?: unknown; seq?: unknown; v?: unknown; data?: unknown };
+  for (const text of gunzipSync(body).toString("utf8").split("\n")) {
+    if (text === "") continue;
+    let raw: { id?: unknown; seq?: unknown; v?: unknown; data?: unknown };
+    try {
+      raw = JSON.parse(text) as typeof raw;
+    } catch (err) {
+      const head = LINE_HEAD.exec(text);
+      if (!head) throw new Error(`archive line is not an entry: ${text.slice(0, 120)}`);
+      out.push({ id: head[1]!, seq: Number(head[2]), version: Number(head[3]), data: null, text: head[4]!, error: `payload is not JSON: ${(err as Error).message}` });
+      continue;
+    }
     if (typeof raw.id !== "string" || typeof raw.seq !== "number" || typeof raw.v !== "number") {
-      throw new Error(`archive line is not an entry: ${line.slice(0, 120)}`);
+      throw new Error(`archive line is not an entry: ${text.slice(0, 120)}`);
     }
     out.push({ id: raw.id, seq: raw.seq, version: raw.v, data: raw.data });
   }

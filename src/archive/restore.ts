@@ -62,7 +62,7 @@ export async function restoreFromArchive(deps: RestoreDeps, onProgress: (done: n
       const got = await deps.s3.send(new GetObjectCommand({ Bucket: deps.location.bucket, Key: o.key }));
       const entries = decodeArchiveObject(await got.Body!.transformToByteArray());
       const pipeline = redis.pipeline();
-      for (const e of entries) pipeline.xadd(stream, e.id, "v", e.version, "n", e.seq, "d", JSON.stringify(e.data));
+      for (const e of entries) pipeline.xadd(stream, e.id, "v", e.version, "n", e.seq, "d", e.text ?? JSON.stringify(e.data));
       for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
       const tail = entries.at(-1)!;
       last = { id: tail.id, seq: tail.seq };

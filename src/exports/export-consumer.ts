@@ -7,6 +7,7 @@
  * reports, saying so once, so that it neither holds back trimming nor blocks `drain`.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
+import type { ArchivedEntry } from "../archive/archive-object.ts";
 import { writeArchiveObject } from "../archive/archive-writer.ts";
 import { archiveLocation } from "../archive/export-location.ts";
 import type { S3Location } from "../archive/s3-location.ts";
@@ -18,6 +19,7 @@ import { exportConfigExists } from "../db/export-configs.ts";
 import type { Pool } from "../db/pool.ts";
 import { splitAndAppend, type SplitterDeps } from "../pipeline/splitter.ts";
 import { defineConsumer, type ConsumerDescriptor } from "../stream/define-consumer.ts";
+import type { StreamEntry } from "../stream/entry.ts";
 
 /** What `s3` exports need. */
 export interface ArchiveDeps {
@@ -59,6 +61,24 @@ export function isReportEntry(data: unknown): data is ReportEntry {
     && Array.isArray(d.report.wifiAccessPoints) && Array.isArray(d.report.cellTowers) && Array.isArray(d.report.bluetoothBeacons);
 }
 
+/**
+ * A batch's entries as archive lines: the stored text when the runtime gave it, decoded only when
+ * skip_keys or skip_sources must be looked up (or when replayed history came decoded).
+ */
+function archivable(config: ExportConfig, batch: readonly StreamEntry<ReportEntry>[]): ArchivedEntry[] {
+  const filtering = (config.skipKeys?.size ?? 0) + (config.skipSources?.size ?? 0) > 0;
+  const out: ArchivedEntry[] = [];
+  for (const e of batch) {
+    if (e.text === undefined || filtering) {
+      const data: unknown = e.text === undefined ? e.data : JSON.parse(e.text);
+      if (!isReportEntry(data)) throw new Error(`entry ${e.id} is not a report entry`);
+      if (!exportAllows(config, data.api_key, data.source)) continue;
+    }
+    out.push({ id: e.id, seq: e.seq, version: e.version, data: e.text === undefined ? e.data : null, text: e.text });
+  }
+  return out;
+}
+
 export function createExportConsumer(config: ExportConfig, deps: ExportConsumerDeps): ConsumerDescriptor<ReportEntry> {
   const location = config.schema === "s3" ? archiveLocation(config, deps.archive?.backupUrl, !!deps.archive) : null;
   const archiving = location !== null && typeof location !== "string";
@@ -77,8 +97,9 @@ export function createExportConsumer(config: ExportConfig, deps: ExportConsumerD
     batchSize: config.batch > 0 ? config.batch : undefined,
     gather: archiving ? { maxAgeMs: deps.archive!.maxAgeMs } : undefined,
     isRetired: async (db) => !(await exportConfigExists(db, config.name)),
-    // Reports for an exporter that is off are skipped unread.
-    payload: skipping ? "ignored" : undefined,
+    // Reports for an exporter that is off are skipped unread; the archive stores the payload's
+    // text as it is (decoding and encoding it again was most of the backup's work).
+    payload: skipping ? "ignored" : archiving ? "text" : undefined,
     async project(batch, ctx) {
       if (skipping) {
         if (!saidOff.has(config.name)) {
@@ -91,15 +112,9 @@ export function createExportConsumer(config: ExportConfig, deps: ExportConsumerD
         }
         return;
       }
-      for (const e of batch) {
-        if (!isReportEntry(e.data)) throw new Error(`entry ${e.id} is not a report entry`);
-      }
-      const allowed = batch.filter((e) => exportAllows(config, e.data.api_key, e.data.source));
-      if (config.schema === "internal") {
-        await splitAndAppend(deps, ctx.group, ctx.stream, allowed, ctx.log);
-      } else if (posting && allowed.length > 0) {
-        await postToPartner(partner, allowed.map((e) => e.data.report), deps.partnerTimeoutMs ?? DEFAULT_PARTNER_TIMEOUT_MS);
-      } else if (archiving && allowed.length > 0) {
+      if (archiving) {
+        const allowed = archivable(config, batch);
+        if (allowed.length === 0) return;
         const partition = partitions.indexOf(ctx.stream);
         try {
           const key = await writeArchiveObject(deps.archive!.s3(), location as S3Location, partition, allowed);
@@ -108,6 +123,16 @@ export function createExportConsumer(config: ExportConfig, deps: ExportConsumerD
           // S3 being unreachable or refusing must never skip reports: the group waits and lags.
           throw new RetryLaterError(`could not archive ${allowed.length} reports to s3://${(location as S3Location).bucket}: ${(err as Error).message}`, { cause: err });
         }
+        return;
+      }
+      for (const e of batch) {
+        if (!isReportEntry(e.data)) throw new Error(`entry ${e.id} is not a report entry`);
+      }
+      const allowed = batch.filter((e) => exportAllows(config, e.data.api_key, e.data.source));
+      if (config.schema === "internal") {
+        await splitAndAppend(deps, ctx.group, ctx.stream, allowed, ctx.log);
+      } else if (posting && allowed.length > 0) {
+        await postToPartner(partner, allowed.map((e) => e.data.report), deps.partnerTimeoutMs ?? DEFAULT_PARTNER_TIMEOUT_MS);
       }
     },
   });

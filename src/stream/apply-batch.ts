@@ -53,8 +53,9 @@ export type ApplyResult =
 
 export class MissingCheckpointError extends Error {}
 
-function toStreamEntry(e: RawEntry): StreamEntry {
-  return { stream: e.stream, id: e.id, seq: e.seq, version: e.version, data: e.data };
+function toStreamEntry(e: RawEntry, withText: boolean): StreamEntry {
+  const entry = { stream: e.stream, id: e.id, seq: e.seq, version: e.version, data: e.data };
+  return withText ? { ...entry, text: e.fields.d } : entry;
 }
 
 /**
@@ -153,7 +154,7 @@ export async function applyBatch(ctx: ApplyContext, held: readonly RawEntry[], o
       const givenUp = options.giveUp?.get(entry.id);
       if (entry.error) dead.push({ entry, error: `undecodable entry: ${entry.error}`, deliveries: 1 });
       else if (givenUp) dead.push({ entry, ...givenUp });
-      else toProject.push(toStreamEntry(entry));
+      else toProject.push(toStreamEntry(entry, consumer.payload === "text"));
     }
     if (toProject.length > 0) {
       try {

@@ -95,7 +95,7 @@ export async function runConsumerLoop(
   let isolate = 0; // entries left to apply one at a time after a batch failed
   let failures = 0; // consecutive infrastructure failures, for back-off
   const giveUp = new Map<string, { error: string; deliveries: number }>();
-  const parsePayload = consumer.payload !== "ignored";
+  const parsePayload = consumer.payload === undefined;
   const ensure = () => ensureGroup({ redis, pool: deps.pool, keys, log }, group, stream, consumer.start, consumer.isRetired);
 
   /**

@@ -54,8 +54,12 @@ export interface ConsumerDescriptor<T = unknown> {
    * rebuild whose history that stream no longer holds splits the reports again (rederive.ts).
    */
   readonly derivedBy?: "splitter";
-  /** `ignored`: the projection never reads `data`, so entries are not JSON-decoded for it. */
-  readonly payload?: "ignored";
+  /**
+   * `ignored`: the projection never reads `data`, so entries are not JSON-decoded for it.
+   * `text`: the projection reads the payload's stored JSON text (`text`), not decoded from the
+   * stream (`data` is null then); entries replayed from the archive come decoded, without it.
+   */
+  readonly payload?: "ignored" | "text";
   /** MySQL tables this projection owns and a rebuild replaces (through `ctx.table`). */
   readonly tables?: readonly string[];
   /**

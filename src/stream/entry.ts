@@ -11,6 +11,8 @@ export interface StreamEntry<T = unknown> {
   readonly seq: number;
   readonly version: number;
   readonly data: T;
+  /** The payload's JSON text as stored; set for consumers that read it undecoded (`payload: "text"`). */
+  readonly text?: string;
 }
 
 /** An entry as read from Redis; `error` is set when it cannot be decoded (it is never retried). */
