@@ -26,7 +26,7 @@ import { rowCount, snapshotTables } from "../support/table-snapshot.ts";
 import { startTestS3, type TestS3 } from "../support/s3-server.ts";
 import { appliedRows, waitFor } from "../support/stream-setup.ts";
 import { countingConsumer, createTestTables } from "../support/test-consumers.ts";
-import { syntheticGeosubmits } from "../support/synthetic-reports.ts";
+import { submitSynthetic } from "../support/submit-synthetic.ts";
 import { createWebTestEnv, type WebTestEnv } from "../support/web-setup.ts";
 
 interface Ctx { s3: TestS3; env: WebTestEnv; cli: Record<string, string> }
@@ -47,12 +47,7 @@ S.after(async (ctx) => {
   await ctx.s3.close();
 });
 
-async function submit(env: WebTestEnv, reports: number, seed: number) {
-  for (const body of syntheticGeosubmits({ reports, seed })) {
-    const res = await env.app.request("/v2/geosubmit", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
-    assert.is(res.status, 200);
-  }
-}
+const submit = (env: WebTestEnv, reports: number, seed: number) => submitSynthetic(env.app, { reports, seed });
 
 async function archived(s3: TestS3, prefix: string): Promise<{ keys: string[]; entries: (ArchivedEntry & { partition: number })[] }> {
   const keys = await s3.keys(`${prefix}/`);

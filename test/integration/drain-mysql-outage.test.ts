@@ -20,7 +20,7 @@ import { startCli } from "../support/cli-process.ts";
 import { redisUrl, uniquePrefix } from "../support/infra.ts";
 import { startPrivateMariaDb, type PrivateMariaDb } from "../support/private-mariadb.ts";
 import { runCli } from "../support/run-cli.ts";
-import { syntheticGeosubmits } from "../support/synthetic-reports.ts";
+import { submitSynthetic } from "../support/submit-synthetic.ts";
 
 interface Ctx { db: PrivateMariaDb; cli: Record<string, string>; prefix: string }
 const S = suite<Ctx>("drain across a MySQL outage");
@@ -56,10 +56,7 @@ async function submitReports(cli: Record<string, string>, reports: number): Prom
   const deps = createWebDeps(services, createHeartbeatChecks({ pool: services.pool, redis: services.redis, geoip, readLatestMigration }), geoip);
   const app = createWebApp(deps);
   try {
-    for (const body of syntheticGeosubmits({ reports, seed: 11 })) {
-      const res = await app.request("/v2/geosubmit", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
-      assert.is(res.status, 200);
-    }
+    await submitSynthetic(app, { reports, seed: 11 });
   } finally {
     await deps.close();
     await services.close();

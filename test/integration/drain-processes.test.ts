@@ -7,7 +7,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import type { GroupStreamStatus } from "../../src/stream/group-status.ts";
 import { runCli } from "../support/run-cli.ts";
-import { syntheticGeosubmits } from "../support/synthetic-reports.ts";
+import { submitSynthetic } from "../support/submit-synthetic.ts";
 import { createWebTestEnv, type WebTestEnv } from "../support/web-setup.ts";
 
 const S = suite<{ env: WebTestEnv; cli: Record<string, string> }>("drain --processes");
@@ -21,10 +21,7 @@ S.before(async (ctx) => {
 S.after(async (ctx) => ctx.env.close());
 
 S("a drain over two processes applies everything and leaves no worker behind", async ({ env, cli }) => {
-  for (const body of syntheticGeosubmits({ reports: 150, seed: 3 })) {
-    const res = await env.app.request("/v2/geosubmit", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
-    assert.is(res.status, 200);
-  }
+  await submitSynthetic(env.app, { reports: 150, seed: 3 });
   const drain = await runCli(["drain", "--processes", "2", "--timeout", "60s"], cli, 90_000);
   assert.is(drain.code, 0, drain.stderr);
   assert.match(drain.stdout, /drained: every group has lag 0 and nothing pending/);

@@ -13,7 +13,7 @@ import { startHttpServer } from "../../src/api/serve.ts";
 import { createConsumerRuntime } from "../../src/stream/consumer-runtime.ts";
 import { drainGroups } from "../../src/stream/drain.ts";
 import { drainPipeline } from "../support/pipeline-setup.ts";
-import { syntheticGeosubmits } from "../support/synthetic-reports.ts";
+import { submitSynthetic } from "../support/submit-synthetic.ts";
 import { snapshotTables, STATION_TABLES } from "../support/table-snapshot.ts";
 import { createWebTestEnv, type WebTestEnv } from "../support/web-setup.ts";
 
@@ -46,12 +46,7 @@ const S = suite<{ env: WebTestEnv; partner: Partner; reports: number }>("partner
 S.before(async (ctx) => {
   ctx.env = await createWebTestEnv("partner", { STREAM_PARTITIONS: "1" });
   ctx.partner = await startPartner();
-  ctx.reports = 0;
-  for (const body of syntheticGeosubmits({ reports: 25, seed: 21 })) {
-    const res = await ctx.env.app.request("/v2/geosubmit", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
-    assert.is(res.status, 200);
-    ctx.reports += body.items.length;
-  }
+  ctx.reports = await submitSynthetic(ctx.env.app, { reports: 25, seed: 21 });
 });
 S.after(async (ctx) => {
   await ctx.partner.close();

@@ -14,7 +14,7 @@ import { readRange } from "../../src/stream/stream-commands.ts";
 import { drainPipeline } from "../support/pipeline-setup.ts";
 import { spawnWorker, type WorkerHandle } from "../support/spawn-worker.ts";
 import { createStreamTestEnv, type StreamTestEnv } from "../support/stream-setup.ts";
-import { syntheticGeosubmits } from "../support/synthetic-reports.ts";
+import { submitSynthetic } from "../support/submit-synthetic.ts";
 import { rowCount, snapshotTables, STATION_TABLES } from "../support/table-snapshot.ts";
 import { createWebTestEnv, type WebTestEnv } from "../support/web-setup.ts";
 
@@ -43,12 +43,7 @@ S.after(async (ctx) => {
   await ctx.copy.close();
 });
 
-async function submit(env: WebTestEnv, reports: number, seed: number) {
-  for (const body of syntheticGeosubmits({ reports, seed })) {
-    const res = await env.app.request("/v2/geosubmit", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
-    assert.is(res.status, 200);
-  }
-}
+const submit = (env: WebTestEnv, reports: number, seed: number) => submitSynthetic(env.app, { reports, seed });
 
 /** Copies streams entry for entry, ids and sequence numbers included. */
 async function copyStreams(from: StreamTestEnv, to: StreamTestEnv, logical: readonly string[]) {

@@ -10,7 +10,7 @@ import { loadConsumers } from "../../consumers/index.ts";
 import { createConsumerRuntime } from "../../src/stream/consumer-runtime.ts";
 import { drainPipeline } from "../support/pipeline-setup.ts";
 import { runCli } from "../support/run-cli.ts";
-import { syntheticGeosubmits } from "../support/synthetic-reports.ts";
+import { submitSynthetic } from "../support/submit-synthetic.ts";
 import { busiestWifiShard, rowCount, snapshotTables } from "../support/table-snapshot.ts";
 import { createWebTestEnv, type WebTestEnv } from "../support/web-setup.ts";
 
@@ -25,12 +25,7 @@ S.before(async (ctx) => {
 });
 S.after(async (ctx) => ctx.env.close());
 
-async function submit(env: WebTestEnv, reports: number, seed: number) {
-  for (const body of syntheticGeosubmits({ reports, seed })) {
-    const res = await env.app.request("/v2/geosubmit", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
-    assert.is(res.status, 200);
-  }
-}
+const submit = (env: WebTestEnv, reports: number, seed: number) => submitSynthetic(env.app, { reports, seed });
 
 S("a rebuilt Wi-Fi shard equals the live projection, and the live table answers throughout", async ({ env, cli }) => {
   const shard = await busiestWifiShard(env.pool);

@@ -9,7 +9,7 @@ import type { RowDataPacket } from "mysql2/promise";
 import type { RedisClient } from "../../src/redis/create-redis.ts";
 import { drainPipeline } from "../support/pipeline-setup.ts";
 import { runCli } from "../support/run-cli.ts";
-import { syntheticGeosubmits } from "../support/synthetic-reports.ts";
+import { submitSynthetic } from "../support/submit-synthetic.ts";
 import { busiestWifiShard, rowCount, snapshotTables } from "../support/table-snapshot.ts";
 import { createWebTestEnv, type WebTestEnv } from "../support/web-setup.ts";
 
@@ -19,10 +19,7 @@ S.before(async (ctx) => {
   ctx.env = await createWebTestEnv("history", { STREAM_PARTITIONS: "1" });
   await ctx.env.pool.query("UPDATE export_config SET batch = 20 WHERE name = 'internal'");
   ctx.cli = { DATABASE_URL: ctx.env.databaseUrl, REDIS_URL: ctx.env.redisUrl, REDIS_PREFIX: ctx.env.prefix, STREAM_PARTITIONS: "1" };
-  for (const body of syntheticGeosubmits({ reports: 300, seed: 9 })) {
-    const res = await ctx.env.app.request("/v2/geosubmit", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
-    assert.is(res.status, 200);
-  }
+  await submitSynthetic(ctx.env.app, { reports: 300, seed: 9 });
   await drainPipeline(ctx.env.services);
   ctx.shard = await busiestWifiShard(ctx.env.pool);
 });

@@ -6,7 +6,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { runCli } from "../support/run-cli.ts";
 import { startTestS3, type TestS3 } from "../support/s3-server.ts";
-import { syntheticGeosubmits } from "../support/synthetic-reports.ts";
+import { submitSynthetic } from "../support/submit-synthetic.ts";
 import { busiestWifiShard, rowCount, snapshotTables, STATION_TABLES } from "../support/table-snapshot.ts";
 import { createWebTestEnv, type WebTestEnv } from "../support/web-setup.ts";
 
@@ -43,10 +43,7 @@ const cliFor = (env: WebTestEnv, s3: TestS3) => ({
 
 S("a fresh Redis and database rebuild every projection from the archive alone, equal to the original", async ({ s3, source, fresh }) => {
   await source.pool.query("UPDATE export_config SET batch = 40 WHERE name IN ('backup', 'internal')");
-  for (const body of syntheticGeosubmits({ reports: 200, seed: 31 })) {
-    const res = await source.app.request("/v2/geosubmit", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
-    assert.is(res.status, 200);
-  }
+  await submitSynthetic(source.app, { reports: 200, seed: 31 });
   await drainInTwoSteps(cliFor(source, s3));
   const original = await snapshotTables(source.pool, PROJECTIONS);
   assert.ok(rowCount(original) > 100, `${rowCount(original)} rows to restore`);
