@@ -37,9 +37,7 @@ export async function replayCommand(
   const position = parseFrom(from);
   // A rebuild seeded from its own source tables (cellarea, from every cell) needs no old entries.
   const needsHistory = !(rebuild && consumer!.seedRebuild);
-  const missing = needsHistory
-    ? (await Promise.all(services.keys.resolve(consumer!.reads).map((stream) => findMissingHistory(services, stream, position)))).filter((m) => m !== null)
-    : [];
+  const missing = needsHistory ? await missingHistory(services, services.keys.resolve(consumer!.reads), position) : [];
   // Observations are not archived: a station group's trimmed history is re-derived from the reports.
   if (rebuild && missing.length > 0 && consumer!.derivedBy === "splitter") {
     return rebuildFromReports(services, consumer!, from, options.allowFewerRows ?? false, missing);
@@ -64,6 +62,11 @@ export async function replayCommand(
   return 0;
 }
 
+/** What each of `streams` lacks of the history from `position` on (history-check.ts). */
+async function missingHistory(services: Services, streams: readonly string[], position: From): Promise<MissingHistory[]> {
+  return (await Promise.all(streams.map((stream) => findMissingHistory(services, stream, position)))).filter((m) => m !== null);
+}
+
 /** The `backup` export's archive for what the retained reports streams lack (archive-spans.ts). */
 async function archiveSpans(services: Services, from: From, missing: readonly MissingHistory[]) {
   const backup = (await loadExportConfigs(services.pool)).find((c) => c.name === "backup" && c.schema === "s3");
@@ -75,7 +78,7 @@ async function archiveSpans(services: Services, from: From, missing: readonly Mi
 
 /** The archived part of a plain replay, with progress on stderr (replay.ts replayArchivedPart). */
 async function applyArchivedPart(services: Services, consumer: AnyConsumer, archive: ArchivedHistory) {
-  const total = archivedTotal(archive, [...archive.spans.keys()].map((stream) => ({ stream, lastId: "0-0", lastEntry: 0 })));
+  const total = archivedTotal(archive);
   const progress = progressPrinter(`${consumer.name} replay from the archive`);
   let done = 0;
   const seams = await replayArchivedPart(services, consumer, archive, (n) => {
@@ -112,7 +115,7 @@ async function rebuildFromReports(
   const position = parseFrom(from);
   const internals = (await loadExportConfigs(services.pool)).filter((c) => c.schema === "internal");
   const refusal = rederiveRefusal(consumer, internals, services.keys.resolve(consumer.reads));
-  const reportsMissing = (await Promise.all(services.keys.reportStreams().map((stream) => findMissingHistory(services, stream, position)))).filter((m) => m !== null);
+  const reportsMissing = await missingHistory(services, services.keys.reportStreams(), position);
   const fromArchive = reportsMissing.length > 0 ? await archiveSpans(services, position, reportsMissing) : null;
   if (refusal !== null || (fromArchive && fromArchive.stillMissing.length > 0)) {
     const note = fromArchive?.archive ? "incomplete" : "none";

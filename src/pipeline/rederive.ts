@@ -16,7 +16,6 @@
  * live batches were partial or interleaved. With one partition and full batches they are equal.
  */
 import type { ArchivedHistory } from "../archive/archive-spans.ts";
-import { readArchiveSpan } from "../archive/archive-reader.ts";
 import { exportAllows, exportGroupName, type ExportConfig } from "../domain/export-config.ts";
 import type { ReportEntry } from "../domain/report.ts";
 import { isReportEntry } from "../exports/export-consumer.ts";
@@ -24,13 +23,13 @@ import type { RegionLookup } from "../geo/region-lookup.ts";
 import { defineScript } from "../redis/script.ts";
 import { sourceMarksKey } from "../stream/append-once.ts";
 import {
-  applyEntries, type ArchivePart, type Cursor, type HistoryDeps, type HistoryEntry, type HistoryTarget, nextArchivePart,
+  applyEntries, archivedBatches, type ArchivePart, type Cursor, entriesAfter, type HistoryDeps, type HistoryEntry, type HistoryTarget,
+  startCursor,
 } from "../stream/apply-history.ts";
 import type { AnyConsumer } from "../stream/define-consumer.ts";
 import { ENTRY_SCHEMA_VERSION } from "../stream/entry.ts";
 import { compareEntryIds, ZERO_ID } from "../stream/entry-id.ts";
 import type { From } from "../stream/positions.ts";
-import { positionBefore } from "../stream/positions.ts";
 import type { RebuildSource } from "../stream/rebuild.ts";
 import { parseHead, rangeThrough, sequenceValue } from "../stream/stream-commands.ts";
 import { observationBatch, splitIntoTargets } from "./splitter.ts";
@@ -84,11 +83,9 @@ export async function rederivedSource(deps: RederiveDeps, consumer: AnyConsumer,
   const projectBatch = consumer.batchSize ?? READ_CHUNK;
   const partitions: Partition[] = [];
   for (const [index, reports] of deps.keys.reportStreams().entries()) {
-    const archived = options.archive?.spans.get(reports);
-    const p = archived ? { id: archived.span.afterId, lastEntry: 0 } : await positionBefore(deps.redis, reports, deps.keys.sequence(reports), from);
     partitions.push({
       index, source: `${exportGroupName(internal.name)}@${deps.keys.logicalName(reports)}`,
-      cursor: { stream: reports, lastId: p.id, lastEntry: p.lastEntry }, firstArchivePart: archived, pending: [],
+      cursor: await startCursor(deps, reports, from, options.archive), firstArchivePart: options.archive?.spans.get(reports), pending: [],
     });
   }
   // Where the group will stand on its stream: set inside the swap.
@@ -122,15 +119,12 @@ export async function rederivedSource(deps: RederiveDeps, consumer: AnyConsumer,
 
   /** The partition's reports after its cursor up to `untilId`: archived ones first, then retained. */
   async function* reportsThrough(p: Partition, untilId: string): AsyncGenerator<HistoryEntry[]> {
-    for (;;) {
-      const part = p.firstArchivePart ?? (await nextArchivePart(deps, options.archive, p.cursor, p.index));
-      p.firstArchivePart = undefined;
-      if (!part) break;
-      for await (const batch of readArchiveSpan(options.archive!.s3, options.archive!.location, part.span, part.objects, READ_CHUNK)) {
-        const wanted = batch.filter((e) => compareEntryIds(e.id, untilId) <= 0);
-        if (wanted.length > 0) yield wanted;
-        if (wanted.length < batch.length) return;
-      }
+    const firstPart = p.firstArchivePart;
+    p.firstArchivePart = undefined;
+    for await (const batch of archivedBatches(deps, options.archive, p.cursor, p.index, READ_CHUNK, firstPart)) {
+      const wanted = batch.filter((e) => compareEntryIds(e.id, untilId) <= 0);
+      if (wanted.length > 0) yield wanted;
+      if (wanted.length < batch.length) return;
     }
     for (;;) {
       const entries = await rangeThrough(deps.redis, p.cursor.stream, p.cursor.lastId, untilId, READ_CHUNK);
@@ -168,11 +162,7 @@ export async function rederivedSource(deps: RederiveDeps, consumer: AnyConsumer,
 
   return {
     cursors: [obsCursor],
-    async total() {
-      let total = 0;
-      for (const p of partitions) total += Math.max(0, (await sequenceValue(deps.redis, deps.keys.sequence(p.cursor.stream))) - p.cursor.lastEntry);
-      return total;
-    },
+    total: () => entriesAfter(deps, partitions.map((p) => p.cursor)),
     async replay(target, onApplied) {
       await deriveThrough(await readMarks(), target, onApplied);
     },

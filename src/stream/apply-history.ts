@@ -13,6 +13,7 @@ import type { AnyConsumer } from "./define-consumer.ts";
 import type { RawEntry } from "./entry.ts";
 import { compareEntryIds, ZERO_ID } from "./entry-id.ts";
 import type { Keys } from "./keys.ts";
+import { positionBefore, type From } from "./positions.ts";
 import { firstEntryFrom, readRange, sequenceValue } from "./stream-commands.ts";
 
 export interface HistoryDeps {
@@ -123,29 +124,56 @@ export async function nextArchivePart(
   return { span, objects: coverage.objects };
 }
 
+/**
+ * A partition's archived entries after `cursor`, a batch at a time, from `firstPart` (else what
+ * the trimmer took meanwhile) until the cursor meets the stream's first entry. The caller moves
+ * the cursor past each batch before asking for the next.
+ */
+export async function* archivedBatches(
+  deps: HistoryDeps, archive: ArchivedHistory | undefined, cursor: Cursor, partition: number, batchSize: number, firstPart?: ArchivePart,
+): AsyncGenerator<HistoryEntry[]> {
+  for (let part = firstPart ?? (await nextArchivePart(deps, archive, cursor, partition)); part; part = await nextArchivePart(deps, archive, cursor, partition)) {
+    yield* readArchiveSpan(archive!.s3, archive!.location, part.span, part.objects, batchSize);
+  }
+}
+
 /** Applies the archived part of each cursor's stream, leaving the cursor at the seam. */
 export async function applyArchivedHistory(
   deps: HistoryDeps, consumer: AnyConsumer, target: HistoryTarget, cursors: readonly Cursor[], archive: ArchivedHistory, onApplied: (n: number) => void,
 ): Promise<void> {
   const batchSize = consumer.batchSize ?? READ_CHUNK;
   for (const cursor of cursors) {
-    let part: ArchivePart | null | undefined = archive.spans.get(cursor.stream);
-    while (part) {
-      for await (const batch of readArchiveSpan(archive.s3, archive.location, part.span, part.objects, batchSize)) {
-        await applyEntries(deps, consumer, target, cursor, batch);
-        onApplied(batch.length);
-      }
-      part = await nextArchivePart(deps, archive, cursor, part.span.partition);
+    const part = archive.spans.get(cursor.stream);
+    if (!part) continue;
+    for await (const batch of archivedBatches(deps, archive, cursor, part.span.partition, batchSize, part)) {
+      await applyEntries(deps, consumer, target, cursor, batch);
+      onApplied(batch.length);
     }
   }
 }
 
-/** About how many archived entries a replay applies (a progress total; exact from the start). */
-export function archivedTotal(archive: ArchivedHistory | undefined, cursors: readonly Cursor[]): number {
+/**
+ * Where a replay of `stream` from `from` begins: where its archive span does when the archive
+ * supplies its older history, else just before `from` on the stream.
+ */
+export async function startCursor(deps: HistoryDeps, stream: string, from: From, archive: ArchivedHistory | undefined): Promise<Cursor> {
+  const archived = archive?.spans.get(stream);
+  if (archived) return { stream, lastId: archived.span.afterId, lastEntry: 0 };
+  const p = await positionBefore(deps.redis, stream, deps.keys.sequence(stream), from);
+  return { stream, lastId: p.id, lastEntry: p.lastEntry };
+}
+
+/** The entries appended after each cursor so far, by sequence number (a progress total). */
+export async function entriesAfter(deps: HistoryDeps, cursors: readonly Cursor[]): Promise<number> {
   let total = 0;
-  for (const c of cursors) {
-    const part = archive?.spans.get(c.stream);
-    if (!part) continue;
+  for (const c of cursors) total += Math.max(0, (await sequenceValue(deps.redis, deps.keys.sequence(c.stream))) - c.lastEntry);
+  return total;
+}
+
+/** About how many entries the archive spans hold (a progress total; exact from the start). */
+export function archivedTotal(archive: ArchivedHistory): number {
+  let total = 0;
+  for (const part of archive.spans.values()) {
     // The first object reaching past the starting point; it may begin a little before it.
     const first = part.span.afterId === ZERO_ID ? 1 : (part.objects.find((o) => compareEntryIds(o.lastId, part.span.afterId) > 0)?.firstSeq ?? 1);
     total += Math.max(0, part.span.untilSeq - first + 1);

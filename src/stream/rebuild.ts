@@ -13,11 +13,11 @@ import type { RowDataPacket } from "mysql2/promise";
 import type { ArchivedHistory } from "../archive/archive-spans.ts";
 import type { Pool } from "../db/pool.ts";
 import {
-  applyArchivedHistory, applyStreamTail, type Cursor, type HistoryDeps, type HistoryTarget, inTransaction,
+  applyArchivedHistory, applyStreamTail, type Cursor, entriesAfter, type HistoryDeps, type HistoryTarget, inTransaction, startCursor,
 } from "./apply-history.ts";
 import type { AnyConsumer } from "./define-consumer.ts";
-import { positionBefore, type From } from "./positions.ts";
-import { createGroup, groupInfo, sequenceValue, setGroupId } from "./stream-commands.ts";
+import type { From } from "./positions.ts";
+import { createGroup, groupInfo, setGroupId } from "./stream-commands.ts";
 
 export type RebuildDeps = HistoryDeps;
 
@@ -46,19 +46,10 @@ export interface RebuildSource {
 /** The group's own streams: the archived part first (reports partitions), then the retained entries. */
 async function streamSource(deps: RebuildDeps, consumer: AnyConsumer, from: From, archive: ArchivedHistory | undefined): Promise<RebuildSource> {
   const cursors: Cursor[] = [];
-  for (const stream of deps.keys.resolve(consumer.reads)) {
-    const archived = archive?.spans.get(stream);
-    // A stream read from the archive first starts where the archive span does.
-    const p = archived ? { id: archived.span.afterId, lastEntry: 0 } : await positionBefore(deps.redis, stream, deps.keys.sequence(stream), from);
-    cursors.push({ stream, lastId: p.id, lastEntry: p.lastEntry });
-  }
+  for (const stream of deps.keys.resolve(consumer.reads)) cursors.push(await startCursor(deps, stream, from, archive));
   return {
     cursors,
-    async total() {
-      let total = 0;
-      for (const c of cursors) total += Math.max(0, (await sequenceValue(deps.redis, deps.keys.sequence(c.stream))) - c.lastEntry);
-      return total;
-    },
+    total: () => entriesAfter(deps, cursors),
     async replay(target, onApplied) {
       if (archive) await applyArchivedHistory(deps, consumer, target, cursors, archive, onApplied);
       await applyStreamTail(deps, consumer, target, cursors, onApplied);
