@@ -80,3 +80,10 @@ export interface ReportEntry {
   user_agent: string | null;
   report: Report;
 }
+
+/** Whether a decoded payload has a report entry's shape (what the exports and the splitter read). */
+export function isReportEntry(data: unknown): data is ReportEntry {
+  const d = data as ReportEntry | null;
+  return typeof d === "object" && d !== null && typeof d.report === "object" && d.report !== null
+    && Array.isArray(d.report.wifiAccessPoints) && Array.isArray(d.report.cellTowers) && Array.isArray(d.report.bluetoothBeacons);
+}

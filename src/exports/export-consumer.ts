@@ -14,7 +14,7 @@ import type { S3Location } from "../archive/s3-location.ts";
 import { RetryLaterError } from "../stream/retry-later.ts";
 import { postToPartner } from "./partner-post.ts";
 import { exportAllows, exportGroupName, type ExportConfig } from "../domain/export-config.ts";
-import type { ReportEntry } from "../domain/report.ts";
+import { isReportEntry, type ReportEntry } from "../domain/report.ts";
 import { exportConfigExists } from "../db/export-configs.ts";
 import type { Pool } from "../db/pool.ts";
 import { splitAndAppend, type SplitterDeps } from "../pipeline/splitter.ts";
@@ -54,12 +54,6 @@ function partnerUrl(config: ExportConfig): string | { off: string } {
 
 // Once per process and export: a disabled export is a setting, not an incident.
 const saidOff = new Set<string>();
-
-export function isReportEntry(data: unknown): data is ReportEntry {
-  const d = data as ReportEntry | null;
-  return typeof d === "object" && d !== null && typeof d.report === "object" && d.report !== null
-    && Array.isArray(d.report.wifiAccessPoints) && Array.isArray(d.report.cellTowers) && Array.isArray(d.report.bluetoothBeacons);
-}
 
 /**
  * A batch's entries as archive lines: the stored text when the runtime gave it, decoded only when

@@ -17,8 +17,7 @@
  */
 import type { ArchivedHistory } from "../archive/archive-spans.ts";
 import { exportAllows, exportGroupName, type ExportConfig } from "../domain/export-config.ts";
-import type { ReportEntry } from "../domain/report.ts";
-import { isReportEntry } from "../exports/export-consumer.ts";
+import { isReportEntry, type ReportEntry } from "../domain/report.ts";
 import type { RegionLookup } from "../geo/region-lookup.ts";
 import { defineScript } from "../redis/script.ts";
 import { sourceMarksKey } from "../stream/append-once.ts";
