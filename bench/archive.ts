@@ -20,7 +20,7 @@ import { toExportConfig } from "../src/domain/export-config.ts";
 import { createExportConsumer } from "../src/exports/export-consumer.ts";
 import { lazyRegionLookup } from "../src/geo/lazy-regions.ts";
 import { createLogger } from "../src/logger.ts";
-import { closeRedis, createRedis } from "../src/redis/create-redis.ts";
+import { closeRedis, createRedis, type RedisClient } from "../src/redis/create-redis.ts";
 import { createAppender } from "../src/stream/append.ts";
 import { createConsumerRuntime } from "../src/stream/consumer-runtime.ts";
 import { defineConsumer } from "../src/stream/define-consumer.ts";
@@ -34,6 +34,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { S3Client } from "@aws-sdk/client-s3";
 import { freePort } from "../test/support/private-redis.ts";
+import { procCpuMs, sampleCpu, type CpuSample } from "./support/cpu.ts";
 import { readMachineInfo } from "./support/machine.ts";
 import { makeReport } from "./support/payload.ts";
 import { dropScratchDatabase, planScratch, unlinkPrefix } from "./support/scratch.ts";
@@ -53,6 +54,8 @@ async function startS3Child(bucket: string) {
   });
   return {
     bucket, client,
+    /** The server's CPU so far, in ms (null without /proc). */
+    cpuMs: () => procCpuMs(child.pid!, false),
     async close() {
       client.destroy();
       const exited = new Promise((r) => child.once("exit", r));
@@ -66,6 +69,23 @@ async function startS3Child(bucket: string) {
 const progress = (message: string) => process.stderr.write(`[bench:archive] ${message}\n`);
 const rate = (n: number, ms: number) => Math.round((n * 1000) / ms);
 const fmt = (n: number) => `${n.toLocaleString("en-US")}/s`;
+
+/**
+ * CPU per 1,000 reports of a phase, by process: on a 2-core box the sum is what bounds a rate,
+ * and it shows which process a ratio is really about.
+ */
+interface PhaseCpu { readonly before: CpuSample; readonly s3Before: number | null }
+async function startPhase(redis: RedisClient, s3: { cpuMs(): number | null }): Promise<PhaseCpu> {
+  return { before: await sampleCpu(redis), s3Before: s3.cpuMs() };
+}
+async function phaseCpu(redis: RedisClient, s3: { cpuMs(): number | null }, phase: PhaseCpu, reports: number): Promise<string> {
+  const s3After = s3.cpuMs();
+  const after = await sampleCpu(redis);
+  const per = (ms: number | null) => (ms === null ? "?" : `${Math.round((ms * 1000) / reports)} ms`);
+  const mysql = after.mysqlMs === null || phase.before.mysqlMs === null ? null : after.mysqlMs - phase.before.mysqlMs;
+  return `CPU per 1,000 reports: bench process ${per(after.clientMs - phase.before.clientMs)}, s3rver ${per(s3After === null || phase.s3Before === null ? null : s3After - phase.s3Before)}, ` +
+    `Redis ${per(after.redisMs - phase.before.redisMs)}, MariaDB ${per(mysql)}`;
+}
 
 const { values } = parseArgs({ options: {
   reports: { type: "string", default: "40000" }, partitions: { type: "string", default: "4" }, batch: { type: "string", default: "500" },
@@ -111,10 +131,12 @@ try {
   const deps = { pool, redis, keys, regions: lazyRegionLookup(), archive: { s3: () => s3.client, backupUrl: undefined, maxAgeMs: 60_000 } };
   const backup = createExportConsumer(config, deps);
   const settings = { batchSize: batch, blockMs: 50, claimIdleMs: 60_000, maxDeliveries: 3, flush: true };
+  let cpu = await startPhase(redis, s3);
   let t = Date.now();
   const drained = await drainGroups({ redis, pool, keys, log }, createConsumerRuntime({ redis, pool, keys, log, consumers: [backup], settings }), [backup], { timeoutMs: 600_000 });
   if (!drained.drained) throw new Error("the backup did not drain");
   const backupRate = rate(reports, Date.now() - t);
+  const backupCpu = await phaseCpu(redis, s3, cpu, reports);
   progress(`backup: ${fmt(backupRate)}`);
 
   const objects: ArchiveObjectInfo[][] = await Promise.all(streams.map((_, p) => listArchiveObjects(s3.client, location, p)));
@@ -126,6 +148,7 @@ try {
   }));
   // One loop per partition, as the exporter's loops run.
   const perPartition = streams.map((_, p) => bodies.filter((b) => b.key.includes(`/reports-${p}/`)));
+  cpu = await startPhase(redis, s3);
   t = Date.now();
   await Promise.all(perPartition.map(async (list) => {
     for (const b of list) {
@@ -133,6 +156,7 @@ try {
     }
   }));
   const putRate = rate(reports, Date.now() - t);
+  const putCpu = await phaseCpu(redis, s3, cpu, reports);
   progress(`bare PutObject: ${fmt(putRate)}`);
 
   // 2. Replays into a no-op projection with a table of its own (so it can be rebuilt).
@@ -172,6 +196,8 @@ try {
     `  backup (export:backup, drained)              ${fmt(backupRate)}`,
     `  ceiling: bare PutObject, same objects       ${fmt(putRate)}`,
     `  backup / PutObject: ${Math.round((100 * backupRate) / putRate)}%   target ≥ 70%   ${pass(backupRate >= 0.7 * putRate)}`,
+    `  backup    ${backupCpu}`,
+    `  PutObject ${putCpu}`,
     submitRate ? `  backup / bench:submit's ${fmt(submitRate)}: ${Math.round((100 * backupRate) / submitRate)}%   target > 100%   ${pass(backupRate > submitRate)}` : "  (pass --submit-rate to compare with bench:submit)",
     "",
     `  rebuild of a no-op projection from the archive   ${fmt(archiveRate)}`,

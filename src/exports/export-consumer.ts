@@ -111,7 +111,8 @@ export function createExportConsumer(config: ExportConfig, deps: ExportConsumerD
         if (allowed.length === 0) return;
         const partition = partitions.indexOf(ctx.stream);
         try {
-          const key = await writeArchiveObject(deps.archive!.s3(), location as S3Location, partition, allowed);
+          const attempts = { redis: deps.redis, key: deps.keys.archiveAttempts(ctx.stream, ctx.group) };
+          const key = await writeArchiveObject(deps.archive!.s3(), location as S3Location, partition, allowed, attempts);
           ctx.log.debug({ key, entries: allowed.length }, "reports archived");
         } catch (err) {
           // S3 being unreachable or refusing must never skip reports: the group waits and lags.

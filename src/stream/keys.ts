@@ -15,6 +15,8 @@ export interface Keys {
   reportStreams(): string[];
   /** A stream's dense sequence counter; same hash tag as the stream. */
   sequence(streamKey: string): string;
+  /** A group's record of the archive objects it is uploading from a stream (archive/upload-attempts.ts). */
+  archiveAttempts(streamKey: string, group: string): string;
   dead(group: string): string;
   lease(job: string): string;
   /** A consumer's liveness key: it exists while the process running that consumer is up. */
@@ -40,6 +42,7 @@ export function createKeys(prefix: string, partitions: number): Keys {
     },
     reportStreams: () => families.reports!().map(stream),
     sequence: (streamKey) => `${streamKey}:seq`,
+    archiveAttempts: (streamKey, group) => `${streamKey}:archive:${group}`,
     dead: (group) => stream(`dead:${group}`),
     lease: (job) => `${prefix}:{lease:${job}}`,
     alive: (consumerName) => `${prefix}:{alive:${consumerName}}`,

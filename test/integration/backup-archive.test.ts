@@ -4,7 +4,7 @@
  * BACKUP_MAX_AGE old, an outage that makes the group lag and never skip, and uploads repeated
  * after a failure that leave the archive holding each entry once.
  */
-import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { loadConsumers } from "../../consumers/index.ts";
@@ -278,6 +278,36 @@ S("an upload repeated with other boundaries after a failure leaves every entry i
   const { keys, entries: back } = await archived(s3, "repeat");
   assert.is(keys.length, 2);
   assert.equal(back.map((e) => e.seq), entries.map((e) => e.seq));
+});
+
+S("uploads learn of earlier attempts from the group's record, not from a listing per object; one without a record lists", async ({ s3, env }) => {
+  const location = { bucket: s3.bucket, prefix: "recorded" };
+  const entries = Array.from({ length: 10 }, (_, i) => ({ id: `1796000000000-${i}`, seq: i + 1, version: 1, data: { n: i } }));
+  const sent: string[] = [];
+  const counting = new S3Client({ ...s3.clientConfig });
+  counting.middlewareStack.add((next, context) => async (args) => {
+    sent.push((context.commandName ?? "?").replace(/Command$/, ""));
+    return next(args);
+  }, { step: "initialize" });
+  const record = { redis: env.redis, key: env.keys.archiveAttempts(env.keys.stream("reports:0"), "export:recorded") };
+  await env.redis.del(record.key);
+  try {
+    // An attempt of which no record survived (Redis lost it): only a listing can find its object.
+    await writeArchiveObject(s3.client, location, 0, entries.slice(0, 6));
+    await writeArchiveObject(counting, location, 0, entries.slice(0, 4), record);
+    assert.equal([...sent].sort(), ["DeleteObject", "ListObjectsV2", "PutObject"], "no record yet: listed, and the earlier object deleted");
+    sent.length = 0;
+    // The next batch uploads, then the process dies before its checkpoint commits; the retry takes more entries.
+    await writeArchiveObject(counting, location, 0, entries.slice(4, 8), record);
+    await writeArchiveObject(counting, location, 0, entries.slice(4), record);
+    assert.equal(sent, ["PutObject", "PutObject", "DeleteObject"], "known from the record: no listing");
+    assert.is(await env.redis.hlen(record.key), 1, "the settled batch's record is gone");
+  } finally {
+    counting.destroy();
+  }
+  const { keys, entries: back } = await archived(s3, "recorded");
+  assert.is(keys.length, 2);
+  assert.equal(back.map((e) => e.seq), entries.map((e) => e.seq), "every entry once");
 });
 
 S.run();

@@ -209,7 +209,7 @@ S("exports add rejects a bad schema, name, batch or source with exit 2, a duplic
   assert.equal(await loadCheckpoints(env.pool), [], "no checkpoints");
 });
 
-S("exports rm removes the row, its group on every partition, its checkpoints and dead letters, and a running worker does not bring it back", async (ctx) => {
+S("exports rm removes the row, its group on every partition, its checkpoints, dead letters and upload records, and a running worker does not bring it back", async (ctx) => {
   const { env } = ctx;
   await env.pool.query("INSERT INTO export_config (name, batch, `schema`) VALUES ('gone', 10, 'dummy')");
   // An entry no export can read: after MAX_DELIVERIES it is dead-lettered by every export group.
@@ -222,6 +222,8 @@ S("exports rm removes the row, its group on every partition, its checkpoints and
     return cps.length === 2 && cps.reduce((n, c) => n + c.applied, 0) === 3 && (await env.redis.xlen(env.keys.dead("export:gone"))) === 1;
   }, 20_000);
 
+  // What an `s3` export's uploads leave next to each partition (archive/upload-attempts.ts).
+  for (const s of env.keys.reportStreams()) await env.redis.hset(env.keys.archiveAttempts(s, "export:gone"), "bucket/reports-0/x_", "bucket/reports-0/x_y");
   const outputAtRm = worker.output().length;
   const rm = await cli(ctx, "exports", "rm", "gone");
   assert.is(rm.code, 0, rm.stderr);
@@ -231,6 +233,7 @@ S("exports rm removes the row, its group on every partition, its checkpoints and
     assert.equal(await groupPositions(env, "export:gone"), [null, null], `${when}: Redis groups`);
     assert.equal(await loadCheckpoints(env.pool, "export:gone"), [], `${when}: checkpoints`);
     assert.is(await env.redis.exists(env.keys.dead("export:gone")), 0, `${when}: dead letters`);
+    for (const s of env.keys.reportStreams()) assert.is(await env.redis.exists(env.keys.archiveAttempts(s, "export:gone")), 0, `${when}: upload records`);
   };
   await assertGone("right after rm");
 

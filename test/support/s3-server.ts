@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
 import { freePort } from "./private-redis.ts";
 
@@ -15,6 +15,8 @@ export interface TestS3 {
   /** The variables that point an Ichnos process at this server. */
   readonly env: Readonly<Record<string, string>>;
   readonly client: S3Client;
+  /** What `client` was made with, for a test that needs a client of its own. */
+  readonly clientConfig: S3ClientConfig;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Every key under `prefix`, in listing order. */
@@ -27,9 +29,10 @@ export async function startTestS3(bucket = "ichnos-archive"): Promise<TestS3> {
   const directory = mkdtempSync(join(tmpdir(), "ichnos-s3-"));
   let server: S3rver | null = null;
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new S3Client({
+  const clientConfig: S3ClientConfig = {
     endpoint, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-  });
+  };
+  const client = new S3Client(clientConfig);
   const self: TestS3 = {
     port,
     bucket,
@@ -38,6 +41,7 @@ export async function startTestS3(bucket = "ichnos-archive"): Promise<TestS3> {
       S3_FORCE_PATH_STYLE: "true",
     },
     client,
+    clientConfig,
     async start() {
       server = new S3rver({ port, address: "127.0.0.1", silent: true, directory, configureBuckets: [{ name: bucket, configs: [] }] });
       await server.run();
