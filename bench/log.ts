@@ -12,6 +12,7 @@ import { createLogger } from "../src/logger.ts";
 import { closeRedis, createRedis, type RedisClient } from "../src/redis/create-redis.ts";
 import { createAppender, type Appender } from "../src/stream/append.ts";
 import { createKeys, type Keys } from "../src/stream/keys.ts";
+import { openFamily, type StreamName } from "../src/stream/streams.ts";
 import { runAppender, runBareXadd, type AppendTarget } from "./support/append-bench.ts";
 import { runBreakdown } from "./support/consume-breakdown.ts";
 import { runBareReadAck, runRuntime, type ConsumeDeps, type ConsumeTarget } from "./support/consume-bench.ts";
@@ -100,9 +101,9 @@ async function fill(env: Env, streams: readonly string[], count: number): Promis
 async function benchConsume(env: Env) {
   const { options, redis, pool, keys } = env;
   const deps: ConsumeDeps = { redis, pool, keys, log: createLogger("warn", process.stderr) };
-  const single: ConsumeTarget = { reads: "bench:single", entries: options.entries, batchSize: options.consumeBatch };
+  const single: ConsumeTarget = { reads: "bench:single" as StreamName, entries: options.entries, batchSize: options.consumeBatch };
   const parts: ConsumeTarget = { reads: "reports", entries: options.entries, batchSize: options.consumeBatch };
-  const warm: ConsumeTarget = { reads: "bench:warm", entries: options.warmupEntries, batchSize: options.consumeBatch };
+  const warm: ConsumeTarget = { reads: "bench:warm" as StreamName, entries: options.warmupEntries, batchSize: options.consumeBatch };
   progress(`filling streams: ${options.entries} entries in 1 stream, ${options.entries} over ${options.partitions} partitions`);
   await fill(env, keys.resolve(single.reads), single.entries);
   await fill(env, keys.resolve(parts.reads), parts.entries);
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
     progress(`scratch database ${scratch.databaseName}, key prefix ${scratch.prefix}`);
     await applyMigrations({ databaseUrl: scratch.databaseUrl, log: quiet });
     pool = createPool(scratch.databaseUrl, 8);
-    const keys = createKeys(scratch.prefix, options.partitions);
+    const keys = createKeys(scratch.prefix, options.partitions, [openFamily("bench", "the bench's own entries", /^[a-z]+$/)]);
     const env: Env = {
       options, scratch, redis, pool, keys, appender: createAppender(redis, keys),
       payloadBytes: averageJsonBytes(makeReports(1000)),

@@ -9,6 +9,7 @@ import type { Logger } from "../../src/logger.ts";
 import type { RedisClient } from "../../src/redis/create-redis.ts";
 import { createConsumerRuntime } from "../../src/stream/consumer-runtime.ts";
 import { defineConsumer } from "../../src/stream/define-consumer.ts";
+import type { StreamName } from "../../src/stream/streams.ts";
 import { drainGroups, isDrained } from "../../src/stream/drain.ts";
 import type { Keys } from "../../src/stream/keys.ts";
 import { cpuShare, sampleCpu, type CpuSample, type CpuShare } from "./cpu.ts";
@@ -23,7 +24,8 @@ export interface ConsumeDeps {
 
 export interface ConsumeTarget {
   /** What the consumer declares in `reads` (a logical stream or the `reports` family). */
-  readonly reads: string;
+  /** A catalogue name, or a `bench:<name>` stream of the family bench/log.ts adds (cast). */
+  readonly reads: StreamName;
   readonly entries: number;
   readonly batchSize: number;
 }

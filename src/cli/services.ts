@@ -29,7 +29,7 @@ export function createServices(config: Config, log: Logger): Services {
   // consumer loops share the client and back off on the same errors. Connection errors are
   // logged by the client itself, at most one warning per connection name per 10 s.
   const redis = createRedis({
-    url: config.redisUrl, clusterNodes: config.redisClusterNodes, name: "ichnos", log,
+    url: config.redisUrl, clusterNodes: config.redisClusterNodes, name: config.redisPrefix, log,
     commandTimeoutMs: config.redisTimeoutMs, blockMs: config.consumerBlockMs,
   });
   const pool = createPool(config.databaseUrl, config.databasePoolSize, { lockWaitTimeoutS: config.lockWaitTimeoutMs / 1000 });

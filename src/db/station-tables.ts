@@ -2,10 +2,9 @@
  * Which table holds which stations (SPEC §5.3, DESIGN §7): Wi-Fi and Bluetooth are sharded by
  * the 5th hex digit of the MAC, cells by radio (`cell_nr` is ours).
  */
-import type { StationKind, StationRadio } from "../domain/observation/types.ts";
+import { MAC_SHARDS, STATION_RADIOS, type StationKind, type StationRadio } from "../domain/observation/types.ts";
 
-export const MAC_SHARDS = "0123456789abcdef".split("");
-export const STATION_RADIOS: readonly StationRadio[] = ["gsm", "wcdma", "lte", "nr"];
+export { MAC_SHARDS, STATION_RADIOS };
 
 /** `shard` is a hex digit for wifi/blue and a radio name for cells. */
 export function stationTable(kind: StationKind, shard: string): string {
@@ -13,7 +12,7 @@ export function stationTable(kind: StationKind, shard: string): string {
     if (!(STATION_RADIOS as readonly string[]).includes(shard)) throw new Error(`no cell table for radio "${shard}"`);
     return `cell_${shard}`;
   }
-  if (!MAC_SHARDS.includes(shard)) throw new Error(`no ${kind} shard "${shard}"`);
+  if (!(MAC_SHARDS as readonly string[]).includes(shard)) throw new Error(`no ${kind} shard "${shard}"`);
   return `${kind}_shard_${shard}`;
 }
 

@@ -14,7 +14,8 @@ import {
 import type { PoolConnection } from "../db/pool.ts";
 import { areaTable, stationTable, STATION_RADIOS } from "../db/station-tables.ts";
 import { defineConsumer, type ConsumerDescriptor } from "../stream/define-consumer.ts";
-import { entryTime, type AreaUpdate } from "./station-projector.ts";
+import type { AreaUpdate } from "../domain/area/area-update.ts";
+import { entryTime } from "./station-projector.ts";
 import { getOrCreate } from "../util/get-or-create.ts";
 
 const areaBytes = (radio: StationRadio) => (radio === "nr" ? 9 : 7);

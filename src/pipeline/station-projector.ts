@@ -8,7 +8,8 @@
  * wall clock nor the entry's own id: a replay or rebuild computes exactly the rows the live
  * projection did, and so does a restore, which splits the same reports again at another time.
  */
-import type { Observation, ObservationBatch, StationKind } from "../domain/observation/types.ts";
+import type { MacShard, Observation, ObservationBatch, StationKind, StationRadio } from "../domain/observation/types.ts";
+import type { AreaUpdate } from "../domain/area/area-update.ts";
 import { areaKey, encodeCellId } from "../domain/observation/cell-id.ts";
 import { expandObservationBatch } from "../domain/observation/observation-batch.ts";
 import { macToBytes } from "../domain/observation/mac.ts";
@@ -32,13 +33,6 @@ export interface StationProjectorDeps {
   readonly regions: RegionLookup;
   /** Observation entries per transaction (each holds up to a splitter batch's observations). */
   readonly batchSize: number;
-}
-
-/** The payload of an `{areas}` entry: hex area ids whose cells changed, and when (ms). */
-export interface AreaUpdate {
-  readonly areas: readonly string[];
-  /** The derivation time of the cell changes; absent in older entries (the entry's id then). */
-  readonly at?: number;
 }
 
 export const entryTime = (id: string): Date => new Date(Number(id.slice(0, id.indexOf("-"))));
@@ -69,13 +63,18 @@ function areaUpdates(touched: ReadonlyMap<string, number>, cells: ReadonlyMap<st
   return [...byTime].sort(([a], [b]) => a - b).map(([at, areas]) => ({ areas, at }));
 }
 
-export function createStationProjector(kind: StationKind, shard: string, deps: StationProjectorDeps): ConsumerDescriptor<ObservationBatch> {
+/** The observation stream a station projector reads: a MAC shard for wifi/blue, a radio for cells. */
+export type StationStream = `obs:${"wifi" | "blue"}:${MacShard}` | `obs:cell:${StationRadio}`;
+
+export function createStationProjector(kind: "wifi" | "blue", shard: MacShard, deps: StationProjectorDeps): ConsumerDescriptor<ObservationBatch>;
+export function createStationProjector(kind: "cell", shard: StationRadio, deps: StationProjectorDeps): ConsumerDescriptor<ObservationBatch>;
+export function createStationProjector(kind: StationKind, shard: MacShard | StationRadio, deps: StationProjectorDeps): ConsumerDescriptor<ObservationBatch> {
   const table = stationTable(kind, shard);
   const appender = createAppender(deps.redis, deps.keys);
   const counterNames = { observations: kind, stations: `unique_${kind}` } as const;
   return defineConsumer<ObservationBatch>({
     name: `station:${kind}:${shard}`,
-    reads: `obs:${kind}:${shard}`,
+    reads: `obs:${kind}:${shard}` as StationStream,
     start: "0",
     batchSize: deps.batchSize,
     // Samples and weights add up: re-applying history in place would count it twice.

@@ -11,6 +11,7 @@ import type { Logger } from "../logger.ts";
 import { closeRedis, duplicateForBlocking, type RedisClient } from "../redis/create-redis.ts";
 import type { AnyConsumer } from "./define-consumer.ts";
 import type { Keys } from "./keys.ts";
+import { UnknownStreamError } from "./streams.ts";
 import { DEFAULT_LIVENESS_MS, runConsumerLoop, type LoopDeps, type LoopSettings, type LoopStats } from "./consumer-loop.ts";
 import { createLiveness } from "./consumer-liveness.ts";
 import { deleteConsumer, pendingRange } from "./stream-commands.ts";
@@ -42,8 +43,24 @@ interface Running {
   readonly readers: RedisClient[];
 }
 
+/**
+ * Throws, before anything runs, when a consumer's `reads` names a stream outside the catalogue:
+ * otherwise its group would wait forever on a stream nobody writes.
+ */
+export function checkReads(keys: Keys, consumers: readonly AnyConsumer[]): void {
+  for (const consumer of consumers) {
+    try {
+      keys.resolve(consumer.reads);
+    } catch (err) {
+      if (!(err instanceof UnknownStreamError)) throw err;
+      throw new UnknownStreamError(`group ${consumer.name} reads an ${err.message}`);
+    }
+  }
+}
+
 export function createConsumerRuntime(options: ConsumerRuntimeOptions): ConsumerRuntime {
   const { redis, keys, log } = options;
+  checkReads(keys, options.consumers);
   const consumerName = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const stats: Record<string, LoopStats> = {};
   const running = new Map<string, Running>();
@@ -58,7 +75,8 @@ export function createConsumerRuntime(options: ConsumerRuntimeOptions): Consumer
     const entry: Running = { consumer, controller, loops: [], readers: [] };
     for (const stream of keys.resolve(consumer.reads)) {
       const key = `${consumer.name} ${keys.logicalName(stream)}`;
-      const reader = duplicateForBlocking(redis, `ichnos:${consumer.name}`);
+      // Named under the prefix: two installations sharing one Redis tell their connections apart.
+      const reader = duplicateForBlocking(redis, `${keys.prefix}:${consumer.name}`);
       entry.readers.push(reader);
       stats[key] ??= { applied: 0, lost: 0, deadLettered: 0, batches: 0 };
       const deps: LoopDeps = {
@@ -90,6 +108,7 @@ export function createConsumerRuntime(options: ConsumerRuntimeOptions): Consumer
 
   async function sync(consumers: readonly AnyConsumer[]): Promise<void> {
     if (stopped) return;
+    checkReads(keys, consumers);
     const wanted = new Map(consumers.map((c) => [c.name, c]));
     const gone = [...running.values()].filter((r) => !wanted.has(r.consumer.name));
     for (const r of gone) log.info({ group: r.consumer.name }, "group no longer configured; stopping its loops");

@@ -1,6 +1,7 @@
 import type { Pool, PoolConnection } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
 import type { StreamEntry } from "./entry.ts";
+import type { StreamName } from "./streams.ts";
 
 export interface ProjectContext {
   /** The open transaction; the runtime writes the group's checkpoint in it and commits. */
@@ -32,8 +33,12 @@ export interface RebuildContext {
 export interface ConsumerDescriptor<T = unknown> {
   /** Consumer group name; also the file name under consumers/. */
   readonly name: string;
-  /** Logical streams: `reports`, `obs:wifi`, `obs:wifi:3`, `areas`, … (see keys.ts). */
-  readonly reads: string | readonly string[];
+  /**
+   * The streams it reads, by their catalogue names (streams.ts): a family such as `reports` or
+   * `obs:wifi`, or single streams such as `obs:wifi:3`. A name outside the catalogue stops the
+   * worker at start with the valid names listed.
+   */
+  readonly reads: StreamName | readonly StreamName[];
   /** Where a new group begins: `$` = only new entries, `0` = all retained history. */
   readonly start: "$" | "0";
   /** Entries per transaction; defaults to CONSUMER_BATCH. */

@@ -1,10 +1,10 @@
 /**
  * Every Redis key Ichnos uses. Each stream carries its own Cluster hash tag (`{…}`) so streams
  * spread over slots, and every key that a multi-key command or script touches together with a
- * stream (its sequence counter) shares that stream's tag.
+ * stream (its sequence counter) shares that stream's tag. Stream names come from the catalogue
+ * (streams.ts).
  */
-export const WIFI_SHARDS = "0123456789abcdef".split("");
-export const CELL_RADIOS = ["gsm", "wcdma", "lte", "nr"] as const;
+import { createCatalogue, type StreamCatalogue, type StreamFamily } from "./streams.ts";
 
 export interface Keys {
   readonly prefix: string;
@@ -21,18 +21,18 @@ export interface Keys {
   lease(job: string): string;
   /** A consumer's liveness key: it exists while the process running that consumer is up. */
   alive(consumerName: string): string;
-  /** Expands `reports`, `obs:wifi`, `obs:blue`, `obs:cell` families; other names are taken as one stream. */
+  /** The stream families these keys know (streams.ts). */
+  readonly catalogue: StreamCatalogue;
+  /**
+   * Stream keys for logical names: a family (`reports`, `obs:wifi`, …) stands for all its
+   * streams. Throws UnknownStreamError, naming the valid streams, for a name outside the catalogue.
+   */
   resolve(reads: string | readonly string[]): string[];
 }
 
-export function createKeys(prefix: string, partitions: number): Keys {
+export function createKeys(prefix: string, partitions: number, extraFamilies: readonly StreamFamily[] = []): Keys {
   const stream = (logical: string) => `${prefix}:{${logical}}`;
-  const families: Record<string, () => string[]> = {
-    reports: () => Array.from({ length: partitions }, (_, p) => `reports:${p}`),
-    "obs:wifi": () => WIFI_SHARDS.map((h) => `obs:wifi:${h}`),
-    "obs:blue": () => WIFI_SHARDS.map((h) => `obs:blue:${h}`),
-    "obs:cell": () => CELL_RADIOS.map((r) => `obs:cell:${r}`),
-  };
+  const catalogue = createCatalogue(partitions, extraFamilies);
   return {
     prefix,
     stream,
@@ -40,16 +40,13 @@ export function createKeys(prefix: string, partitions: number): Keys {
       const match = /^.*?:\{(.+)\}$/.exec(key);
       return match?.[1] ?? key;
     },
-    reportStreams: () => families.reports!().map(stream),
+    reportStreams: () => catalogue.expand("reports").map(stream),
     sequence: (streamKey) => `${streamKey}:seq`,
     archiveAttempts: (streamKey, group) => `${streamKey}:archive:${group}`,
     dead: (group) => stream(`dead:${group}`),
     lease: (job) => `${prefix}:{lease:${job}}`,
     alive: (consumerName) => `${prefix}:{alive:${consumerName}}`,
-    resolve: (reads) => {
-      const names = typeof reads === "string" ? [reads] : reads;
-      const out = names.flatMap((name) => (families[name]?.() ?? [name]).map(stream));
-      return [...new Set(out)];
-    },
+    catalogue,
+    resolve: (reads) => catalogue.expand(reads).map(stream),
   };
 }

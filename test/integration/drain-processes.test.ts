@@ -31,7 +31,7 @@ S("a drain over two processes applies everything and leaves no worker behind", a
   assert.equal(rows.filter((r) => r.lag !== 0 || r.pending !== 0), []);
   const [areas] = await env.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM cell_area");
   assert.ok(Number(areas[0]!.n) > 0, "areas were computed downstream of the cell projectors");
-  const workers = String(await env.redis.call("CLIENT", ["LIST"])).split("\n").filter((l) => /name=ichnos:station:/.test(l));
+  const workers = String(await env.redis.call("CLIENT", ["LIST"])).split("\n").filter((l) => l.includes(` name=${env.prefix}:station:`));
   assert.equal(workers, [], "the worker process closed its connections");
 });
 

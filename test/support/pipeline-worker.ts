@@ -13,6 +13,7 @@ import { createRedis } from "../../src/redis/create-redis.ts";
 import { createConsumerRuntime } from "../../src/stream/consumer-runtime.ts";
 import { defineConsumer, type AnyConsumer } from "../../src/stream/define-consumer.ts";
 import { createKeys } from "../../src/stream/keys.ts";
+import { TEST_STREAMS } from "./test-streams.ts";
 import { requireEnv, runUntilSigterm } from "./worker-env.ts";
 
 const env = requireEnv("pipeline-worker");
@@ -20,7 +21,7 @@ const env = requireEnv("pipeline-worker");
 const log = createLogger("warn");
 const pool = createPool(env("DATABASE_URL"), 6);
 const redis = createRedis({ url: env("REDIS_URL") });
-const keys = createKeys(env("PREFIX"), Number(env("PARTITIONS", "1")));
+const keys = createKeys(env("PREFIX"), Number(env("PARTITIONS", "1")), TEST_STREAMS);
 const crashAfterCommit = Number(env("CRASH_AFTER_COMMIT", "0"));
 const crashInProject = Number(env("CRASH_IN_PROJECT", "0"));
 const wanted = env("GROUPS").split(",");

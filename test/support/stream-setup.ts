@@ -4,6 +4,7 @@ import { applyMigrations } from "../../src/db/migrate.ts";
 import { createPool, type Pool } from "../../src/db/pool.ts";
 import { closeRedis, createRedis, type RedisClient } from "../../src/redis/create-redis.ts";
 import { createKeys, type Keys } from "../../src/stream/keys.ts";
+import { TEST_STREAMS } from "./test-streams.ts";
 import { createTestDatabase, redisUrl, uniquePrefix } from "./infra.ts";
 import { createTestTables } from "./test-consumers.ts";
 
@@ -31,7 +32,7 @@ export async function createStreamTestEnv(label: string, partitions = 2, redisAt
   const url = redisAt ?? (await redisUrl());
   const redis = createRedis({ url });
   const prefix = uniquePrefix(label);
-  const keys = createKeys(prefix, partitions);
+  const keys = createKeys(prefix, partitions, TEST_STREAMS);
   return {
     databaseUrl: db.url, redisUrl: url, prefix, pool, redis, keys, log,
     async close() {

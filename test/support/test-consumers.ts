@@ -4,6 +4,7 @@
  */
 import type { Pool } from "../../src/db/pool.ts";
 import { defineConsumer } from "../../src/stream/define-consumer.ts";
+import type { StreamName } from "../../src/stream/streams.ts";
 
 export interface TestPayload {
   readonly k?: string;
@@ -30,10 +31,16 @@ export interface CountingOptions {
 }
 
 /** Records every applied entry and who applied it; throws for payloads marked `poison`. */
+/**
+ * Test streams (`test:<name>`) are not in the production catalogue's type; the test keys add
+ * their family (test-streams.ts), so the runtime still checks each name when it starts.
+ */
+const testReads = (reads: string | string[]) => reads as StreamName | StreamName[];
+
 export function countingConsumer(name: string, reads: string | string[], options: CountingOptions = {}) {
   const refuse = options.refusePoison ?? (() => true);
   return defineConsumer<TestPayload>({
-    name, reads, start: options.start ?? "0", batchSize: options.batchSize,
+    name, reads: testReads(reads), start: options.start ?? "0", batchSize: options.batchSize,
     async project(batch, { tx, group, consumer }) {
       if (refuse() && batch.some((e) => e.data.poison)) throw new Error("poison entry refused by the test projection");
       await tx.query(
@@ -47,7 +54,7 @@ export function countingConsumer(name: string, reads: string | string[], options
 /** Idempotent: each key's row is replaced by the newest value, so re-applying history changes nothing. */
 export function totalsConsumer(name: string, reads: string | string[]) {
   return defineConsumer<TestPayload>({
-    name, reads, start: "0",
+    name, reads: testReads(reads), start: "0",
     async project(batch, { tx, group }) {
       // Last writer wins per key, so re-applying the same history reproduces the same rows.
       const rows = new Map<string, { value: number; id: string }>();

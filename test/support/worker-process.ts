@@ -12,6 +12,7 @@ import { createRedis } from "../../src/redis/create-redis.ts";
 import { createConsumerRuntime } from "../../src/stream/consumer-runtime.ts";
 import { defineConsumer } from "../../src/stream/define-consumer.ts";
 import { createKeys } from "../../src/stream/keys.ts";
+import { TEST_STREAMS } from "./test-streams.ts";
 import { countingConsumer, type TestPayload } from "./test-consumers.ts";
 import { requireEnv, runUntilSigterm } from "./worker-env.ts";
 
@@ -20,7 +21,7 @@ const env = requireEnv("worker-process");
 const log = createLogger("info");
 const pool = createPool(env("DATABASE_URL"), 4);
 const redis = createRedis({ url: env("REDIS_URL") });
-const keys = createKeys(env("PREFIX"), 2);
+const keys = createKeys(env("PREFIX"), 2, TEST_STREAMS);
 const crashAfterCommit = Number(env("CRASH_AFTER_COMMIT", "0"));
 const crashInProject = Number(env("CRASH_IN_PROJECT", "0"));
 const batchSize = Number(env("BATCH", "20"));

@@ -6,7 +6,11 @@ import type { PositionSource } from "../report.ts";
 
 export type StationKind = "wifi" | "blue" | "cell";
 /** Radios that have station tables (DESIGN §7 adds `nr`; `cdma` is never stored). */
-export type StationRadio = "gsm" | "wcdma" | "lte" | "nr";
+export const STATION_RADIOS = ["gsm", "wcdma", "lte", "nr"] as const;
+export type StationRadio = (typeof STATION_RADIOS)[number];
+/** Wi-Fi and Bluetooth stations are sharded by the 5th hex digit of the MAC (SPEC §5.3). */
+export const MAC_SHARDS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"] as const;
+export type MacShard = (typeof MAC_SHARDS)[number];
 
 /** The report part every observation of a report shares (validated, SPEC §4.6 ranges). */
 export interface ReportPart {
