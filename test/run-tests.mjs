@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Runs the uvu suites and prints the "N passed, N failed" line CI reads. uvu prints no such line
 // and never exits while a socket or timer is open, so the child is killed shortly after its
-// summary; a suite that throws while loading has no summary and counts as one failure.
+// summary, and that counts as one failure: a suite that leaves connections, servers or timers
+// behind hides leaks the service would have too. A suite that throws while loading has no
+// summary and counts as one failure.
 import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -26,12 +28,14 @@ function runFile(file) {
     });
     let out = "";
     let killer;
+    let leftHandles = false;
     child.stdout.on("data", (chunk) => {
       process.stdout.write(chunk);
       out += chunk;
       if (!killer && /^\s*Duration:/m.test(out)) {
         killer = setTimeout(() => {
-          process.stderr.write(`\n[run-tests] ${file}: open handles after summary; killed\n`);
+          leftHandles = true;
+          process.stderr.write(`\n[run-tests] ${file}: open handles ${GRACE_MS / 1000} s after its summary (a connection, server or timer not closed in after()); killed, counted as a failure\n`);
           child.kill("SIGKILL");
         }, GRACE_MS);
       }
@@ -46,6 +50,7 @@ function runFile(file) {
       let failed = total - passed;
       // A non-zero exit that was not our kill means something failed outside a test.
       if (failed === 0 && code !== 0 && signal !== "SIGKILL") failed = 1;
+      if (leftHandles) failed += 1;
       resolve({ passed, failed, skipped, file });
     });
   });
