@@ -7,6 +7,7 @@ import type { Cluster, Redis } from "ioredis";
 import type { Pool } from "mysql2/promise";
 import type { GeoIp } from "../geoip/geoip-reader.ts";
 import type { Logger } from "../logger.ts";
+import { pingDatabase } from "../db/pool.ts";
 import { withTimeout } from "../util/with-timeout.ts";
 
 export interface HeartbeatChecks {
@@ -50,7 +51,7 @@ const DAY_MS = 86_400_000;
 export function createHeartbeatChecks(deps: HeartbeatChecksDeps): HeartbeatChecks {
   return {
     async database() {
-      await deps.pool.query("SELECT now()");
+      await pingDatabase(deps.pool);
       return { latestMigration: await deps.readLatestMigration(deps.pool) };
     },
     async redis() {

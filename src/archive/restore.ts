@@ -12,7 +12,8 @@ import type { Pool } from "../db/pool.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import type { AnyConsumer } from "../stream/define-consumer.ts";
 import type { Keys } from "../stream/keys.ts";
-import { sequenceValue } from "../stream/stream-commands.ts";
+import { appendAsRecorded } from "../stream/append.ts";
+import { sequenceValue, streamLength } from "../stream/stream-commands.ts";
 import { checkContinuity, describeProblem } from "./archive-continuity.ts";
 import { listArchiveObjects } from "./archive-listing.ts";
 import { decodeArchiveObject } from "./archive-object.ts";
@@ -37,7 +38,7 @@ export async function restoreFromArchive(deps: RestoreDeps, onProgress: (done: n
   const streams = keys.reportStreams();
   const problems: string[] = [];
   for (const stream of streams) {
-    const held = Number(await redis.xlen(stream));
+    const held = await streamLength(redis, stream);
     const counter = await sequenceValue(redis, keys.sequence(stream));
     if (held > 0 || counter > 0) problems.push(`${keys.logicalName(stream)} already holds entries (${held} held, ${counter} ever appended)`);
   }
@@ -61,9 +62,7 @@ export async function restoreFromArchive(deps: RestoreDeps, onProgress: (done: n
     for (const o of objects) {
       const got = await deps.s3.send(new GetObjectCommand({ Bucket: deps.location.bucket, Key: o.key }));
       const entries = decodeArchiveObject(await got.Body!.transformToByteArray());
-      const pipeline = redis.pipeline();
-      for (const e of entries) pipeline.xadd(stream, e.id, "v", e.version, "n", e.seq, "d", e.text ?? JSON.stringify(e.data));
-      for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
+      await appendAsRecorded(redis, stream, entries.map((e) => ({ id: e.id, seq: e.seq, version: e.version, text: e.text ?? JSON.stringify(e.data) })));
       const tail = entries.at(-1)!;
       last = { id: tail.id, seq: tail.seq };
       restored += entries.length;

@@ -65,3 +65,8 @@ export function isTransientError(err: unknown): boolean {
   if (e.name === "MaxRetriesPerRequestError") return true;
   return typeof e.message === "string" && /Connection is closed|Stream isn't writeable/.test(e.message);
 }
+
+/** One round trip to the server: what the heartbeat calls "the database answers". */
+export async function pingDatabase(pool: Pool): Promise<void> {
+  await pool.query("SELECT now()");
+}

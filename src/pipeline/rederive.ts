@@ -19,8 +19,7 @@ import type { ArchivedHistory } from "../archive/archive-spans.ts";
 import { exportAllows, exportGroupName, type ExportConfig } from "../domain/export-config.ts";
 import { isReportEntry, type ReportEntry } from "../domain/report.ts";
 import type { RegionLookup } from "../geo/region-lookup.ts";
-import { defineScript } from "../redis/script.ts";
-import { sourceMarksKey } from "../stream/append-once.ts";
+import { allSourceMarks, headAndSourceMarks } from "../stream/append-once.ts";
 import {
   applyEntries, archivedBatches, type ArchivePart, type Cursor, entriesAfter, type HistoryDeps, type HistoryEntry, type HistoryTarget,
   startCursor,
@@ -30,7 +29,7 @@ import { ENTRY_SCHEMA_VERSION } from "../stream/entry.ts";
 import { compareEntryIds, ZERO_ID } from "../stream/entry-id.ts";
 import type { From } from "../stream/positions.ts";
 import type { RebuildSource } from "../stream/rebuild.ts";
-import { parseHead, rangeThrough, sequenceValue } from "../stream/stream-commands.ts";
+import { rangeThrough, sequenceValue } from "../stream/stream-commands.ts";
 import { observationBatch, splitIntoTargets } from "./splitter.ts";
 
 export interface RederiveDeps extends HistoryDeps {
@@ -48,11 +47,6 @@ export interface RederiveOptions {
 
 const READ_CHUNK = 500;
 
-// The stream's newest entry and its source marks in one step (same hash tag: one slot).
-const HEAD_AND_MARKS_LUA = `
-return {redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1), redis.call('HGETALL', KEYS[2])}
-`;
-const headAndMarksScript = defineScript(HEAD_AND_MARKS_LUA);
 
 interface Partition {
   readonly index: number;
@@ -157,20 +151,15 @@ export async function rederivedSource(deps: RederiveDeps, consumer: AnyConsumer,
     await flushDerived(target, true);
   };
 
-  const readMarks = async (): Promise<Map<string, string>> => new Map(Object.entries(await deps.redis.hgetall(sourceMarksKey(obsStream))));
-
   return {
     cursors: [obsCursor],
     total: () => entriesAfter(deps, partitions.map((p) => p.cursor)),
     async replay(target, onApplied) {
-      await deriveThrough(await readMarks(), target, onApplied);
+      await deriveThrough(await allSourceMarks(deps.redis, obsStream), target, onApplied);
     },
     async catchUp(target, onApplied) {
-      const [head, flat] = (await headAndMarksScript.run(deps.redis, [obsStream, sourceMarksKey(obsStream)], [])) as [unknown, string[]];
-      const marks = new Map<string, string>();
-      for (let i = 0; i + 1 < flat.length; i += 2) marks.set(flat[i]!, flat[i + 1]!);
+      const { newest, marks } = await headAndSourceMarks(deps.redis, obsStream);
       await deriveThrough(marks, target, onApplied);
-      const newest = parseHead(head as Parameters<typeof parseHead>[0]);
       obsCursor.lastId = newest?.id ?? ZERO_ID;
       obsCursor.lastEntry = newest?.seq ?? (await sequenceValue(deps.redis, deps.keys.sequence(obsStream)));
     },

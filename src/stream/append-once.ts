@@ -15,6 +15,7 @@ import { defineScript } from "../redis/script.ts";
 import { RESERVE_SEQUENCE_LUA } from "./append.ts";
 import { ENTRY_SCHEMA_VERSION, encodePayload } from "./entry.ts";
 import type { Keys } from "./keys.ts";
+import { parseHead, type EntryHead } from "./stream-commands.ts";
 
 // KEYS[1] stream, KEYS[2] its sequence counter, KEYS[3] its source marks.
 // ARGV[1] version, ARGV[2] source, ARGV[3] expected mark ('' = none), ARGV[4] new mark, ARGV[5] payload.
@@ -30,6 +31,28 @@ return id
 const appendOnceScript = defineScript(APPEND_ONCE_LUA);
 
 export const sourceMarksKey = (stream: string): string => `${stream}:src`;
+
+// The stream's newest entry and its source marks in one step (same hash tag: one slot).
+const HEAD_AND_MARKS_LUA = `
+return {redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1), redis.call('HGETALL', KEYS[2])}
+`;
+const headAndMarksScript = defineScript(HEAD_AND_MARKS_LUA);
+
+/**
+ * A target stream's newest entry together with its source marks, read atomically: what the
+ * stream holds and which source entries that covers, with no append in between.
+ */
+export async function headAndSourceMarks(redis: RedisClient, stream: string): Promise<{ newest: EntryHead | null; marks: Map<string, string> }> {
+  const [head, flat] = (await headAndMarksScript.run(redis, [stream, sourceMarksKey(stream)], [])) as [unknown, string[]];
+  const marks = new Map<string, string>();
+  for (let i = 0; i + 1 < flat.length; i += 2) marks.set(flat[i]!, flat[i + 1]!);
+  return { newest: parseHead(head as Parameters<typeof parseHead>[0]), marks };
+}
+
+/** Every source mark a target stream holds: source → id of the last source entry it holds. */
+export async function allSourceMarks(redis: RedisClient, stream: string): Promise<Map<string, string>> {
+  return new Map(Object.entries(await redis.hgetall(sourceMarksKey(stream))));
+}
 
 /** The id of the last `source` entry each target already holds (null: none yet). */
 export async function readSourceMarks(

@@ -127,3 +127,21 @@ export function createAppender(redis: RedisClient, keys: Keys): Appender {
     appendMany,
   };
 }
+
+/** An entry as it was first appended: its id, number, schema version and payload text. */
+export interface RecordedEntry {
+  readonly id: string;
+  readonly seq: number;
+  readonly version: number;
+  readonly text: string;
+}
+
+/**
+ * Appends entries with the ids and numbers they had (a restore from the archive), in one
+ * pipeline, oldest first. The caller moves the sequence counter past them once it is done.
+ */
+export async function appendAsRecorded(redis: RedisClient, stream: string, entries: readonly RecordedEntry[]): Promise<void> {
+  const pipeline = redis.pipeline();
+  for (const e of entries) pipeline.xadd(stream, e.id, "v", e.version, "n", e.seq, "d", e.text);
+  for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
+}

@@ -9,9 +9,9 @@
  * below it are skipped as already applied).
  */
 import { lockCheckpoint, insertCheckpoint, resetCheckpoint } from "../db/stream-checkpoint.ts";
-import type { RowDataPacket } from "mysql2/promise";
 import type { ArchivedHistory } from "../archive/archive-spans.ts";
 import type { Pool } from "../db/pool.ts";
+import { createShadowTables, dropRetiredTables, dropShadowTables, rowCount, shadowTable, swapInShadowTables } from "../db/shadow-tables.ts";
 import {
   applyArchivedHistory, applyStreamTail, type Cursor, entriesAfter, type HistoryDeps, type HistoryTarget, inTransaction, startCursor,
 } from "./apply-history.ts";
@@ -21,8 +21,6 @@ import { createGroup, groupInfo, setGroupId } from "./stream-commands.ts";
 
 export type RebuildDeps = HistoryDeps;
 
-export const shadowTable = (table: string): string => `${table}__rebuild`;
-const retiredTable = (table: string): string => `${table}__old`;
 const INTO_SHADOW: HistoryTarget = { table: shadowTable, rebuilding: true, consumer: "rebuild" };
 
 export interface RebuildProgress {
@@ -80,10 +78,7 @@ export async function rebuildGroup(
     throw new Error(`group ${consumer.name} keeps no tables of its own, so there is nothing to rebuild; use replay without --rebuild`);
   }
   const log = deps.log.child({ group: consumer.name, rebuild: true });
-  for (const t of tables) {
-    await deps.pool.query(`DROP TABLE IF EXISTS \`${shadowTable(t)}\``);
-    await deps.pool.query(`CREATE TABLE \`${shadowTable(t)}\` LIKE \`${t}\``);
-  }
+  await createShadowTables(deps.pool, tables);
   try {
     if (consumer.seedRebuild) await inTransaction(deps.pool, (tx) => consumer.seedRebuild!({ tx, log, table: shadowTable }));
     const source = options.source ?? (await streamSource(deps, consumer, from, options.archive));
@@ -102,13 +97,8 @@ export async function rebuildGroup(
     await consumer.afterRebuild?.({ log, pool: deps.pool });
     return { applied: done, streams: source.cursors.map((c) => ({ stream: c.stream, lastId: c.lastId })) };
   } finally {
-    for (const t of tables) await deps.pool.query(`DROP TABLE IF EXISTS \`${shadowTable(t)}\``).catch(() => undefined);
+    await dropShadowTables(deps.pool, tables);
   }
-}
-
-async function rowCount(db: Pool, table: string): Promise<number> {
-  const [rows] = await db.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${table}\``);
-  return Number(rows[0]?.n ?? 0);
 }
 
 /**
@@ -154,9 +144,7 @@ async function swapIn(
     }
     // The rename goes last: it cannot be rolled back, everything before it can (a Redis group
     // moved without its checkpoint is reconciled by the runtime on its next batch).
-    const renames = tables.flatMap((t) => [`\`${t}\` TO \`${retiredTable(t)}\``, `\`${shadowTable(t)}\` TO \`${t}\``]);
-    await deps.pool.query(`DROP TABLE IF EXISTS ${tables.map((t) => `\`${retiredTable(t)}\``).join(", ")}`);
-    await deps.pool.query(`RENAME TABLE ${renames.join(", ")}`);
+    await swapInShadowTables(deps.pool, tables);
     await gate.commit();
   } catch (err) {
     await gate.rollback().catch(() => undefined);
@@ -164,5 +152,5 @@ async function swapIn(
   } finally {
     gate.release();
   }
-  await deps.pool.query(`DROP TABLE IF EXISTS ${tables.map((t) => `\`${retiredTable(t)}\``).join(", ")}`);
+  await dropRetiredTables(deps.pool, tables);
 }

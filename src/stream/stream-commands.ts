@@ -146,6 +146,11 @@ export async function deleteConsumer(redis: RedisClient, stream: string, group: 
   await redis.call("XGROUP", ["DELCONSUMER", stream, group, consumer]);
 }
 
+/** How many entries the stream holds now (0 when it does not exist). */
+export async function streamLength(redis: RedisClient, stream: string): Promise<number> {
+  return Number(await redis.xlen(stream));
+}
+
 export async function sequenceValue(redis: RedisClient, sequenceKey: string): Promise<number> {
   return Number((await redis.get(sequenceKey)) ?? 0);
 }

@@ -1,0 +1,40 @@
+/**
+ * The tables of a rebuild (stream/rebuild.ts): a shadow copy of each of a projection's tables
+ * is filled while the live one serves, then one `RENAME TABLE` swaps every pair at once; the
+ * live tables become `__old` and are dropped.
+ */
+import type { RowDataPacket } from "mysql2/promise";
+import type { Pool } from "./pool.ts";
+
+export const shadowTable = (table: string): string => `${table}__rebuild`;
+const retiredTable = (table: string): string => `${table}__old`;
+const quoted = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(", ");
+
+/** Empty shadow tables with the live tables' definitions (earlier leftovers dropped first). */
+export async function createShadowTables(pool: Pool, tables: readonly string[]): Promise<void> {
+  for (const t of tables) {
+    await pool.query(`DROP TABLE IF EXISTS \`${shadowTable(t)}\``);
+    await pool.query(`CREATE TABLE \`${shadowTable(t)}\` LIKE \`${t}\``);
+  }
+}
+
+/** Drops what a rebuild leaves when it stops early; harmless after a swap. */
+export async function dropShadowTables(pool: Pool, tables: readonly string[]): Promise<void> {
+  for (const t of tables) await pool.query(`DROP TABLE IF EXISTS \`${shadowTable(t)}\``).catch(() => undefined);
+}
+
+export async function rowCount(pool: Pool, table: string): Promise<number> {
+  const [rows] = await pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${table}\``);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Swaps every shadow table in with one atomic RENAME; the retired live tables are dropped after. */
+export async function swapInShadowTables(pool: Pool, tables: readonly string[]): Promise<void> {
+  const renames = tables.flatMap((t) => [`\`${t}\` TO \`${retiredTable(t)}\``, `\`${shadowTable(t)}\` TO \`${t}\``]);
+  await pool.query(`DROP TABLE IF EXISTS ${quoted(tables.map(retiredTable))}`);
+  await pool.query(`RENAME TABLE ${renames.join(", ")}`);
+}
+
+export async function dropRetiredTables(pool: Pool, tables: readonly string[]): Promise<void> {
+  await pool.query(`DROP TABLE IF EXISTS ${quoted(tables.map(retiredTable))}`);
+}
