@@ -56,7 +56,7 @@ test("src/domain and src/geo import no I/O: only each other, src/util, pure pack
 const SQL = /\b(SELECT\s+[\w*(`@]|INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+`?\w+`?\s+SET|REPLACE\s+INTO|CREATE\s+TABLE|ALTER\s+TABLE|DROP\s+TABLE|RENAME\s+TABLE|TRUNCATE\s+|ON\s+DUPLICATE\s+KEY|GET_LOCK\s*\()/;
 
 test("SQL appears only in src/db", () => {
-  const broken = files(src).filter((p) => !p.startsWith(join(src, "db") + "/"))
+  const broken = files(src).filter((p) => !p.startsWith(`${join(src, "db")}/`))
     .flatMap((path) => code(path).flatMap((line, i) => (SQL.test(line) ? [`${where(path, i)}: ${line.trim()}`] : [])));
   assert.equal(broken, []);
 });
@@ -67,7 +67,7 @@ const STREAM_CALL = new RegExp(
 );
 
 test("Redis stream commands appear only in src/stream", () => {
-  const broken = files(src).filter((p) => !p.startsWith(join(src, "stream") + "/"))
+  const broken = files(src).filter((p) => !p.startsWith(`${join(src, "stream")}/`))
     .flatMap((path) => code(path).flatMap((line, i) => (STREAM_CALL.test(line) ? [`${where(path, i)}: ${line.trim()}`] : [])));
   assert.equal(broken, []);
 });
