@@ -13,7 +13,7 @@ import { groupsCommand } from "./cli/groups-command.ts";
 import { replayCommand } from "./cli/replay-command.ts";
 import { serve } from "./cli/serve-command.ts";
 import { createServices, trimmedStreams, type Services } from "./cli/services.ts";
-import { loadConsumers } from "../consumers/index.ts";
+import { loadConsumers } from "./stream/consumer-registry.ts";
 import { trimStreams } from "./stream/trimmer.ts";
 import { parseDuration } from "./util/units.ts";
 

@@ -4,7 +4,6 @@
  * commit and acknowledge its batch, stop the scheduler, then close Redis and MySQL. A second
  * signal or SHUTDOWN_TIMEOUT forces the exit.
  */
-import { loadExportConsumers, staticConsumers } from "../../consumers/index.ts";
 import { pipelineJobs } from "../jobs/pipeline-jobs.ts";
 import { createWebApp } from "../api/app.ts";
 import { createHeartbeatChecks } from "../api/heartbeat.ts";
@@ -13,6 +12,7 @@ import { applyMigrations, readLatestMigration } from "../db/migrate.ts";
 import { createGeoIp } from "../geoip/geoip-reader.ts";
 import { startScheduler, type Scheduler } from "../jobs/scheduler.ts";
 import { checkEvictionPolicy } from "../redis/eviction-policy.ts";
+import { consumerRegistry } from "../stream/consumer-registry.ts";
 import { createConsumerRuntime, type ConsumerRuntime } from "../stream/consumer-runtime.ts";
 import type { AnyConsumer } from "../stream/define-consumer.ts";
 import { trimStreams } from "../stream/trimmer.ts";
@@ -46,7 +46,7 @@ export function selectConsumers(all: readonly AnyConsumer[], names: readonly str
  */
 async function loadExportsOrNone(services: Services): Promise<AnyConsumer[]> {
   try {
-    return await loadExportConsumers(services.consumerDeps);
+    return await consumerRegistry(services.consumerDeps).reloadable();
   } catch (err) {
     services.log.error({ err }, "cannot read export_config yet (is MySQL reachable, and has \"ichnos migrate\" run?); export groups start once it can be read");
     return [];
@@ -62,7 +62,7 @@ function startExportsReload(services: Services, runtime: ConsumerRuntime, fixed:
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    void loadExportConsumers(services.consumerDeps)
+    void consumerRegistry(services.consumerDeps).reloadable()
       .then((exports) => {
         const all = [...exports, ...fixed];
         return runtime.sync(names.length === 0 ? all : all.filter((c) => names.includes(c.name)));
@@ -77,7 +77,7 @@ function startExportsReload(services: Services, runtime: ConsumerRuntime, fixed:
 export async function serve(services: Services, parts: ServeParts): Promise<number> {
   const { config, log, redis, pool, keys } = services;
   if (parts.migrate) await applyMigrations({ databaseUrl: config.databaseUrl, log });
-  const fixed = parts.work ? staticConsumers(services.consumerDeps) : [];
+  const fixed = parts.work ? await consumerRegistry(services.consumerDeps).fixed() : [];
   const consumers = parts.work ? selectConsumers([...(await loadExportsOrNone(services)), ...fixed], parts.groups) : [];
   void checkEvictionPolicy(redis, log);
 

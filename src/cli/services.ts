@@ -2,7 +2,7 @@
  * The composition root's parts: each process builds exactly the clients it needs from config,
  * and closes them in reverse order on the way out. Nothing connects at import time.
  */
-import type { ConsumerDeps } from "../../consumers/index.ts";
+import type { ConsumerDeps } from "../stream/consumer-deps.ts";
 import type { Config } from "../config.ts";
 import { createPool, type Pool } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
@@ -19,7 +19,7 @@ export interface Services {
   readonly redis: RedisClient;
   readonly pool: Pool;
   readonly keys: Keys;
-  /** What the consumer factories need (consumers/index.ts). */
+  /** What the consumer files' factories need (consumers/*.ts). */
   readonly consumerDeps: ConsumerDeps;
   close(): Promise<void>;
 }

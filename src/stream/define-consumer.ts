@@ -2,6 +2,7 @@ import type { Pool, PoolConnection } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
 import type { StreamEntry } from "./entry.ts";
 import type { StreamName } from "./streams.ts";
+import type { ConsumerDeps } from "./consumer-deps.ts";
 
 export interface ProjectContext {
   /** The open transaction; the runtime writes the group's checkpoint in it and commits. */
@@ -88,6 +89,30 @@ export function defineConsumer<T>(descriptor: ConsumerDescriptor<T>): ConsumerDe
     throw new Error(`consumer name "${descriptor.name}" must be 1-100 letters, digits, _ . : -`);
   }
   return Object.freeze({ ...descriptor });
+}
+
+/**
+ * A set of groups defined by one file of `consumers/` (the 36 station projectors, one export
+ * group per `export_config` row): each member is named `<name>:<member>`.
+ */
+export interface ConsumerFamily {
+  readonly kind: "consumer-family";
+  readonly name: string;
+  /**
+   * True when the members follow configuration rows (exports): workers build them again every
+   * EXPORTS_RELOAD and start or stop groups to match.
+   */
+  readonly reloadable?: boolean;
+  members(deps: ConsumerDeps): readonly AnyConsumer[] | Promise<readonly AnyConsumer[]>;
+}
+
+export function defineConsumerFamily(family: Omit<ConsumerFamily, "kind">): ConsumerFamily {
+  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(family.name)) throw new Error(`consumer family name "${family.name}" must be 1-100 letters, digits, _ . -`);
+  return Object.freeze({ ...family, kind: "consumer-family" as const });
+}
+
+export function isConsumerFamily(value: unknown): value is ConsumerFamily {
+  return typeof value === "object" && value !== null && (value as ConsumerFamily).kind === "consumer-family";
 }
 
 /**

@@ -7,7 +7,7 @@
 import { DeleteObjectCommand, GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { loadConsumers } from "../../consumers/index.ts";
+import { loadConsumers } from "../../src/stream/consumer-registry.ts";
 import { decodeArchiveObject, parseObjectKey, type ArchivedEntry } from "../../src/archive/archive-object.ts";
 import { writeArchiveObject } from "../../src/archive/archive-writer.ts";
 import type { Services } from "../../src/cli/services.ts";

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { loadConsumers } from "../../consumers/index.ts";
+import { loadConsumers } from "../../src/stream/consumer-registry.ts";
 import { startHttpServer } from "../../src/api/serve.ts";
 import { createConsumerRuntime } from "../../src/stream/consumer-runtime.ts";
 import { drainGroups } from "../../src/stream/drain.ts";

@@ -6,7 +6,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import type { RowDataPacket } from "mysql2/promise";
-import { loadConsumers } from "../../consumers/index.ts";
+import { loadConsumers } from "../../src/stream/consumer-registry.ts";
 import { createConsumerRuntime } from "../../src/stream/consumer-runtime.ts";
 import { drainPipeline } from "../support/pipeline-setup.ts";
 import { runCli } from "../support/run-cli.ts";

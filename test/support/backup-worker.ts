@@ -5,7 +5,7 @@
  * whose entries the group has not moved past.
  */
 import { S3Client } from "@aws-sdk/client-s3";
-import { loadConsumers } from "../../consumers/index.ts";
+import { loadConsumers } from "../../src/stream/consumer-registry.ts";
 import { createPool } from "../../src/db/pool.ts";
 import { lazyRegionLookup } from "../../src/geo/lazy-regions.ts";
 import { createLogger } from "../../src/logger.ts";

@@ -4,7 +4,7 @@
  * have lag 0 and nothing pending — what `ichnos drain` does.
  */
 import * as assert from "uvu/assert";
-import { loadConsumers } from "../../consumers/index.ts";
+import { loadConsumers } from "../../src/stream/consumer-registry.ts";
 import type { Services } from "../../src/cli/services.ts";
 import { createConsumerRuntime } from "../../src/stream/consumer-runtime.ts";
 import { drainGroups } from "../../src/stream/drain.ts";

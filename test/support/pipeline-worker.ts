@@ -5,7 +5,7 @@
  * `CRASH_AFTER_COMMIT=n` SIGKILLs after the n-th COMMIT and before its XACK; `CRASH_IN_PROJECT=n`
  * SIGKILLs when the n-th batch has done all its writes but has not committed. SIGTERM stops it.
  */
-import { loadConsumers } from "../../consumers/index.ts";
+import { loadConsumers } from "../../src/stream/consumer-registry.ts";
 import { createPool } from "../../src/db/pool.ts";
 import { getRegionLookup } from "../../src/geo/regions.ts";
 import { createLogger } from "../../src/logger.ts";

@@ -3,14 +3,14 @@
  * observation marks its ~112 m grid cell as seen on the report's day, in the quadrant table.
  * The day is the entry's own time, so replays give the same rows.
  */
-import { datamapShard, encodeGrid, scaleDatamap } from "../domain/datamap/grid.ts";
-import { observedPosition } from "../domain/observation/split-report.ts";
-import type { ReportEntry } from "../domain/report.ts";
-import type { RegionLookup } from "../geo/region-lookup.ts";
-import { DATAMAP_SHARDS, datamapTable, upsertDatamapGrids } from "../db/datamap.ts";
-import { defineConsumer, type ConsumerDescriptor } from "../stream/define-consumer.ts";
-import { entryTime } from "./station-projector.ts";
-import { getOrCreate } from "../util/get-or-create.ts";
+import { DATAMAP_SHARDS, datamapTable, upsertDatamapGrids } from "../src/db/datamap.ts";
+import { datamapShard, encodeGrid, scaleDatamap } from "../src/domain/datamap/grid.ts";
+import { observedPosition } from "../src/domain/observation/split-report.ts";
+import type { ReportEntry } from "../src/domain/report.ts";
+import type { RegionLookup } from "../src/geo/region-lookup.ts";
+import { entryTime } from "../src/pipeline/station-projector.ts";
+import { defineConsumer, defineConsumerFamily, type ConsumerDescriptor } from "../src/stream/define-consumer.ts";
+import { getOrCreate } from "../src/util/get-or-create.ts";
 
 export function createDatamapProjector(deps: { regions: RegionLookup }): ConsumerDescriptor<ReportEntry> {
   return defineConsumer<ReportEntry>({
@@ -39,3 +39,6 @@ export function createDatamapProjector(deps: { regions: RegionLookup }): Consume
     },
   });
 }
+
+// One group; a family because the projection needs the process's region lookup.
+export default defineConsumerFamily({ name: "datamap", members: (deps) => [createDatamapProjector(deps)] });
