@@ -8,7 +8,6 @@ import { datamapShard, encodeGrid, scaleDatamap } from "../src/domain/datamap/gr
 import { observedPosition } from "../src/domain/observation/split-report.ts";
 import type { ReportEntry } from "../src/domain/report.ts";
 import type { RegionLookup } from "../src/geo/region-lookup.ts";
-import { entryTime } from "../src/pipeline/station-projector.ts";
 import { defineConsumer, defineConsumerFamily, type ConsumerDescriptor } from "../src/stream/define-consumer.ts";
 import { getOrCreate } from "../src/util/get-or-create.ts";
 
@@ -21,7 +20,6 @@ export function createDatamapProjector(deps: { regions: RegionLookup }): Consume
     async project(batch, ctx) {
       const perTable = new Map<string, Map<string, { grid: Buffer; day: string }>>();
       for (const e of batch) {
-        if (typeof e.data?.report !== "object" || e.data.report === null) throw new Error(`entry ${e.id} is not a report entry`);
         const position = observedPosition(e.data, deps.regions);
         if (!position) continue;
         const [lat, lon] = scaleDatamap(position.lat, position.lon);
@@ -29,7 +27,7 @@ export function createDatamapProjector(deps: { regions: RegionLookup }): Consume
         const grid = encodeGrid(lat, lon);
         const grids = getOrCreate(perTable, table, () => new Map<string, { grid: Buffer; day: string }>());
         // The newest day wins within a batch, as it would across batches.
-        grids.set(grid.toString("hex"), { grid, day: entryTime(e.id).toISOString().slice(0, 10) });
+        grids.set(grid.toString("hex"), { grid, day: e.time.toISOString().slice(0, 10) });
       }
       // Key order: the partitions' loops write the same tables, and a common lock order keeps
       // their transactions from deadlocking.

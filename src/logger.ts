@@ -1,5 +1,6 @@
 import { pino, type Logger } from "pino";
 import type { LogLevel } from "./config.ts";
+import { currentLogFields } from "./log-context.ts";
 
 export type { Logger };
 
@@ -9,7 +10,8 @@ export type { Logger };
  */
 export function createLogger(level: LogLevel, destination?: NodeJS.WritableStream): Logger {
   return pino(
-    { level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
+    // The mixin adds the request's or batch's fields (log-context.ts) to every line.
+    { level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime, mixin: () => currentLogFields() ?? {} },
     destination ?? pino.destination({ dest: 1, sync: true }),
   );
 }

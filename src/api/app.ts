@@ -3,6 +3,8 @@
  * Built from its dependencies only; nothing here connects or listens (see serve.ts).
  */
 import { H3, type H3Event, HTTPError, HTTPResponse } from "h3";
+import { randomUUID } from "node:crypto";
+import { withLogFields } from "../log-context.ts";
 import type { Logger } from "../logger.ts";
 import type { HeartbeatChecks } from "./heartbeat.ts";
 import { ApiError } from "./errors.ts";
@@ -63,6 +65,22 @@ function addSecurityHeaders(response: Response, log: Logger): void {
   }
 }
 
+// What a proxy may hand over as the request's id (nginx's $request_id, a load balancer's trace id).
+const GIVEN_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Every request gets an id, the proxy's `X-Request-ID` when it sent a usable one: it is on every
+ * log line written while the request is handled and in the response's `X-Request-ID` header, so a
+ * client's report and the server's log lines can be matched.
+ */
+function requestId(event: H3Event): string {
+  const given = event.req.headers.get("x-request-id");
+  const id = given && GIVEN_REQUEST_ID.test(given) ? given : randomUUID();
+  event.context.reqId = id;
+  event.res.headers.set("x-request-id", id);
+  return id;
+}
+
 function notFound(): HTTPResponse {
   return new HTTPResponse("<h1>404 Not Found</h1>", {
     status: 404,
@@ -86,7 +104,8 @@ function handleError(error: HTTPError, event: H3Event, log: Logger): unknown {
   const err = error.cause instanceof Error ? error.cause : error;
   // A client that hung up mid-request is not a server error worth an alert.
   const level = event.req.signal?.aborted ? "debug" : "error";
-  log[level]({ err, method: event.req.method, path: event.url.pathname }, level === "debug" ? "client closed the connection mid-request" : "unhandled error");
+  // The error hook runs after the request's log context has ended: name the request here.
+  log[level]({ err, method: event.req.method, path: event.url.pathname, reqId: event.context.reqId }, level === "debug" ? "client closed the connection mid-request" : "unhandled error");
   return new HTTPError({ status: 500, statusText: "Internal Server Error", message: "Internal Server Error" });
 }
 
@@ -96,6 +115,7 @@ export function createWebApp(deps: WebDeps): H3 {
     onError: (error, event) => handleError(error, event, deps.log),
     onResponse: (response) => addSecurityHeaders(response, deps.log),
   });
+  app.use((event, next) => withLogFields({ reqId: requestId(event) }, next));
   for (const register of ROUTE_FAMILIES) register(app, deps);
   return app;
 }

@@ -15,7 +15,6 @@ import type { PoolConnection } from "../db/pool.ts";
 import { areaTable, stationTable, STATION_RADIOS } from "../db/station-tables.ts";
 import { defineConsumer, type ConsumerDescriptor } from "../stream/define-consumer.ts";
 import type { AreaUpdate } from "../domain/area/area-update.ts";
-import { entryTime } from "./station-projector.ts";
 import { getOrCreate } from "../util/get-or-create.ts";
 
 const areaBytes = (radio: StationRadio) => (radio === "nr" ? 9 : 7);
@@ -71,9 +70,8 @@ export function createAreaProjector(deps: { regions: RegionLookup }): ConsumerDe
     async project(batch, ctx) {
       const changes = new Map<string, AreaChange>();
       for (const e of batch) {
-        if (!Array.isArray(e.data?.areas)) throw new Error(`entry ${e.id} is not an area update`);
         // The cells' change time, carried by the entry: a restore appends the same updates anew.
-        const at = typeof e.data.at === "number" && Number.isSafeInteger(e.data.at) ? new Date(e.data.at) : entryTime(e.id);
+        const at = typeof e.data.at === "number" && Number.isSafeInteger(e.data.at) ? new Date(e.data.at) : e.time;
         for (const hex of e.data.areas) {
           const seen = changes.get(hex);
           changes.set(hex, { created: seen?.created ?? at, modified: at });
@@ -84,7 +82,7 @@ export function createAreaProjector(deps: { regions: RegionLookup }): ConsumerDe
         const { id, radio } = parseAreaId(hex);
         getOrCreate(byRadio, radio, () => []).push(id);
       }
-      const now = entryTime(batch[batch.length - 1]!.id);
+      const now = batch[batch.length - 1]!.time;
       for (const [radio, ids] of byRadio) {
         await recomputeAreas(ctx.tx, radio, ctx.table(areaTable(radio)), ids, now, deps.regions, changes);
       }

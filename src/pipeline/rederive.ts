@@ -25,7 +25,7 @@ import {
   startCursor,
 } from "../stream/apply-history.ts";
 import type { AnyConsumer } from "../stream/define-consumer.ts";
-import { ENTRY_SCHEMA_VERSION } from "../stream/entry.ts";
+import { ENTRY_SCHEMA_VERSION, projectionEntry } from "../stream/entry.ts";
 import { compareEntryIds, ZERO_ID } from "../stream/entry-id.ts";
 import type { From } from "../stream/positions.ts";
 import type { RebuildSource } from "../stream/rebuild.ts";
@@ -100,7 +100,7 @@ export async function rederivedSource(deps: RederiveDeps, consumer: AnyConsumer,
     if (batch.length === 0) return;
     const allowed = batch
       .filter((e) => !e.error && isReportEntry(e.data) && exportAllows(internal, e.data.api_key, e.data.source))
-      .map((e) => ({ stream: p.cursor.stream, id: e.id, seq: e.seq, version: e.version, data: e.data as ReportEntry }));
+      .map((e) => projectionEntry<ReportEntry>(p.cursor.stream, e));
     const share = splitIntoTargets(allowed, deps).get(obsStream);
     if (share) {
       const first = batch[0]!.id;

@@ -24,6 +24,7 @@ import type { RedisClient } from "../redis/create-redis.ts";
 import { createAppender } from "../stream/append.ts";
 import { defineConsumer, type ConsumerDescriptor } from "../stream/define-consumer.ts";
 import type { StreamEntry } from "../stream/entry.ts";
+import { entryIdTime } from "../stream/entry-id.ts";
 import type { Keys } from "../stream/keys.ts";
 import { getOrCreate } from "../util/get-or-create.ts";
 
@@ -35,14 +36,12 @@ export interface StationProjectorDeps {
   readonly batchSize: number;
 }
 
-export const entryTime = (id: string): Date => new Date(Number(id.slice(0, id.indexOf("-"))));
-
 const ENTRY_ID = /^\d+-\d+$/;
 
 /** When an observation entry's reports arrived: its newest report's id, else its own id. */
 export function derivationTime(entry: StreamEntry<ObservationBatch>): Date {
   const last = entry.data.src?.last;
-  return entryTime(typeof last === "string" && ENTRY_ID.test(last) ? last : entry.id);
+  return typeof last === "string" && ENTRY_ID.test(last) ? entryIdTime(last) : entry.time;
 }
 const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
 

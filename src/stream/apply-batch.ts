@@ -11,7 +11,7 @@ import type { RedisClient } from "../redis/create-redis.ts";
 import { writeDeadLetters, type DeadLetterInput } from "./dead-letters.ts";
 import { liveTable, type AnyConsumer } from "./define-consumer.ts";
 import { compareEntryIds } from "./entry-id.ts";
-import type { RawEntry, StreamEntry } from "./entry.ts";
+import { projectionEntry, type RawEntry, type StreamEntry } from "./entry.ts";
 import type { KnownEntry } from "../db/stream-head.ts";
 import { ack, entryBefore, pendingCount, pendingRange, rangeBetween } from "./stream-commands.ts";
 
@@ -23,6 +23,8 @@ export interface ApplyContext {
   readonly stream: string;
   readonly deadStream: string;
   readonly consumerName: string;
+  /** Why a decoded payload is not one of the stream's (streams.ts), or null; absent: not checked. */
+  readonly payloadProblem?: ((data: unknown) => string | null) | null;
   /** Test seam: runs after COMMIT and before XACK (crash-recovery tests kill the process here). */
   readonly afterCommit?: (ids: readonly string[]) => Promise<void> | void;
 }
@@ -53,10 +55,6 @@ export type ApplyResult =
 
 export class MissingCheckpointError extends Error {}
 
-function toStreamEntry(e: RawEntry, withText: boolean): StreamEntry {
-  const entry = { stream: e.stream, id: e.id, seq: e.seq, version: e.version, data: e.data };
-  return withText ? { ...entry, text: e.fields.d } : entry;
-}
 
 /**
  * What a sequence regression cost this group, logged as a data-loss incident. Every number up to
@@ -152,9 +150,10 @@ export async function applyBatch(ctx: ApplyContext, held: readonly RawEntry[], o
     const toProject: StreamEntry[] = [];
     for (const entry of run) {
       const givenUp = options.giveUp?.get(entry.id);
-      if (entry.error) dead.push({ entry, error: `undecodable entry: ${entry.error}`, deliveries: 1 });
+      const problem = entry.error ?? ctx.payloadProblem?.(entry.data) ?? null;
+      if (problem !== null) dead.push({ entry, error: `undecodable entry: ${problem}`, deliveries: 1 });
       else if (givenUp) dead.push({ entry, ...givenUp });
-      else toProject.push(toStreamEntry(entry, consumer.payload === "text"));
+      else toProject.push(projectionEntry(entry.stream, entry, consumer.payload === "text" ? entry.fields.d : undefined));
     }
     if (toProject.length > 0) {
       try {

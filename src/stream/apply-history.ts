@@ -10,10 +10,11 @@ import type { Pool, PoolConnection } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import type { AnyConsumer } from "./define-consumer.ts";
-import type { RawEntry } from "./entry.ts";
+import { projectionEntry, type RawEntry } from "./entry.ts";
 import { compareEntryIds, ZERO_ID } from "./entry-id.ts";
 import type { Keys } from "./keys.ts";
 import { positionBefore, type From } from "./positions.ts";
+import { payloadCheck } from "./streams.ts";
 import { firstEntryFrom, readRange, sequenceValue } from "./stream-commands.ts";
 
 export interface HistoryDeps {
@@ -71,10 +72,11 @@ export async function applyEntries(
   deps: HistoryDeps, consumer: AnyConsumer, target: HistoryTarget, cursor: Cursor, entries: readonly HistoryEntry[],
 ): Promise<void> {
   if (entries.length === 0) return;
-  const good = entries.filter((e) => !e.error);
+  const problem = payloadCheck(deps.keys.catalogue, deps.keys.logicalName(cursor.stream), consumer);
+  const good = entries.filter((e) => !e.error && (problem === null || problem(e.data) === null));
   if (good.length > 0) {
     await inTransaction(deps.pool, (tx) => consumer.project(
-      good.map((e) => ({ stream: cursor.stream, id: e.id, seq: e.seq, version: e.version, data: e.data })),
+      good.map((e) => projectionEntry(cursor.stream, e)),
       { tx, log: deps.log, group: consumer.name, stream: cursor.stream, consumer: target.consumer, table: target.table, rebuilding: target.rebuilding },
     ));
   }

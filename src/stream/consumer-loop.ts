@@ -5,6 +5,7 @@
  */
 import type { Pool } from "../db/pool.ts";
 import { isLockConflict, isTransientError } from "../db/pool.ts";
+import { withLogFields } from "../log-context.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import { applyBatch, MissingCheckpointError, type ApplyContext } from "./apply-batch.ts";
@@ -13,6 +14,7 @@ import { compareEntryIds, previousEntryId } from "./entry-id.ts";
 import type { RawEntry } from "./entry.ts";
 import { ensureGroup, RetiredGroupError } from "./ensure-group.ts";
 import type { Keys } from "./keys.ts";
+import { payloadCheck } from "./streams.ts";
 import { loadKnownHead, type KnownEntry } from "../db/stream-head.ts";
 import { entryBytes, readGroupBounded } from "./bounded-read.ts";
 import { recoverPending } from "./recover-pending.ts";
@@ -85,6 +87,8 @@ export async function runConsumerLoop(
   const batchSize = consumer.batchSize ?? settings.batchSize;
   const ctx: ApplyContext = {
     redis, pool: deps.pool, log, consumer, stream, deadStream: keys.dead(group), consumerName, afterCommit: deps.afterCommit,
+    // Decoded once here and checked against the catalogue: projections get payloads of their stream's type.
+    payloadProblem: payloadCheck(keys.catalogue, keys.logicalName(stream), consumer),
   };
   const batchBytes = settings.batchBytes ?? DEFAULT_BATCH_BYTES;
   const livenessMs = settings.livenessMs ?? DEFAULT_LIVENESS_MS;
@@ -179,7 +183,10 @@ export async function runConsumerLoop(
       }
 
       await refreshKnownHead();
-      const result = await applyBatch(ctx, held, { limit: isolate > 0 ? 1 : undefined, giveUp, knownHead });
+      // Every line logged while the batch is applied names it (the loop's logger adds group and stream).
+      const attempted = isolate > 0 ? 1 : held.length;
+      const batchFields = { firstId: held[0]!.id, lastId: held[attempted - 1]!.id, entries: attempted };
+      const result = await withLogFields(batchFields, () => applyBatch(ctx, held, { limit: isolate > 0 ? 1 : undefined, giveUp, knownHead }));
       failures = 0;
       if (result.kind === "done") {
         const gone = new Set([...result.settled, ...result.released]);
@@ -199,7 +206,7 @@ export async function runConsumerLoop(
       if (isTransientError(result.error) || result.error instanceof RetryLaterError) throw result.error;
       if (result.attempted.length > 1) {
         isolate = result.attempted.length;
-        log.warn({ err: result.error, entries: result.attempted.length }, "batch failed; applying its entries one at a time");
+        log.warn({ err: result.error, ...batchFields, entries: result.attempted.length }, "batch failed; applying its entries one at a time");
         continue;
       }
       const entry = result.attempted[0]!;

@@ -8,7 +8,7 @@ import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import { listDeadLetters, removeDeadLetters, type DeadLetter } from "./dead-letters.ts";
 import { liveTable, type AnyConsumer } from "./define-consumer.ts";
-import { decodeEntry } from "./entry.ts";
+import { decodeEntry, projectionEntry } from "./entry.ts";
 
 export interface RetryOutcome {
   readonly deadLetter: DeadLetter;
@@ -33,7 +33,7 @@ export async function retryDeadLetters(
     try {
       await conn.beginTransaction();
       await consumer.project(
-        [{ stream: entry.stream, id: entry.id, seq: entry.seq, version: entry.version, data: entry.data }],
+        [projectionEntry(entry.stream, entry)],
         { tx: conn, log: deps.log, group: consumer.name, stream: entry.stream, consumer: "dead-letter-retry", table: liveTable, rebuilding: false },
       );
       await conn.commit();

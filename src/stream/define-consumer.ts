@@ -1,7 +1,7 @@
 import type { Pool, PoolConnection } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
 import type { StreamEntry } from "./entry.ts";
-import type { StreamName } from "./streams.ts";
+import type { PayloadOf, StreamName } from "./streams.ts";
 import type { ConsumerDeps } from "./consumer-deps.ts";
 
 export interface ProjectContext {
@@ -84,6 +84,17 @@ export interface ConsumerDescriptor<T = unknown> {
   isRetired?(db: PoolConnection): Promise<boolean>;
 }
 
+/** The payload type of the streams `reads` names (a union when it names several kinds). */
+export type ReadsPayload<R> = R extends readonly (infer N extends string)[] ? PayloadOf<N> : R extends string ? PayloadOf<R> : unknown;
+
+/**
+ * A consumer group. Without a type argument the payload type follows from `reads`
+ * (`reads: "reports"` gives `StreamEntry<ReportEntry>`); `defineConsumer<T>` states it instead.
+ */
+export function defineConsumer<const R extends StreamName | readonly StreamName[]>(
+  descriptor: ConsumerDescriptor<ReadsPayload<R>> & { readonly reads: R },
+): ConsumerDescriptor<ReadsPayload<R>>;
+export function defineConsumer<T>(descriptor: ConsumerDescriptor<T>): ConsumerDescriptor<T>;
 export function defineConsumer<T>(descriptor: ConsumerDescriptor<T>): ConsumerDescriptor<T> {
   if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(descriptor.name)) {
     throw new Error(`consumer name "${descriptor.name}" must be 1-100 letters, digits, _ . : -`);

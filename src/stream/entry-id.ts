@@ -61,6 +61,11 @@ export function isEntryId(text: string): boolean {
   return match !== null && fitsU64(match[1]!) && fitsU64(match[2]!);
 }
 
+/**
+ * When the entry with this id was appended: the id's millisecond part. Runs once per entry
+ * handed to a projection, so it slices instead of parsing (ids from Redis are well-formed).
+ */
 export function entryIdTime(id: string): Date {
-  return new Date(parseEntryId(id).ms);
+  const dash = id.indexOf("-");
+  return new Date(Number(dash < 0 ? id : id.slice(0, dash)));
 }

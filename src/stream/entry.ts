@@ -2,6 +2,8 @@
  * The entry codec. Every entry carries `v` (schema version of its payload), `n` (dense
  * per-stream sequence number, stamped by the append script) and `d` (the JSON payload).
  */
+import { entryIdTime } from "./entry-id.ts";
+
 export const ENTRY_SCHEMA_VERSION = 1;
 
 export interface StreamEntry<T = unknown> {
@@ -10,6 +12,8 @@ export interface StreamEntry<T = unknown> {
   /** Dense per-stream sequence number: consecutive entries differ by exactly one. */
   readonly seq: number;
   readonly version: number;
+  /** When the entry was appended (its id's milliseconds): the same on every replay. */
+  readonly time: Date;
   readonly data: T;
   /** The payload's JSON text as stored; set for consumers that read it undecoded (`payload: "text"`). */
   readonly text?: string;
@@ -24,6 +28,14 @@ export interface RawEntry {
   readonly fields: Readonly<Record<string, string>>;
   readonly data: unknown;
   readonly error?: string;
+}
+
+/** What a projection gets for one entry: the one place the runtime's paths build it. */
+export function projectionEntry<T = unknown>(
+  stream: string, e: { readonly id: string; readonly seq: number; readonly version: number; readonly data: unknown }, text?: string,
+): StreamEntry<T> {
+  const entry = { stream, id: e.id, seq: e.seq, version: e.version, time: entryIdTime(e.id), data: e.data as T };
+  return text === undefined ? entry : { ...entry, text };
 }
 
 export function encodePayload(data: unknown): string {

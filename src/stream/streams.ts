@@ -111,3 +111,15 @@ export function createCatalogue(partitions: number, extra: readonly StreamFamily
     },
   };
 }
+
+/**
+ * The check a consumer's decoded payloads of `logical` get before its projection sees them, or
+ * null when it reads no decoded payloads (`payload: "text"` or `"ignored"`) or the stream is of
+ * an open family with free payloads.
+ */
+export function payloadCheck(
+  catalogue: StreamCatalogue, logical: string, consumer: { readonly payload?: "ignored" | "text" },
+): ((data: unknown) => string | null) | null {
+  if (consumer.payload !== undefined) return null;
+  return catalogue.familyOf(logical)?.problem ?? null;
+}

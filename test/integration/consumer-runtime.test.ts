@@ -15,7 +15,7 @@ import { createPool } from "../../src/db/pool.ts";
 import { createTestDatabase } from "../support/infra.ts";
 import { runCli } from "../support/run-cli.ts";
 import { appliedRows, createStreamTestEnv, waitFor, type StreamTestEnv } from "../support/stream-setup.ts";
-import { countingConsumer, createTestTables, totalsConsumer } from "../support/test-consumers.ts";
+import { countingConsumer, createTestTables, reportWithValue, totalsConsumer } from "../support/test-consumers.ts";
 
 const S = suite<{ env: StreamTestEnv }>("consumer runtime");
 const settings = { batchSize: 50, blockMs: 50, claimIdleMs: 500, maxDeliveries: 3 };
@@ -39,8 +39,8 @@ S("every entry of every partition is applied exactly once and checkpointed", asy
   const appender = createAppender(env.redis, env.keys);
   const [p0, p1] = env.keys.reportStreams();
   const ids = await appender.appendMany([
-    { stream: p0!, payloads: Array.from({ length: 230 }, (_, i) => ({ value: i })) },
-    { stream: p1!, payloads: Array.from({ length: 170 }, (_, i) => ({ value: 1000 + i })) },
+    { stream: p0!, payloads: Array.from({ length: 230 }, (_, i) => reportWithValue(i)) },
+    { stream: p1!, payloads: Array.from({ length: 170 }, (_, i) => reportWithValue(1000 + i)) },
   ]);
   await drain(env, [consumer]);
   const rows = await appliedRows(env.pool, "count-all");

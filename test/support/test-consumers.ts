@@ -32,6 +32,16 @@ export interface CountingOptions {
 
 /** Records every applied entry and who applied it; throws for payloads marked `poison`. */
 /**
+ * A report entry for tests that use the reports streams (the runtime checks their payloads'
+ * type), carrying the test's `value` for the counting projection.
+ */
+export const reportWithValue = (value: number) => ({
+  api_key: null, source: "gnss", received: 1_796_000_000_000 + value, user_agent: null,
+  report: { timestamp: 1_796_000_000_000, position: null, wifiAccessPoints: [], cellTowers: [], bluetoothBeacons: [] },
+  value,
+});
+
+/**
  * Test streams (`test:<name>`) are not in the production catalogue's type; the test keys add
  * their family (test-streams.ts), so the runtime still checks each name when it starts.
  */

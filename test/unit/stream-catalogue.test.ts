@@ -59,4 +59,24 @@ test("a consumer reading a misspelt stream stops the runtime before anything run
   assert.throws(() => checkReads(keys, [good, typo]), /^group hourly-volume reads an unknown stream "report"; the streams are reports = reports:0, reports:1 \(submitted reports/);
 });
 
+test("reads decides the payload type, and a misspelt stream is a type error (checked by npm run typecheck)", () => {
+  const areas = defineConsumer({
+    name: "typed-areas", reads: "areas", start: "0",
+    async project(batch) {
+      const ids: readonly string[] = batch[0]!.data.areas; // AreaUpdate, inferred from reads
+      void ids;
+    },
+  });
+  const reports = defineConsumer({
+    name: "typed-reports", reads: ["reports:0", "reports:1"], start: "0",
+    async project(batch) {
+      const key: string | null = batch[0]!.data.api_key; // ReportEntry
+      void key;
+    },
+  });
+  // @ts-expect-error "report" is not a stream of the catalogue
+  const typo = defineConsumer({ name: "typo", reads: "report", start: "0", async project() {} });
+  assert.equal([areas.reads, reports.reads, typo.reads], ["areas", ["reports:0", "reports:1"], "report"]);
+});
+
 test.run();
