@@ -7,6 +7,7 @@ import type { Services } from "../cli/services.ts";
 import { DATAMAP_SHARDS, datamapTable, deleteStaleDatamapRows } from "../db/datamap.ts";
 import { countStationsByRegion, replaceRegionStats } from "../db/region-stat.ts";
 import { deleteStatsBefore } from "../db/stat.ts";
+import { withTransaction } from "../db/tx.ts";
 import type { Job } from "./scheduler.ts";
 import { rollUpStatCounters } from "./stat-rollup.ts";
 
@@ -15,18 +16,8 @@ export const daysBefore = (now: Date, days: number): string => new Date(now.getT
 
 export async function updateRegionStats(services: Pick<Services, "pool">): Promise<number> {
   const counts = await countStationsByRegion(services.pool);
-  const conn = await services.pool.getConnection();
-  try {
-    await conn.beginTransaction();
-    await replaceRegionStats(conn, counts);
-    await conn.commit();
-    return counts.size;
-  } catch (err) {
-    await conn.rollback().catch(() => undefined);
-    throw err;
-  } finally {
-    conn.release();
-  }
+  await withTransaction(services.pool, (tx) => replaceRegionStats(tx, counts));
+  return counts.size;
 }
 
 export async function cleanUpDatamap(services: Pick<Services, "pool">, now: Date): Promise<number> {

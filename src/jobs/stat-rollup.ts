@@ -5,26 +5,19 @@
  * that was down for days catches up), and a late count also raises the later days' totals.
  */
 import type { Pool } from "../db/pool.ts";
+import { withTransaction } from "../db/tx.ts";
 import { addToStat, STAT_KEYS } from "../db/stat.ts";
 import { clearStatCounters, sumStatCounters } from "../db/stat-counter.ts";
 
 export async function rollUpStatCounters(pool: Pool): Promise<{ days: number; added: number }> {
-  const conn = await pool.getConnection();
-  try {
-    await conn.beginTransaction();
-    const totals = await sumStatCounters(conn, true);
+  return withTransaction(pool, async (tx) => {
+    const totals = await sumStatCounters(tx, true);
     let added = 0;
     for (const t of totals) {
-      if (t.value > 0) await addToStat(conn, STAT_KEYS[t.name], t.day, t.value);
-      await clearStatCounters(conn, t.name, t.day);
+      if (t.value > 0) await addToStat(tx, STAT_KEYS[t.name], t.day, t.value);
+      await clearStatCounters(tx, t.name, t.day);
       added += t.value;
     }
-    await conn.commit();
     return { days: new Set(totals.map((t) => t.day)).size, added };
-  } catch (err) {
-    await conn.rollback().catch(() => undefined);
-    throw err;
-  } finally {
-    conn.release();
-  }
+  });
 }

@@ -6,7 +6,8 @@
  */
 import { loadCoverage, readArchiveSpan } from "../archive/archive-reader.ts";
 import type { ArchivedHistory } from "../archive/archive-spans.ts";
-import type { Pool, PoolConnection } from "../db/pool.ts";
+import type { Pool } from "../db/pool.ts";
+import { withTransaction } from "../db/tx.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import type { AnyConsumer } from "./define-consumer.ts";
@@ -49,20 +50,6 @@ export interface HistoryEntry {
 
 const READ_CHUNK = 500;
 
-export async function inTransaction<T>(pool: Pool, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
-  const conn = await pool.getConnection();
-  try {
-    await conn.beginTransaction();
-    const out = await fn(conn);
-    await conn.commit();
-    return out;
-  } catch (err) {
-    await conn.rollback().catch(() => undefined);
-    throw err;
-  } finally {
-    conn.release();
-  }
-}
 
 /**
  * Projects `entries` (consecutive, of the cursor's stream) in one transaction and moves the
@@ -75,7 +62,7 @@ export async function applyEntries(
   const problem = payloadCheck(deps.keys.catalogue, deps.keys.logicalName(cursor.stream), consumer);
   const good = entries.filter((e) => !e.error && (problem === null || problem(e.data) === null));
   if (good.length > 0) {
-    await inTransaction(deps.pool, (tx) => consumer.project(
+    await withTransaction(deps.pool, (tx) => consumer.project(
       good.map((e) => projectionEntry(cursor.stream, e)),
       { tx, log: deps.log, group: consumer.name, stream: cursor.stream, consumer: target.consumer, table: target.table, rebuilding: target.rebuilding },
     ));

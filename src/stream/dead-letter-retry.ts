@@ -4,6 +4,7 @@
  * that succeeds leaves the dead letters, one that fails again stays with its new error.
  */
 import type { Pool } from "../db/pool.ts";
+import { withTransaction } from "../db/tx.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import { listDeadLetters, removeDeadLetters, type DeadLetter } from "./dead-letters.ts";
@@ -29,21 +30,15 @@ export async function retryDeadLetters(
       outcomes.push({ deadLetter: letter, ok: false, error: `still undecodable: ${entry.error}` });
       continue;
     }
-    const conn = await deps.pool.getConnection();
     try {
-      await conn.beginTransaction();
-      await consumer.project(
+      await withTransaction(deps.pool, (tx) => consumer.project(
         [projectionEntry(entry.stream, entry)],
-        { tx: conn, log: deps.log, group: consumer.name, stream: entry.stream, consumer: "dead-letter-retry", table: liveTable, rebuilding: false },
-      );
-      await conn.commit();
+        { tx, log: deps.log, group: consumer.name, stream: entry.stream, consumer: "dead-letter-retry", table: liveTable, rebuilding: false },
+      ));
       await removeDeadLetters(deps.redis, deadStream, [letter.deadId]);
       outcomes.push({ deadLetter: letter, ok: true });
     } catch (err) {
-      await conn.rollback().catch(() => undefined);
       outcomes.push({ deadLetter: letter, ok: false, error: err instanceof Error ? err.message : String(err) });
-    } finally {
-      conn.release();
     }
   }
   return outcomes;

@@ -11,13 +11,14 @@
 import { lockCheckpoint, insertCheckpoint, resetCheckpoint } from "../db/stream-checkpoint.ts";
 import type { ArchivedHistory } from "../archive/archive-spans.ts";
 import type { Pool } from "../db/pool.ts";
+import { withTransaction } from "../db/tx.ts";
 import { createShadowTables, dropRetiredTables, dropShadowTables, rowCount, shadowTable, swapInShadowTables } from "../db/shadow-tables.ts";
 import {
-  applyArchivedHistory, applyStreamTail, type Cursor, entriesAfter, type HistoryDeps, type HistoryTarget, inTransaction, startCursor,
+  applyArchivedHistory, applyStreamTail, type Cursor, entriesAfter, type HistoryDeps, type HistoryTarget, startCursor,
 } from "./apply-history.ts";
 import type { AnyConsumer } from "./define-consumer.ts";
 import type { From } from "./positions.ts";
-import { createGroup, groupInfo, setGroupId } from "./stream-commands.ts";
+import { moveGroupTo } from "./stream-commands.ts";
 
 export type RebuildDeps = HistoryDeps;
 
@@ -80,7 +81,7 @@ export async function rebuildGroup(
   const log = deps.log.child({ group: consumer.name, rebuild: true });
   await createShadowTables(deps.pool, tables);
   try {
-    if (consumer.seedRebuild) await inTransaction(deps.pool, (tx) => consumer.seedRebuild!({ tx, log, table: shadowTable }));
+    if (consumer.seedRebuild) await withTransaction(deps.pool, (tx) => consumer.seedRebuild!({ tx, log, table: shadowTable }));
     const source = options.source ?? (await streamSource(deps, consumer, from, options.archive));
     let total = await source.total();
     let done = 0;
@@ -138,9 +139,7 @@ async function swapIn(
     if (!allowFewerRows) await assertNoFewerRows(deps.pool, consumer, tables);
     for (const c of cursors) {
       await resetCheckpoint(gate, consumer.name, c.stream, c.lastId, c.lastEntry);
-      const exists = (await groupInfo(deps.redis, c.stream)).some((g) => g.name === consumer.name);
-      if (exists) await setGroupId(deps.redis, c.stream, consumer.name, c.lastId);
-      else await createGroup(deps.redis, c.stream, consumer.name, c.lastId);
+      await moveGroupTo(deps.redis, c.stream, consumer.name, c.lastId);
     }
     // The rename goes last: it cannot be rolled back, everything before it can (a Redis group
     // moved without its checkpoint is reconciled by the runtime on its next batch).

@@ -6,6 +6,7 @@
  */
 import { insertCheckpoint, lockCheckpoint, resetCheckpoint } from "../db/stream-checkpoint.ts";
 import type { Pool } from "../db/pool.ts";
+import { withTransaction } from "../db/tx.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import type { ArchivedHistory } from "../archive/archive-spans.ts";
@@ -14,7 +15,7 @@ import { type AnyConsumer, liveTable } from "./define-consumer.ts";
 import { isEntryId } from "./entry-id.ts";
 import type { Keys } from "./keys.ts";
 import { positionBefore, type From, type Position } from "./positions.ts";
-import { createGroup, groupInfo, setGroupId } from "./stream-commands.ts";
+import { moveGroupTo } from "./stream-commands.ts";
 
 export function parseFrom(text: string): From {
   if (text === "start" || text === "0") return { kind: "start" };
@@ -41,25 +42,16 @@ export async function replayGroup(
   const { redis, pool, keys } = deps;
   const out: ReplayedStream[] = [];
   for (const stream of keys.resolve(consumer.reads)) {
-    const conn = await pool.getConnection();
-    try {
-      await conn.beginTransaction();
-      const position = seams.get(stream) ?? await positionBefore(redis, stream, keys.sequence(stream), from);
-      const cp = await lockCheckpoint(conn, consumer.name, stream);
-      if (cp) await resetCheckpoint(conn, consumer.name, stream, position.id, position.lastEntry);
-      else await insertCheckpoint(conn, consumer.name, stream, position.id, position.lastEntry);
-      const exists = (await groupInfo(redis, stream)).some((g) => g.name === consumer.name);
-      if (exists) await setGroupId(redis, stream, consumer.name, position.id);
-      else await createGroup(redis, stream, consumer.name, position.id);
-      await conn.commit();
-      deps.log.info({ group: consumer.name, stream: keys.logicalName(stream), at: position.id }, "group repositioned for replay");
-      out.push({ stream, position });
-    } catch (err) {
-      await conn.rollback().catch(() => undefined);
-      throw err;
-    } finally {
-      conn.release();
-    }
+    const position = await withTransaction(pool, async (tx) => {
+      const at = seams.get(stream) ?? await positionBefore(redis, stream, keys.sequence(stream), from);
+      const cp = await lockCheckpoint(tx, consumer.name, stream);
+      if (cp) await resetCheckpoint(tx, consumer.name, stream, at.id, at.lastEntry);
+      else await insertCheckpoint(tx, consumer.name, stream, at.id, at.lastEntry);
+      await moveGroupTo(redis, stream, consumer.name, at.id);
+      return at;
+    });
+    deps.log.info({ group: consumer.name, stream: keys.logicalName(stream), at: position.id }, "group repositioned for replay");
+    out.push({ stream, position });
   }
   return out;
 }

@@ -142,6 +142,13 @@ export async function setGroupId(redis: RedisClient, stream: string, group: stri
   await redis.call("XGROUP", ["SETID", stream, group, id]);
 }
 
+/** Puts the group's last-delivered id at `id`, creating the group there if it does not exist. */
+export async function moveGroupTo(redis: RedisClient, stream: string, group: string, id: string): Promise<void> {
+  const exists = (await groupInfo(redis, stream)).some((g) => g.name === group);
+  if (exists) await setGroupId(redis, stream, group, id);
+  else await createGroup(redis, stream, group, id);
+}
+
 export async function deleteConsumer(redis: RedisClient, stream: string, group: string, consumer: string): Promise<void> {
   await redis.call("XGROUP", ["DELCONSUMER", stream, group, consumer]);
 }
