@@ -14,6 +14,9 @@ import { UsageError } from "./args.ts";
 import { selectConsumers } from "./serve-command.ts";
 import type { Services } from "./services.ts";
 
+/** What replays and rebuilds need, with MAX_DELIVERIES for entries that keep failing. */
+const historyDeps = (services: Services) => ({ ...services, maxDeliveries: services.config.maxDeliveries });
+
 export interface ReplayOptions {
   readonly follow?: boolean;
   readonly rebuild?: boolean;
@@ -81,7 +84,7 @@ async function applyArchivedPart(services: Services, consumer: AnyConsumer, arch
   const total = archivedTotal(archive);
   const progress = progressPrinter(`${consumer.name} replay from the archive`);
   let done = 0;
-  const seams = await replayArchivedPart(services, consumer, archive, (n) => {
+  const seams = await replayArchivedPart(historyDeps(services), consumer, archive, (n) => {
     done += n;
     progress({ done, total: Math.max(total, done), phase: "replaying" });
   });
@@ -128,7 +131,7 @@ async function rebuildFromReports(
     `${consumer.name}: ${missing.map((m) => services.keys.logicalName(m.stream)).join(", ")} no longer holds the history; ` +
       `its observations are split again from the reports${fromArchive ? " (archived, then retained)" : ""}\n`,
   );
-  const source = await rederivedSource({ ...services, regions: services.consumerDeps.regions }, consumer, position, {
+  const source = await rederivedSource({ ...historyDeps(services), regions: services.consumerDeps.regions }, consumer, position, {
     internal: internals[0]!, defaultBatch: services.config.consumerBatch, archive: fromArchive?.archive,
   });
   return rebuildCommand(services, consumer, from, { allowFewerRows, source }, "reports");
@@ -145,7 +148,7 @@ async function rebuildCommand(
   const onProgress = progressPrinter(`${consumer.name} rebuild`);
   let result: Awaited<ReturnType<typeof rebuildGroup>>;
   try {
-    result = await rebuildGroup(services, consumer, parseFrom(from), { ...options, onProgress });
+    result = await rebuildGroup(historyDeps(services), consumer, parseFrom(from), { ...options, onProgress });
   } catch (err) {
     if (!(err instanceof FewerRowsError)) throw err;
     process.stderr.write(`\n${err.message}\n`);
@@ -156,6 +159,9 @@ async function rebuildCommand(
     process.stdout.write(`${consumer.name} ${services.keys.logicalName(s.stream)}: rebuilt up to ${s.lastId}\n`);
   }
   process.stdout.write(`rebuilt ${consumer.tables.join(", ")} from ${result.applied} ${counted} in ${formatDuration(Date.now() - started)}; swapped in\n`);
+  if (result.deadLettered > 0) {
+    process.stdout.write(`${result.deadLettered} entries failed and were dead-lettered; see "ichnos dead list ${consumer.name}", fix the projection, then "ichnos dead retry ${consumer.name}"\n`);
+  }
   return 0;
 }
 

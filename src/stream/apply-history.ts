@@ -7,7 +7,9 @@
 import { loadCoverage, readArchiveSpan } from "../archive/archive-reader.ts";
 import type { ArchivedHistory } from "../archive/archive-spans.ts";
 import type { Pool } from "../db/pool.ts";
+import { isLockConflict, isTransientError } from "../db/pool.ts";
 import { withTransaction } from "../db/tx.ts";
+import { listDeadLetters, writeDeadLetters, type DeadLetterInput } from "./dead-letters.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import type { AnyConsumer } from "./define-consumer.ts";
@@ -23,6 +25,8 @@ export interface HistoryDeps {
   readonly pool: Pool;
   readonly keys: Keys;
   readonly log: Logger;
+  /** Attempts an entry gets before it is dead-lettered (MAX_DELIVERIES), as in live consumption. */
+  readonly maxDeliveries?: number;
 }
 
 /** Where the applied history of one stream stands: its last entry's id and number. */
@@ -38,6 +42,11 @@ export interface HistoryTarget {
   readonly rebuilding: boolean;
   /** The consumer name logged and passed to the projection. */
   readonly consumer: string;
+  /**
+   * Entries that failed, for the caller to dead-letter (writeHistoryDeadLetters): a rebuild does
+   * it inside its swap, so an abandoned rebuild leaves no dead letters behind.
+   */
+  readonly failed: DeadLetterInput[];
 }
 
 export interface HistoryEntry {
@@ -45,28 +54,81 @@ export interface HistoryEntry {
   readonly seq: number;
   readonly version: number;
   readonly data: unknown;
+  /** The payload's text when it did not decode (archived lines), for its dead letter. */
+  readonly text?: string;
   readonly error?: string;
 }
 
 const READ_CHUNK = 500;
 
 
+function deadLetterOf(stream: string, e: HistoryEntry, error: string, deliveries: number): DeadLetterInput {
+  const text = e.text ?? JSON.stringify(e.data) ?? "";
+  return { entry: { stream, id: e.id, seq: e.seq, version: e.version, fields: { d: text }, data: e.data }, error, deliveries };
+}
+
+const DEFAULT_MAX_DELIVERIES = 5;
+const LOCK_RETRIES = 5;
+
 /**
- * Projects `entries` (consecutive, of the cursor's stream) in one transaction and moves the
- * cursor past them; undecodable ones are stepped over, as the live runtime dead-letters them.
+ * Projects `list` in one transaction. A lock conflict is retried whole with back-off; any other
+ * failure isolates the entries one at a time, and an entry that fails alone `maxDeliveries`
+ * times joins `target.failed`, exactly as the live runtime dead-letters it. A poison entry then
+ * costs its own transactions, never the replay or rebuild.
+ */
+async function projectIsolating(
+  deps: HistoryDeps, consumer: AnyConsumer, target: HistoryTarget, stream: string, list: readonly HistoryEntry[],
+): Promise<void> {
+  if (list.length === 0) return;
+  const ctx = { log: deps.log, group: consumer.name, stream, consumer: target.consumer, table: target.table, rebuilding: target.rebuilding };
+  const attempt = async (): Promise<unknown> => {
+    for (let conflicts = 0; ; conflicts++) {
+      try {
+        await withTransaction(deps.pool, (tx) => consumer.project(list.map((e) => projectionEntry(stream, e)), { ...ctx, tx }));
+        return null;
+      } catch (err) {
+        if (isLockConflict(err) && conflicts < LOCK_RETRIES) {
+          await new Promise((r) => setTimeout(r, 100 * 2 ** conflicts));
+          continue;
+        }
+        // Infrastructure failing is not the entries' fault: the replay stops, nothing is dead-lettered.
+        if (isTransientError(err) || isLockConflict(err)) throw err;
+        return err ?? new Error("projection failed");
+      }
+    }
+  };
+  let failure = await attempt();
+  if (failure === null) return;
+  if (list.length > 1) {
+    deps.log.warn({ err: failure, entries: list.length, firstId: list[0]!.id }, "batch failed; applying its entries one at a time");
+    for (const e of list) await projectIsolating(deps, consumer, target, stream, [e]);
+    return;
+  }
+  const max = deps.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
+  for (let deliveries = 2; deliveries <= max && failure !== null; deliveries++) failure = await attempt();
+  if (failure === null) return;
+  const message = failure instanceof Error ? failure.message : String(failure);
+  deps.log.error({ entryId: list[0]!.id, deliveries: max, error: message }, "entry failed every attempt; it will be dead-lettered");
+  target.failed.push(deadLetterOf(stream, list[0]!, message, max));
+}
+
+/**
+ * Projects `entries` (consecutive, of the cursor's stream) and moves the cursor past them.
+ * Entries that do not decode, or whose payload is not of the stream's type, join
+ * `target.failed` at once, as the live runtime dead-letters them; see projectIsolating.
  */
 export async function applyEntries(
   deps: HistoryDeps, consumer: AnyConsumer, target: HistoryTarget, cursor: Cursor, entries: readonly HistoryEntry[],
 ): Promise<void> {
   if (entries.length === 0) return;
   const problem = payloadCheck(deps.keys.catalogue, deps.keys.logicalName(cursor.stream), consumer);
-  const good = entries.filter((e) => !e.error && (problem === null || problem(e.data) === null));
-  if (good.length > 0) {
-    await withTransaction(deps.pool, (tx) => consumer.project(
-      good.map((e) => projectionEntry(cursor.stream, e)),
-      { tx, log: deps.log, group: consumer.name, stream: cursor.stream, consumer: target.consumer, table: target.table, rebuilding: target.rebuilding },
-    ));
+  const good: HistoryEntry[] = [];
+  for (const e of entries) {
+    const why = e.error ?? problem?.(e.data) ?? null;
+    if (why === null) good.push(e);
+    else target.failed.push(deadLetterOf(cursor.stream, e, `undecodable entry: ${why}`, 1));
   }
+  await projectIsolating(deps, consumer, target, cursor.stream, good);
   const last = entries[entries.length - 1]!;
   cursor.lastId = last.id;
   cursor.lastEntry = last.seq;
@@ -168,4 +230,19 @@ export function archivedTotal(archive: ArchivedHistory): number {
     total += Math.max(0, part.span.untilSeq - first + 1);
   }
   return total;
+}
+
+/**
+ * Writes what `target.failed` holds to the group's dead letters, leaving out entries the group
+ * has dead-lettered before (a rebuild re-meets the entries live consumption gave up on).
+ * Returns how many it wrote.
+ */
+export async function writeHistoryDeadLetters(deps: HistoryDeps, group: string, target: HistoryTarget): Promise<number> {
+  if (target.failed.length === 0) return 0;
+  const deadStream = deps.keys.dead(group);
+  const known = new Set((await listDeadLetters(deps.redis, deadStream, 1_000_000)).map((d) => `${d.stream} ${d.id}`));
+  const fresh = target.failed.filter((f) => !known.has(`${f.entry.stream} ${f.entry.id}`));
+  await writeDeadLetters(deps.redis, deadStream, group, fresh);
+  target.failed.length = 0;
+  return fresh.length;
 }

@@ -14,7 +14,7 @@ import type { Pool } from "../db/pool.ts";
 import { withTransaction } from "../db/tx.ts";
 import { createShadowTables, dropRetiredTables, dropShadowTables, rowCount, shadowTable, swapInShadowTables } from "../db/shadow-tables.ts";
 import {
-  applyArchivedHistory, applyStreamTail, type Cursor, entriesAfter, type HistoryDeps, type HistoryTarget, startCursor,
+  applyArchivedHistory, applyStreamTail, type Cursor, entriesAfter, type HistoryDeps, type HistoryTarget, startCursor, writeHistoryDeadLetters,
 } from "./apply-history.ts";
 import type { AnyConsumer } from "./define-consumer.ts";
 import type { From } from "./positions.ts";
@@ -22,7 +22,6 @@ import { moveGroupTo } from "./stream-commands.ts";
 
 export type RebuildDeps = HistoryDeps;
 
-const INTO_SHADOW: HistoryTarget = { table: shadowTable, rebuilding: true, consumer: "rebuild" };
 
 export interface RebuildProgress {
   readonly done: number;
@@ -72,13 +71,14 @@ export interface RebuildOptions {
 
 export async function rebuildGroup(
   deps: RebuildDeps, consumer: AnyConsumer, from: From, options: RebuildOptions = {},
-): Promise<{ applied: number; streams: { stream: string; lastId: string }[] }> {
+): Promise<{ applied: number; deadLettered: number; streams: { stream: string; lastId: string }[] }> {
   const onProgress = options.onProgress ?? (() => undefined);
   const tables = consumer.tables ?? [];
   if (tables.length === 0) {
     throw new Error(`group ${consumer.name} keeps no tables of its own, so there is nothing to rebuild; use replay without --rebuild`);
   }
   const log = deps.log.child({ group: consumer.name, rebuild: true });
+  const intoShadow: HistoryTarget = { table: shadowTable, rebuilding: true, consumer: "rebuild", failed: [] };
   await createShadowTables(deps.pool, tables);
   try {
     if (consumer.seedRebuild) await withTransaction(deps.pool, (tx) => consumer.seedRebuild!({ tx, log, table: shadowTable }));
@@ -90,13 +90,13 @@ export async function rebuildGroup(
       total = Math.max(total, done);
       onProgress({ done, total, phase: "replaying" });
     };
-    await source.replay(INTO_SHADOW, progress);
+    await source.replay(intoShadow, progress);
     log.info({ applied: done }, "history replayed into shadow tables; swapping them in");
     onProgress({ done, total, phase: "swapping" });
-    await swapIn(deps, consumer, tables, source, progress, options.allowFewerRows ?? false);
+    const deadLettered = await swapIn(deps, consumer, tables, source, intoShadow, progress, options.allowFewerRows ?? false);
     onProgress({ done, total: done, phase: "done" });
     await consumer.afterRebuild?.({ log, pool: deps.pool });
-    return { applied: done, streams: source.cursors.map((c) => ({ stream: c.stream, lastId: c.lastId })) };
+    return { applied: done, deadLettered, streams: source.cursors.map((c) => ({ stream: c.stream, lastId: c.lastId })) };
   } finally {
     await dropShadowTables(deps.pool, tables);
   }
@@ -124,10 +124,13 @@ async function assertNoFewerRows(pool: Pool, consumer: AnyConsumer, tables: read
   }
 }
 
+/** Returns how many entries that failed during the rebuild it dead-lettered. */
 async function swapIn(
-  deps: RebuildDeps, consumer: AnyConsumer, tables: readonly string[], source: RebuildSource, progress: (n: number) => void, allowFewerRows: boolean,
-) {
+  deps: RebuildDeps, consumer: AnyConsumer, tables: readonly string[], source: RebuildSource, intoShadow: HistoryTarget,
+  progress: (n: number) => void, allowFewerRows: boolean,
+): Promise<number> {
   const { cursors } = source;
+  let deadLettered = 0;
   const gate = await deps.pool.getConnection();
   try {
     await gate.beginTransaction();
@@ -135,12 +138,15 @@ async function swapIn(
     for (const c of cursors) {
       if (!(await lockCheckpoint(gate, consumer.name, c.stream))) await insertCheckpoint(gate, consumer.name, c.stream, c.lastId, c.lastEntry);
     }
-    await source.catchUp(INTO_SHADOW, progress);
+    await source.catchUp(intoShadow, progress);
     if (!allowFewerRows) await assertNoFewerRows(deps.pool, consumer, tables);
     for (const c of cursors) {
       await resetCheckpoint(gate, consumer.name, c.stream, c.lastId, c.lastEntry);
       await moveGroupTo(deps.redis, c.stream, consumer.name, c.lastId);
     }
+    // Entries the rebuilt tables lack because they failed: written before the swap, so a crash
+    // after it cannot lose them (one before it leaves dead letters for the retry to skip).
+    deadLettered = await writeHistoryDeadLetters(deps, consumer.name, intoShadow);
     // The rename goes last: it cannot be rolled back, everything before it can (a Redis group
     // moved without its checkpoint is reconciled by the runtime on its next batch).
     await swapInShadowTables(deps.pool, tables);
@@ -152,4 +158,5 @@ async function swapIn(
     gate.release();
   }
   await dropRetiredTables(deps.pool, tables);
+  return deadLettered;
 }

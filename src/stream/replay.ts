@@ -10,7 +10,7 @@ import { withTransaction } from "../db/tx.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import type { ArchivedHistory } from "../archive/archive-spans.ts";
-import { applyArchivedHistory, type Cursor, type HistoryDeps, type HistoryTarget } from "./apply-history.ts";
+import { applyArchivedHistory, type Cursor, type HistoryDeps, type HistoryTarget, writeHistoryDeadLetters } from "./apply-history.ts";
 import { type AnyConsumer, liveTable } from "./define-consumer.ts";
 import { isEntryId } from "./entry-id.ts";
 import type { Keys } from "./keys.ts";
@@ -67,8 +67,12 @@ export async function replayArchivedPart(
   deps: HistoryDeps, consumer: AnyConsumer, archive: ArchivedHistory, onApplied: (n: number) => void,
 ): Promise<Map<string, Position>> {
   const cursors: Cursor[] = [...archive.spans].map(([stream, part]) => ({ stream, lastId: part.span.afterId, lastEntry: 0 }));
-  await applyArchivedHistory(deps, consumer, INTO_LIVE, cursors, archive, onApplied);
+  const intoLive: HistoryTarget = { table: liveTable, rebuilding: false, consumer: "replay", failed: [] };
+  try {
+    await applyArchivedHistory(deps, consumer, intoLive, cursors, archive, onApplied);
+  } finally {
+    // What was applied stays applied: its failures are dead-lettered even when the replay stops.
+    await writeHistoryDeadLetters(deps, consumer.name, intoLive);
+  }
   return new Map(cursors.map((c) => [c.stream, { id: c.lastId, lastEntry: c.lastEntry }]));
 }
-
-const INTO_LIVE: HistoryTarget = { table: liveTable, rebuilding: false, consumer: "replay" };
