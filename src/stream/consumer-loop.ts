@@ -10,7 +10,8 @@ import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import { applyBatch, MissingCheckpointError, type ApplyContext } from "./apply-batch.ts";
 import type { AnyConsumer } from "./define-consumer.ts";
-import { compareEntryIds, previousEntryId } from "./entry-id.ts";
+import { compareEntryIds, entryIdTime, previousEntryId } from "./entry-id.ts";
+import { afterFailure, backOffMs, claimIntervalMs, type FailureKind, gatherWaitMs, needsDeliveries } from "./loop-policy.ts";
 import type { RawEntry } from "./entry.ts";
 import { ensureGroup, RetiredGroupError } from "./ensure-group.ts";
 import type { Keys } from "./keys.ts";
@@ -78,6 +79,14 @@ function mergeHeld(held: RawEntry[], more: readonly RawEntry[]): RawEntry[] {
   return [...byId.values()].sort((a, b) => compareEntryIds(a.id, b.id));
 }
 
+/** How the loop tells failures apart (the policy itself is pure: loop-policy.ts). */
+function classifyFailure(err: unknown): FailureKind {
+  if (err instanceof RetryLaterError) return "target-unavailable";
+  if (isLockConflict(err)) return "lock-conflict";
+  if (isTransientError(err)) return "infrastructure";
+  return "projection";
+}
+
 export async function runConsumerLoop(
   deps: LoopDeps, consumer: AnyConsumer, stream: string, settings: LoopSettings, signal: AbortSignal, stats: LoopStats,
 ): Promise<void> {
@@ -93,7 +102,7 @@ export async function runConsumerLoop(
   const batchBytes = settings.batchBytes ?? DEFAULT_BATCH_BYTES;
   const livenessMs = settings.livenessMs ?? DEFAULT_LIVENESS_MS;
   const recovery = { claimIdleMs: settings.claimIdleMs, maxDeliveries: settings.maxDeliveries, livenessMs };
-  const claimEveryMs = Math.max(50, Math.min(settings.claimIdleMs / 2, livenessMs / 2, 30_000));
+  const claimEveryMs = claimIntervalMs(settings.claimIdleMs, livenessMs);
   let held: RawEntry[] = [];
   let lastClaim = 0;
   let isolate = 0; // entries left to apply one at a time after a batch failed
@@ -139,12 +148,11 @@ export async function runConsumerLoop(
   }
 
   /** How much longer a gathering consumer waits before applying what it holds (0: apply now). */
-  const gatherWait = (): number => {
-    if (!consumer.gather || settings.flush || isolate > 0 || held.length >= batchSize) return 0;
-    if (held.some((e) => giveUp.has(e.id)) || heldBytes() >= batchBytes) return 0;
-    const oldestMs = Number(held[0]!.id.slice(0, held[0]!.id.indexOf("-")));
-    return Math.max(0, oldestMs + consumer.gather.maxAgeMs - Date.now());
-  };
+  const gatherWait = (): number => gatherWaitMs({
+    maxAgeMs: consumer.gather?.maxAgeMs, flush: settings.flush ?? false, isolating: isolate > 0, held: held.length, batchSize,
+    heldBytes: consumer.gather ? heldBytes() : 0, batchBytes, givingUp: held.some((e) => giveUp.has(e.id)),
+    oldestMs: entryIdTime(held[0]!.id).getTime(), nowMs: Date.now(),
+  });
   // The known head tells a sequence that Redis restarted from older data apart from new entries
   // (apply-batch.ts). It is re-read every few seconds, and before the first batch read on a new
   // connection: entries numbered anew can only arrive after Redis came back.
@@ -202,25 +210,29 @@ export async function runConsumerLoop(
         if (result.waiting && held.length > 0) await sleep(Math.min(200, claimEveryMs), signal);
         continue;
       }
-      // The projection threw.
-      if (isTransientError(result.error) || result.error instanceof RetryLaterError) throw result.error;
-      if (result.attempted.length > 1) {
-        isolate = result.attempted.length;
-        log.warn({ err: result.error, ...batchFields, entries: result.attempted.length }, "batch failed; applying its entries one at a time");
-        continue;
-      }
+      // The apply failed: what next is loop-policy.ts's decision.
+      const failure = classifyFailure(result.error);
+      // Not the entries' fault: back off below, as for any outage.
+      if (failure !== "projection") throw result.error;
       const entry = result.attempted[0]!;
-      const [info] = await pendingRange(redis, stream, group, previousEntryId(entry.id), entry.id, 1);
-      const deliveries = info?.deliveries ?? 1;
+      const deliveries = needsDeliveries(failure, result.attempted.length)
+        ? (await pendingRange(redis, stream, group, previousEntryId(entry.id), entry.id, 1))[0]?.deliveries ?? 1
+        : undefined;
+      const step = afterFailure({
+        failure, attempted: result.attempted.length, deliveries, maxDeliveries: settings.maxDeliveries, failuresInARow: failures, random: Math.random(),
+      });
       const message = result.error instanceof Error ? result.error.message : String(result.error);
-      if (deliveries >= settings.maxDeliveries) {
-        giveUp.set(entry.id, { error: message, deliveries });
+      if (step.kind === "isolate") {
+        isolate = step.entries;
+        log.warn({ err: result.error, ...batchFields, entries: step.entries }, "batch failed; applying its entries one at a time");
+      } else if (step.kind === "give-up") {
+        giveUp.set(entry.id, { error: message, deliveries: step.deliveries });
         stats.deadLettered += 1;
-        continue;
+      } else if (step.kind === "redeliver") {
+        log.warn({ err: result.error, entryId: entry.id, deliveries }, "entry failed; it will be delivered again");
+        await redeliver(redis, stream, group, consumerName, entry.id);
+        await sleep(step.waitMs, signal);
       }
-      log.warn({ err: result.error, entryId: entry.id, deliveries }, "entry failed; it will be delivered again");
-      await redeliver(redis, stream, group, consumerName, entry.id);
-      await sleep(Math.min(5000, 50 * 2 ** deliveries), signal);
     } catch (err) {
       if (signal.aborted) break;
       if (isNoGroupError(err) || err instanceof MissingCheckpointError) {
@@ -239,11 +251,11 @@ export async function runConsumerLoop(
         continue;
       }
       failures += 1;
-      // Jitter, so that the loops of many workers do not retry an outage in step.
-      const wait = Math.round(Math.min(10_000, 100 * 2 ** Math.min(failures, 7)) * (0.5 + Math.random() / 2));
-      if (err instanceof RetryLaterError) {
+      const wait = backOffMs(failures, Math.random());
+      const kind = classifyFailure(err);
+      if (kind === "target-unavailable") {
         log.warn({ err, retryInMs: wait, failures }, "the projection's target is unavailable; the batch is retried, the group lags meanwhile");
-      } else if (isLockConflict(err)) {
+      } else if (kind === "lock-conflict") {
         // SPEC §4.8: a deadlock or lock-wait timeout rolls the batch back; it is retried whole.
         log.warn({ err, retryInMs: wait, code: (err as { code?: string }).code }, "batch hit a MySQL lock conflict; retrying it");
       } else {
