@@ -14,7 +14,7 @@ import { createConsumerRuntime } from "../../src/stream/consumer-runtime.ts";
 import { drainGroups } from "../../src/stream/drain.ts";
 import { drainPipeline } from "../support/pipeline-setup.ts";
 import { submitSynthetic } from "../support/submit-synthetic.ts";
-import { snapshotTables, STATION_TABLES } from "../support/table-snapshot.ts";
+import { snapshotTables, STATION_TABLES, withoutTimes } from "../support/table-snapshot.ts";
 import { createWebTestEnv, type WebTestEnv } from "../support/web-setup.ts";
 
 type Answer = { status: number } | "hang";
@@ -104,8 +104,6 @@ S("a second Ichnos as the partner ends with the same stations as the source", as
     await drainPipeline(target.services);
     // Station rows carry the time their observations reached each instance's log (created,
     // modified): the two instances received the reports at different moments.
-    const withoutTimes = (snapshot: Record<string, unknown[]>) => Object.fromEntries(Object.entries(snapshot).map(([t, rows]) =>
-      [t, (rows as Record<string, unknown>[]).map(({ created: _c, modified: _m, ...rest }) => rest)]));
     const source = withoutTimes(await snapshotTables(env.pool, STATION_TABLES));
     assert.ok(Object.values(source).some((rows) => rows.length > 0), "the source has stations");
     assert.equal(withoutTimes(await snapshotTables(target.pool, STATION_TABLES)), source);

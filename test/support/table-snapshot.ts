@@ -35,3 +35,9 @@ export async function busiestWifiShard(pool: Pool): Promise<string> {
   }
   return best.shard;
 }
+
+/** A snapshot without the rows' `created` and `modified` times (they follow when entries arrived). */
+export function withoutTimes(snapshot: Record<string, unknown[]>): Record<string, unknown[]> {
+  return Object.fromEntries(Object.entries(snapshot).map(([t, rows]) =>
+    [t, (rows as Record<string, unknown>[]).map(({ created: _c, modified: _m, ...rest }) => rest)]));
+}
