@@ -13,6 +13,15 @@ import { createWebTestEnv, type WebTestEnv } from "../support/web-setup.ts";
 
 const S = suite("two instances on one Redis");
 
+/**
+ * Rows that do not depend on how observations were batched: a blocked station (the synthetic
+ * world's moving beacons) keeps the region of whichever batch blocked it, so that is left out.
+ */
+function comparable(snapshot: Record<string, unknown[]>): Record<string, unknown[]> {
+  return Object.fromEntries(Object.entries(withoutTimes(snapshot)).map(([t, rows]) =>
+    [t, (rows as Record<string, unknown>[]).map(({ region, ...rest }) => (rest.block_count === null ? { region, ...rest } : rest))]));
+}
+
 const cli = (env: WebTestEnv) => ({
   DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, REDIS_PREFIX: env.prefix, STREAM_PARTITIONS: "2", CONSUMER_BLOCK: "100ms",
 });
@@ -44,9 +53,9 @@ S("two instances with their own REDIS_PREFIX drain side by side and each ends as
     assert.is(applied(await groups(a)), reportsA, "instance a split its own reports, all of them");
     assert.is(applied(await groups(b)), reportsB, "instance b split its own reports, all of them");
 
-    const stationsA = withoutTimes(await snapshotTables(a.pool, STATION_TABLES));
+    const stationsA = comparable(await snapshotTables(a.pool, STATION_TABLES));
     assert.ok(rowCount(stationsA) > 0);
-    assert.equal(stationsA, withoutTimes(await snapshotTables(alone.pool, STATION_TABLES)), "a's stations as if it had run alone");
+    assert.equal(stationsA, comparable(await snapshotTables(alone.pool, STATION_TABLES)), "a's stations as if it had run alone");
     assert.ok(rowCount(withoutTimes(await snapshotTables(b.pool, STATION_TABLES))) > 0);
   } finally {
     await Promise.all([a.close(), b.close(), alone.close()]);
