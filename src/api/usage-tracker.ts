@@ -14,6 +14,7 @@ import type { RedisClient } from "../redis/create-redis.ts";
 import { defineScript } from "../redis/script.ts";
 import { getOrCreate } from "../util/get-or-create.ts";
 import { withTimeout } from "../util/with-timeout.ts";
+import { KEY_FORMATS } from "../stream/keys.ts";
 
 export type UsageKind = "locate" | "submit";
 
@@ -65,8 +66,8 @@ function dayStrings(now: Date): { iso: string; compact: string } {
 export function usageKeys(prefix: string, kind: string, validKey: string, path: string, now: Date) {
   const { iso, compact } = dayStrings(now);
   return {
-    users: `${prefix}:apiuser:${kind}:${validKey}:${iso}`,
-    limit: `${prefix}:apilimit:${validKey}:${path}:${compact}`,
+    users: KEY_FORMATS.apiUsers(prefix, kind, validKey, iso),
+    limit: KEY_FORMATS.apiLimit(prefix, validKey, path, compact),
   };
 }
 

@@ -6,11 +6,12 @@
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import { withTimeout } from "../util/with-timeout.ts";
+import { KEY_FORMATS } from "../stream/keys.ts";
 
 const DEFAULT_RATE = 100;
 
 export function globalSampleRateKey(prefix: string): string {
-  return `${prefix}:global_locate_sample_rate`;
+  return KEY_FORMATS.globalSampleRate(prefix);
 }
 
 export function parseSampleRate(raw: string | null): number {

@@ -14,7 +14,7 @@ import type { RedisClient } from "../redis/create-redis.ts";
 import { defineScript } from "../redis/script.ts";
 import { RESERVE_SEQUENCE_LUA } from "./append.ts";
 import { ENTRY_SCHEMA_VERSION, encodePayload } from "./entry.ts";
-import type { Keys } from "./keys.ts";
+import { KEY_FORMATS, type Keys } from "./keys.ts";
 import { parseHead, type EntryHead } from "./stream-commands.ts";
 
 // KEYS[1] stream, KEYS[2] its sequence counter, KEYS[3] its source marks.
@@ -30,7 +30,7 @@ return id
 `;
 const appendOnceScript = defineScript(APPEND_ONCE_LUA);
 
-export const sourceMarksKey = (stream: string): string => `${stream}:src`;
+export const sourceMarksKey = (stream: string): string => KEY_FORMATS.sourceMarks(stream);
 
 // The stream's newest entry and its source marks in one step (same hash tag: one slot).
 const HEAD_AND_MARKS_LUA = `

@@ -75,8 +75,7 @@ export function createConsumerRuntime(options: ConsumerRuntimeOptions): Consumer
     const entry: Running = { consumer, controller, loops: [], readers: [] };
     for (const stream of keys.resolve(consumer.reads)) {
       const key = `${consumer.name} ${keys.logicalName(stream)}`;
-      // Named under the prefix: two installations sharing one Redis tell their connections apart.
-      const reader = duplicateForBlocking(redis, `${keys.prefix}:${consumer.name}`);
+      const reader = duplicateForBlocking(redis, keys.connection(consumer.name));
       entry.readers.push(reader);
       stats[key] ??= { applied: 0, lost: 0, deadLettered: 0, batches: 0 };
       const deps: LoopDeps = {

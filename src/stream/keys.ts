@@ -6,6 +6,22 @@
  */
 import { createCatalogue, type StreamCatalogue, type StreamFamily } from "./streams.ts";
 
+/**
+ * The keys that are not streams, by their formats under a prefix (SPEC §2.3's table where Ichnaea
+ * has them): the API's usage counters, the fallback provider's cache and rate limit, the global
+ * locate sample rate, and the source marks next to each observation stream.
+ */
+export const KEY_FORMATS = {
+  apiUsers: (prefix: string, kind: string, apiKey: string, isoDay: string) => `${prefix}:apiuser:${kind}:${apiKey}:${isoDay}`,
+  apiLimit: (prefix: string, apiKey: string, path: string, compactDay: string) => `${prefix}:apilimit:${apiKey}:${path}:${compactDay}`,
+  /** The network id (lowercase hex) follows; `v1:1`: the cache format version, bumped when the value changes. */
+  fallbackCachePrefix: (prefix: string, provider: string, type: string) => `${prefix}:cache:fallback:${provider}:v1:1:${type}:`,
+  fallbackRateLimit: (prefix: string, name: string, window: number) => `${prefix}:fallback_ratelimit:${name}:${window}`,
+  globalSampleRate: (prefix: string) => `${prefix}:global_locate_sample_rate`,
+  /** Same hash tag as the stream: the append script reads and moves them together. */
+  sourceMarks: (streamKey: string) => `${streamKey}:src`,
+} as const;
+
 export interface Keys {
   readonly prefix: string;
   /** The stream key for a logical name such as `reports:0`, `obs:wifi:a`, `areas`. */
@@ -21,6 +37,8 @@ export interface Keys {
   lease(job: string): string;
   /** A consumer's liveness key: it exists while the process running that consumer is up. */
   alive(consumerName: string): string;
+  /** A Redis connection's name (CLIENT LIST), under the prefix so installations sharing a Redis tell theirs apart. */
+  connection(name: string): string;
   /** The stream families these keys know (streams.ts). */
   readonly catalogue: StreamCatalogue;
   /**
@@ -46,6 +64,7 @@ export function createKeys(prefix: string, partitions: number, extraFamilies: re
     dead: (group) => stream(`dead:${group}`),
     lease: (job) => `${prefix}:{lease:${job}}`,
     alive: (consumerName) => `${prefix}:{alive:${consumerName}}`,
+    connection: (name) => `${prefix}:${name}`,
     catalogue,
     resolve: (reads) => catalogue.expand(reads).map(stream),
   };

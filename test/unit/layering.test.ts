@@ -72,6 +72,18 @@ test("Redis stream commands appear only in src/stream", () => {
   assert.equal(broken, []);
 });
 
+// A key or connection name built from the prefix anywhere but keys.ts.
+const KEY_TEMPLATE = /`\$\{[\w.]*[pP]refix\}:/;
+
+test("Redis key names are made only in src/stream/keys.ts", () => {
+  const broken = files(src).filter((p) => p !== join(src, "stream", "keys.ts"))
+    .flatMap((path) => code(path).flatMap((line, i) => (KEY_TEMPLATE.test(line) ? [`${where(path, i)}: ${line.trim()}`] : [])));
+  assert.equal(broken, []);
+  // The samples are built so that they hold the source text `${prefix}:…` without being templates.
+  const sample = (inner: string) => `\`\${${inner}}:name\``;
+  assert.ok(KEY_TEMPLATE.test(sample("prefix")) && KEY_TEMPLATE.test(sample("keys.prefix")) && !KEY_TEMPLATE.test(sample("stream")));
+});
+
 test("the checks see what they look for", () => {
   // Guards against rules that pass because their patterns match nothing.
   assert.ok(SQL.test("INSERT INTO station (mac) VALUES ?") && SQL.test("SELECT COUNT(*) AS n FROM `t`"));

@@ -1,8 +1,9 @@
 /**
  * Redis keys of the fallback provider (SPEC §2.3 table, §3.12), under the configured prefix like
- * every Ichnos key. Meant to move into src/stream/keys.ts.
+ * every Ichnos key; their formats are in src/stream/keys.ts (KEY_FORMATS).
  */
 import type { FallbackSchema } from "./schemas.ts";
+import { KEY_FORMATS } from "../../stream/keys.ts";
 
 export type CacheNetworkType = "blue" | "cell" | "wifi";
 
@@ -12,10 +13,10 @@ export type CacheNetworkType = "blue" | "cell" | "wifi";
  */
 export function fallbackCacheKeyPrefix(prefix: string, schema: FallbackSchema, type: CacheNetworkType): string {
   const [provider] = schema.split("/");
-  return `${prefix}:cache:fallback:${provider}:v1:1:${type}:`;
+  return KEY_FORMATS.fallbackCachePrefix(prefix, provider!, type);
 }
 
 /** `{prefix}:fallback_ratelimit:{fallback_name}:{floor(unix seconds / interval)}`. */
 export function fallbackRateLimitKey(prefix: string, name: string, intervalSeconds: number, nowMs: number): string {
-  return `${prefix}:fallback_ratelimit:${name}:${Math.floor(nowMs / 1000 / intervalSeconds)}`;
+  return KEY_FORMATS.fallbackRateLimit(prefix, name, Math.floor(nowMs / 1000 / intervalSeconds));
 }
