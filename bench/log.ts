@@ -19,7 +19,7 @@ import { runBareReadAck, runRuntime, type ConsumeDeps, type ConsumeTarget } from
 import type { CpuShare } from "./support/cpu.ts";
 import { readMachineInfo } from "./support/machine.ts";
 import { readOptions, type BenchOptions } from "./support/options.ts";
-import { averageJsonBytes, makeReport, makeReports, typicalReport } from "./support/payload.ts";
+import { asReportEntry, averageJsonBytes, makeReport, makeReports, typicalReport } from "./support/payload.ts";
 import { hasRedisBenchmark, redisBenchmarkCommand, runRedisBenchmark, type RedisBenchmarkPlan } from "./support/redis-benchmark.ts";
 import { compare, formatTable, type LogBenchResults } from "./support/report.ts";
 import { dropScratchDatabase, planScratch, unlinkPrefix, type Scratch } from "./support/scratch.ts";
@@ -94,7 +94,7 @@ async function fill(env: Env, streams: readonly string[], count: number): Promis
     chunk(Array.from({ length: perStream[s]! }, (_, i) => i * streams.length + s), 500).map((idx) => ({ stream, idx })));
   await inFlight(work.length, 8, async (i) => {
     const { stream, idx } = work[i]!;
-    await env.appender.append(stream, idx.map((k) => makeReport(k)));
+    await env.appender.append(stream, idx.map((k) => asReportEntry(makeReport(k))));
   });
 }
 

@@ -52,3 +52,12 @@ export function typicalReport(): BenchReport {
   const size = (r: BenchReport) => Math.abs(Buffer.byteLength(JSON.stringify(r)) - average);
   return sample.reduce((best, r) => (size(r) < size(best) ? r : best));
 }
+
+/**
+ * The same report as a reports-stream entry carries it (ReportEntry): what consumers of the
+ * reports streams are handed, and what the runtime checks their payloads against.
+ */
+export function asReportEntry(r: BenchReport) {
+  const { api_key, source, received, ...report } = r;
+  return { api_key, source, received, user_agent: null, report: { ...report, bluetoothBeacons: [] } };
+}

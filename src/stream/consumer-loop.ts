@@ -5,7 +5,6 @@
  */
 import type { Pool } from "../db/pool.ts";
 import { isLockConflict, isTransientError } from "../db/pool.ts";
-import { withLogFields } from "../log-context.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import { applyBatch, MissingCheckpointError, type ApplyContext } from "./apply-batch.ts";
@@ -191,10 +190,11 @@ export async function runConsumerLoop(
       }
 
       await refreshKnownHead();
-      // Every line logged while the batch is applied names it (the loop's logger adds group and stream).
+      // The batch's logger names it on every line (the loop's adds group and stream); a child
+      // logger rather than an async context: AsyncLocalStorage costs every promise on Node 20.
       const attempted = isolate > 0 ? 1 : held.length;
       const batchFields = { firstId: held[0]!.id, lastId: held[attempted - 1]!.id, entries: attempted };
-      const result = await withLogFields(batchFields, () => applyBatch(ctx, held, { limit: isolate > 0 ? 1 : undefined, giveUp, knownHead }));
+      const result = await applyBatch({ ...ctx, log: log.child(batchFields) }, held, { limit: isolate > 0 ? 1 : undefined, giveUp, knownHead });
       failures = 0;
       if (result.kind === "done") {
         const gone = new Set([...result.settled, ...result.released]);
