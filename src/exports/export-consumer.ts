@@ -18,7 +18,7 @@ import { isReportEntry, type ReportEntry } from "../domain/report.ts";
 import { exportConfigExists } from "../db/export-configs.ts";
 import type { Pool } from "../db/pool.ts";
 import { splitAndAppend, type SplitterDeps } from "../pipeline/splitter.ts";
-import { defineConsumer, type ConsumerDescriptor } from "../stream/define-consumer.ts";
+import { defineBuiltInConsumer, type ConsumerDescriptor, type RuntimeOptions } from "../stream/define-consumer.ts";
 import type { StreamEntry } from "../stream/entry.ts";
 
 /** What `s3` exports need. */
@@ -80,7 +80,13 @@ export function createExportConsumer(config: ExportConfig, deps: ExportConsumerD
   const posting = typeof partner === "string";
   const skipping = (config.schema === "geosubmit" && !posting) || (config.schema === "s3" && !archiving);
   const partitions = deps.keys.reportStreams();
-  return defineConsumer<ReportEntry>({
+  const runtime: RuntimeOptions = {
+    isRetired: async (db) => !(await exportConfigExists(db, config.name)),
+    // Reports for an exporter that is off are skipped unread; the archive stores the payload's
+    // text as it is (decoding and encoding it again was most of the backup's work).
+    payload: skipping ? "ignored" : archiving ? "text" : undefined,
+  };
+  return defineBuiltInConsumer<ReportEntry>({
     name: exportGroupName(config.name),
     reads: "reports",
     // `ichnos exports add` creates the group itself (at `$`, or `0` with --from-start). A worker
@@ -90,10 +96,6 @@ export function createExportConsumer(config: ExportConfig, deps: ExportConsumerD
     start: "0",
     batchSize: config.batch > 0 ? config.batch : undefined,
     gather: archiving ? { maxAgeMs: deps.archive!.maxAgeMs } : undefined,
-    isRetired: async (db) => !(await exportConfigExists(db, config.name)),
-    // Reports for an exporter that is off are skipped unread; the archive stores the payload's
-    // text as it is (decoding and encoding it again was most of the backup's work).
-    payload: skipping ? "ignored" : archiving ? "text" : undefined,
     async project(batch, ctx) {
       if (skipping) {
         if (!saidOff.has(config.name)) {
@@ -128,5 +130,5 @@ export function createExportConsumer(config: ExportConfig, deps: ExportConsumerD
         await postToPartner(partner, allowed.map((e) => e.data.report), deps.partnerTimeoutMs ?? DEFAULT_PARTNER_TIMEOUT_MS);
       }
     },
-  });
+  }, runtime);
 }

@@ -22,7 +22,7 @@ import { stationTable } from "../db/station-tables.ts";
 import { loadStationsForUpdate, upsertStations } from "../db/stations.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import { createAppender } from "../stream/append.ts";
-import { defineConsumer, type ConsumerDescriptor } from "../stream/define-consumer.ts";
+import { defineBuiltInConsumer, type ConsumerDescriptor } from "../stream/define-consumer.ts";
 import type { StreamEntry } from "../stream/entry.ts";
 import { entryIdTime } from "../stream/entry-id.ts";
 import type { Keys } from "../stream/keys.ts";
@@ -71,14 +71,13 @@ export function createStationProjector(kind: StationKind, shard: MacShard | Stat
   const table = stationTable(kind, shard);
   const appender = createAppender(deps.redis, deps.keys);
   const counterNames = { observations: kind, stations: `unique_${kind}` } as const;
-  return defineConsumer<ObservationBatch>({
+  return defineBuiltInConsumer<ObservationBatch>({
     name: `station:${kind}:${shard}`,
     reads: `obs:${kind}:${shard}` as StationStream,
     start: "0",
     batchSize: deps.batchSize,
     // Samples and weights add up: re-applying history in place would count it twice.
     idempotent: false,
-    derivedBy: "splitter",
     tables: [table],
     async project(batch: readonly StreamEntry<ObservationBatch>[], ctx) {
       const entries = batch.map((e) => {
@@ -131,5 +130,5 @@ export function createStationProjector(kind: StationKind, shard: MacShard | Stat
       }
       log.info({ areas: areaIds.length }, "every area of the rebuilt cell table queued for recomputation");
     },
-  });
+  }, { derivedBy: "splitter" });
 }

@@ -31,7 +31,8 @@ export interface RebuildContext {
   table(name: string): string;
 }
 
-export interface ConsumerDescriptor<T = unknown> {
+/** A consumer group as a consumer file defines it (consumers/*.ts, README "Writing a consumer"). */
+export interface ConsumerDefinition<T = unknown> {
   /** Consumer group name; also the file name under consumers/. */
   readonly name: string;
   /**
@@ -55,17 +56,6 @@ export interface ConsumerDescriptor<T = unknown> {
    * samples and weights): such a group is only replayed with `--rebuild`. Defaults to true.
    */
   readonly idempotent?: boolean;
-  /**
-   * `splitter`: the stream it reads is the internal splitter's output, which is not archived; a
-   * rebuild whose history that stream no longer holds splits the reports again (rederive.ts).
-   */
-  readonly derivedBy?: "splitter";
-  /**
-   * `ignored`: the projection never reads `data`, so entries are not JSON-decoded for it.
-   * `text`: the projection reads the payload's stored JSON text (`text`), not decoded from the
-   * stream (`data` is null then); entries replayed from the archive come decoded, without it.
-   */
-  readonly payload?: "ignored" | "text";
   /** MySQL tables this projection owns and a rebuild replaces (through `ctx.table`). */
   readonly tables?: readonly string[];
   /**
@@ -77,12 +67,33 @@ export interface ConsumerDescriptor<T = unknown> {
   seedRebuild?(ctx: RebuildContext): Promise<void>;
   /** Runs once after a rebuild's tables were swapped in. */
   afterRebuild?(ctx: { readonly log: Logger; readonly pool: Pool }): Promise<void>;
+}
+
+/**
+ * What only the built-in groups set, through defineBuiltInConsumer: knobs of the runtime's own
+ * machinery, not part of a consumer file's definition.
+ */
+export interface RuntimeOptions {
+  /**
+   * `splitter`: the stream it reads is the internal splitter's output, which is not archived; a
+   * rebuild whose history that stream no longer holds splits the reports again (rederive.ts).
+   */
+  readonly derivedBy?: "splitter";
+  /**
+   * `ignored`: the projection never reads `data`, so entries are not JSON-decoded for it.
+   * `text`: the projection reads the payload's stored JSON text (`text`), not decoded from the
+   * stream (`data` is null then); entries replayed from the archive come decoded, without it.
+   */
+  readonly payload?: "ignored" | "text";
   /**
    * Whether the group should still exist. Groups made from configuration rows (exports) are
    * retired by deleting the row; a loop never re-creates a retired group.
    */
   isRetired?(db: PoolConnection): Promise<boolean>;
 }
+
+/** A group as the runtime runs it: its definition and, for built-in groups, runtime options. */
+export interface ConsumerDescriptor<T = unknown> extends ConsumerDefinition<T>, RuntimeOptions {}
 
 /** The payload type of the streams `reads` names (a union when it names several kinds). */
 export type ReadsPayload<R> = R extends readonly (infer N extends string)[] ? PayloadOf<N> : R extends string ? PayloadOf<R> : unknown;
@@ -92,10 +103,10 @@ export type ReadsPayload<R> = R extends readonly (infer N extends string)[] ? Pa
  * (`reads: "reports"` gives `StreamEntry<ReportEntry>`); `defineConsumer<T>` states it instead.
  */
 export function defineConsumer<const R extends StreamName | readonly StreamName[]>(
-  descriptor: ConsumerDescriptor<ReadsPayload<R>> & { readonly reads: R },
+  descriptor: ConsumerDefinition<ReadsPayload<R>> & { readonly reads: R },
 ): ConsumerDescriptor<ReadsPayload<R>>;
-export function defineConsumer<T>(descriptor: ConsumerDescriptor<T>): ConsumerDescriptor<T>;
-export function defineConsumer<T>(descriptor: ConsumerDescriptor<T>): ConsumerDescriptor<T> {
+export function defineConsumer<T>(descriptor: ConsumerDefinition<T>): ConsumerDescriptor<T>;
+export function defineConsumer<T>(descriptor: ConsumerDefinition<T>): ConsumerDescriptor<T> {
   if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(descriptor.name)) {
     throw new Error(`consumer name "${descriptor.name}" must be 1-100 letters, digits, _ . : -`);
   }
@@ -134,3 +145,8 @@ export type AnyConsumer = ConsumerDescriptor<unknown>;
 
 /** The identity table mapping of live projection. */
 export const liveTable = (name: string): string => name;
+
+/** A built-in group with options of the runtime's own (exports, station projectors). */
+export function defineBuiltInConsumer<T>(definition: ConsumerDefinition<T>, runtime: RuntimeOptions): ConsumerDescriptor<T> {
+  return defineConsumer<T>({ ...definition, ...runtime });
+}

@@ -76,7 +76,9 @@ test("reads decides the payload type, and a misspelt stream is a type error (che
   });
   // @ts-expect-error "report" is not a stream of the catalogue
   const typo = defineConsumer({ name: "typo", reads: "report", start: "0", async project() {} });
-  assert.equal([areas.reads, reports.reads, typo.reads], ["areas", ["reports:0", "reports:1"], "report"]);
+  // @ts-expect-error runtime knobs (payload, isRetired, derivedBy) are not part of a consumer file's definition
+  const knob = defineConsumer({ name: "knob", reads: "areas", start: "0", payload: "ignored", async project() {} });
+  assert.equal([areas.reads, reports.reads, typo.reads, knob.name], ["areas", ["reports:0", "reports:1"], "report", "knob"]);
 });
 
 test.run();
