@@ -7,7 +7,6 @@
 import { loadCoverage, readArchiveSpan } from "../archive/archive-reader.ts";
 import type { ArchivedHistory } from "../archive/archive-spans.ts";
 import type { Pool } from "../db/pool.ts";
-import { isLockConflict, isTransientError } from "../db/pool.ts";
 import { withTransaction } from "../db/tx.ts";
 import { listDeadLetters, writeDeadLetters, type DeadLetterInput } from "./dead-letters.ts";
 import type { Logger } from "../logger.ts";
@@ -17,6 +16,8 @@ import { projectionEntry, type RawEntry } from "./entry.ts";
 import { compareEntryIds, ZERO_ID } from "./entry-id.ts";
 import type { Keys } from "./keys.ts";
 import { positionBefore, type From } from "./positions.ts";
+import { classifyFailure } from "./failure-kind.ts";
+import { backOffMs } from "./loop-policy.ts";
 import { payloadCheck } from "./streams.ts";
 import { firstEntryFrom, readRange, sequenceValue } from "./stream-commands.ts";
 
@@ -61,7 +62,6 @@ export interface HistoryEntry {
 
 const READ_CHUNK = 500;
 
-
 function deadLetterOf(stream: string, e: HistoryEntry, error: string, deliveries: number): DeadLetterInput {
   const text = e.text ?? JSON.stringify(e.data) ?? "";
   return { entry: { stream, id: e.id, seq: e.seq, version: e.version, fields: { d: text }, data: e.data }, error, deliveries };
@@ -87,12 +87,14 @@ async function projectIsolating(
         await withTransaction(deps.pool, (tx) => consumer.project(list.map((e) => projectionEntry(stream, e)), { ...ctx, tx }));
         return null;
       } catch (err) {
-        if (isLockConflict(err) && conflicts < LOCK_RETRIES) {
-          await new Promise((r) => setTimeout(r, 100 * 2 ** conflicts));
+        const kind = classifyFailure(err);
+        if (kind === "lock-conflict" && conflicts < LOCK_RETRIES) {
+          await new Promise((r) => setTimeout(r, backOffMs(conflicts + 1, Math.random())));
           continue;
         }
-        // Infrastructure failing is not the entries' fault: the replay stops, nothing is dead-lettered.
-        if (isTransientError(err) || isLockConflict(err)) throw err;
+        // Infrastructure or the projection's target failing is not the entries' fault: the
+        // replay stops, nothing is dead-lettered (the live loop backs off for the same kinds).
+        if (kind !== "projection") throw err;
         return err ?? new Error("projection failed");
       }
     }

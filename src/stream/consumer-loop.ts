@@ -4,13 +4,13 @@
  * failing, back off on infrastructure errors. Ends after the batch in hand when `signal` aborts.
  */
 import type { Pool } from "../db/pool.ts";
-import { isLockConflict, isTransientError } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import { applyBatch, MissingCheckpointError, type ApplyContext } from "./apply-batch.ts";
 import type { AnyConsumer } from "./define-consumer.ts";
 import { compareEntryIds, entryIdTime, previousEntryId } from "./entry-id.ts";
-import { afterFailure, backOffMs, claimIntervalMs, type FailureKind, gatherWaitMs, needsDeliveries } from "./loop-policy.ts";
+import { classifyFailure } from "./failure-kind.ts";
+import { afterFailure, backOffMs, claimIntervalMs, gatherWaitMs, needsDeliveries } from "./loop-policy.ts";
 import type { RawEntry } from "./entry.ts";
 import { ensureGroup, RetiredGroupError } from "./ensure-group.ts";
 import type { Keys } from "./keys.ts";
@@ -18,7 +18,6 @@ import { payloadCheck } from "./streams.ts";
 import { loadKnownHead, type KnownEntry } from "../db/stream-head.ts";
 import { entryBytes, readGroupBounded } from "./bounded-read.ts";
 import { recoverPending } from "./recover-pending.ts";
-import { RetryLaterError } from "./retry-later.ts";
 import { isNoGroupError, pendingRange, readGroup, redeliver } from "./stream-commands.ts";
 
 export interface LoopSettings {
@@ -76,14 +75,6 @@ function mergeHeld(held: RawEntry[], more: readonly RawEntry[]): RawEntry[] {
   const byId = new Map(held.map((e) => [e.id, e]));
   for (const e of more) byId.set(e.id, e);
   return [...byId.values()].sort((a, b) => compareEntryIds(a.id, b.id));
-}
-
-/** How the loop tells failures apart (the policy itself is pure: loop-policy.ts). */
-function classifyFailure(err: unknown): FailureKind {
-  if (err instanceof RetryLaterError) return "target-unavailable";
-  if (isLockConflict(err)) return "lock-conflict";
-  if (isTransientError(err)) return "infrastructure";
-  return "projection";
 }
 
 export async function runConsumerLoop(
