@@ -5,6 +5,8 @@
  */
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { applyMigrations } from "./db/migrate.ts";
+import { ConsumerVersionError } from "./cli/version-gate.ts";
+import { createConsumerTables } from "./stream/consumer-tables.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { parseCommandArgs, UsageError } from "./cli/args.ts";
 import { deadCommand } from "./cli/dead-command.ts";
@@ -13,7 +15,8 @@ import { groupsCommand } from "./cli/groups-command.ts";
 import { replayCommand } from "./cli/replay-command.ts";
 import { serve } from "./cli/serve-command.ts";
 import { createServices, trimmedStreams, type Services } from "./cli/services.ts";
-import { loadConsumers } from "./stream/consumer-registry.ts";
+import { ConsumerFileError, loadConsumers } from "./stream/consumer-registry.ts";
+import { UnknownStreamError } from "./stream/streams.ts";
 import { trimStreams } from "./stream/trimmer.ts";
 import { parseDuration } from "./util/units.ts";
 
@@ -81,7 +84,12 @@ async function run(command: string, argv: string[], config: Config, log: Logger)
       parseCommandArgs(command, argv, {});
       const result = await applyMigrations({ databaseUrl: config.databaseUrl, log });
       process.stdout.write(`${result.applied.length} migration(s) applied; latest: ${result.latest ?? "none"}\n`);
-      return 0;
+      // The tables consumer files declare (README "Writing a consumer") need no migration.
+      return withServices(config, log, async (s) => {
+        const created = await createConsumerTables(s, await loadConsumers(s.consumerDeps));
+        process.stdout.write(`${created.length} consumer table(s) created${created.length > 0 ? `: ${created.join(", ")}` : ""}\n`);
+        return 0;
+      });
     }
     case "groups": {
       const { values } = parseCommandArgs(command, argv, { json: { type: "boolean" } });
@@ -174,6 +182,12 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError) {
       process.stderr.write(`${err.message}\n`);
       return 2;
+    }
+    // A consumer file's mistake: the message says what to change; a stack trace would bury it.
+    if (err instanceof UnknownStreamError || err instanceof ConsumerFileError || err instanceof ConsumerVersionError) {
+      log.fatal({ error: (err as Error).message }, `ichnos ${command} cannot start`);
+      process.stderr.write(`ichnos ${command}: ${(err as Error).message}\n`);
+      return 1;
     }
     log.fatal({ err }, `ichnos ${command} failed`);
     process.stderr.write(`ichnos ${command}: ${(err as Error).message}\n`);

@@ -8,6 +8,7 @@
  */
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { insertCheckpoint, loadCheckpoints } from "../db/stream-checkpoint.ts";
+import { consumerStamp } from "../stream/consumer-version.ts";
 import type { Pool } from "../db/pool.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import type { AnyConsumer } from "../stream/define-consumer.ts";
@@ -75,7 +76,7 @@ export async function restoreFromArchive(deps: RestoreDeps, onProgress: (done: n
     for (const c of deps.consumers) {
       if (!keys.resolve(c.reads).includes(stream)) continue;
       const at = c.name === deps.archiveGroup ? last : { id: "0-0", seq: 0 };
-      await insertCheckpoint(pool, c.name, stream, at.id, at.seq);
+      await insertCheckpoint(pool, c.name, stream, at.id, at.seq, consumerStamp(c));
     }
   }
   return { restored, partitions: plans.filter((o) => o.length > 0).length };

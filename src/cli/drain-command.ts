@@ -5,6 +5,7 @@ import { splitGroups, startDrainChildren } from "./drain-processes.ts";
 import { formatGroupStatus } from "./groups-command.ts";
 import { selectConsumers } from "./serve-command.ts";
 import { loopSettings, type Services } from "./services.ts";
+import { checkConsumersAtStart, versionGate } from "./version-gate.ts";
 
 /**
  * The registry for a drain that may start while MySQL is down (the export groups come from
@@ -35,7 +36,10 @@ export async function drainCommand(
   const consumers = selectConsumers(registry, groups);
   const [own, ...others] = splitGroups(consumers, processes);
   const children = startDrainChildren(others);
-  const runtime = createConsumerRuntime({ ...services, consumers: own ?? [], settings: { ...loopSettings(services.config), flush: true } });
+  await checkConsumersAtStart(services, consumers);
+  const runtime = createConsumerRuntime({
+    ...services, consumers: own ?? [], settings: { ...loopSettings(services.config), flush: true }, prepare: versionGate(services), regions: services.consumerDeps.regions,
+  });
   let lastPrint = 0;
   let result: Awaited<ReturnType<typeof drainGroups>>;
   try {

@@ -17,6 +17,7 @@ import { createConsumerRuntime, type ConsumerRuntime } from "../stream/consumer-
 import type { AnyConsumer } from "../stream/define-consumer.ts";
 import { trimStreams } from "../stream/trimmer.ts";
 import { UsageError } from "./args.ts";
+import { checkConsumersAtStart, versionGate } from "./version-gate.ts";
 import { createWebDeps, type WebProcessDeps } from "./web-deps.ts";
 import { loopSettings, trimmedStreams, type Services } from "./services.ts";
 
@@ -79,6 +80,7 @@ export async function serve(services: Services, parts: ServeParts): Promise<numb
   if (parts.migrate) await applyMigrations({ databaseUrl: config.databaseUrl, log });
   const fixed = parts.work ? await consumerRegistry(services.consumerDeps).fixed() : [];
   const consumers = parts.work ? selectConsumers([...(await loadExportsOrNone(services)), ...fixed], parts.groups) : [];
+  if (parts.work) await checkConsumersAtStart(services, consumers);
   void checkEvictionPolicy(redis, log);
 
   let server: HttpServer | null = null;
@@ -132,7 +134,9 @@ export async function serve(services: Services, parts: ServeParts): Promise<numb
       });
     }
     if (parts.work) {
-      const live = createConsumerRuntime({ redis, pool, keys, log, consumers, settings: loopSettings(config) });
+      const live = createConsumerRuntime({ redis, pool, keys, log, consumers, settings: loopSettings(config), prepare: versionGate(services),
+        regions: services.consumerDeps.regions,
+      });
       runtime = live;
       live.start();
       const streams = trimmedStreams(keys, consumers.map((c) => c.reads));

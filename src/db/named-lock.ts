@@ -21,3 +21,23 @@ export async function withNamedLock<T>(pool: Pool, name: string, timeoutS: numbe
     conn.release();
   }
 }
+
+/**
+ * Like withNamedLock, without waiting: `fn` runs only when the lock is free now; otherwise the
+ * result is `{ locked: false }` and the caller decides when to look again (and can stop then).
+ */
+export async function tryNamedLock<T>(pool: Pool, name: string, fn: (conn: PoolConnection) => Promise<T>): Promise<{ locked: false } | { locked: true; value: T }> {
+  const lockName = `ichnos:${createHash("sha1").update(name).digest("hex")}`;
+  const conn = await pool.getConnection();
+  try {
+    const [rows] = await conn.query<RowDataPacket[]>("SELECT GET_LOCK(?, 0) AS got", [lockName]);
+    if (Number(rows[0]?.got) !== 1) return { locked: false };
+    try {
+      return { locked: true, value: await fn(conn) };
+    } finally {
+      await conn.query("SELECT RELEASE_LOCK(?)", [lockName]);
+    }
+  } finally {
+    conn.release();
+  }
+}

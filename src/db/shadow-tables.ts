@@ -4,17 +4,22 @@
  * live tables become `__old` and are dropped.
  */
 import type { RowDataPacket } from "mysql2/promise";
+import { createTableStatement } from "./declared-tables.ts";
 import type { Pool } from "./pool.ts";
 
 export const shadowTable = (table: string): string => `${table}__rebuild`;
 const retiredTable = (table: string): string => `${table}__old`;
 const quoted = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(", ");
 
-/** Empty shadow tables with the live tables' definitions (earlier leftovers dropped first). */
-export async function createShadowTables(pool: Pool, tables: readonly string[]): Promise<void> {
+/**
+ * Empty shadow tables (earlier leftovers dropped first): from the consumer's declared
+ * definition where it has one (a new version may change it), else like the live table.
+ */
+export async function createShadowTables(pool: Pool, tables: readonly string[], definitions: ReadonlyMap<string, string> = new Map()): Promise<void> {
   for (const t of tables) {
     await pool.query(`DROP TABLE IF EXISTS \`${shadowTable(t)}\``);
-    await pool.query(`CREATE TABLE \`${shadowTable(t)}\` LIKE \`${t}\``);
+    const body = definitions.get(t);
+    await pool.query(body === undefined ? `CREATE TABLE \`${shadowTable(t)}\` LIKE \`${t}\`` : createTableStatement(shadowTable(t), body));
   }
 }
 

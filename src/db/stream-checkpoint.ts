@@ -15,12 +15,20 @@ export interface Checkpoint {
   readonly applied: number;
   readonly lost: number;
   readonly updatedAt: Date;
+  /** The consumer version and table-definition fingerprint it was written with (0 / '': not recorded). */
+  readonly stamp: CheckpointStamp;
+}
+
+/** What a group's checkpoints record of the code that wrote them (stream/consumer-version.ts). */
+export interface CheckpointStamp {
+  readonly version: number;
+  readonly definition: string;
 }
 
 type Queryable = Pool | PoolConnection;
 
 const COLUMNS = `group_name, stream, CAST(last_ms AS CHAR) AS last_ms, CAST(last_seq AS CHAR) AS last_seq,
-  CAST(last_entry AS CHAR) AS last_entry, CAST(applied AS CHAR) AS applied, CAST(lost AS CHAR) AS lost, updated_at`;
+  CAST(last_entry AS CHAR) AS last_entry, CAST(applied AS CHAR) AS applied, CAST(lost AS CHAR) AS lost, updated_at, version, definition`;
 
 function toCheckpoint(row: RowDataPacket): Checkpoint {
   return {
@@ -31,6 +39,7 @@ function toCheckpoint(row: RowDataPacket): Checkpoint {
     applied: Number(row.applied),
     lost: Number(row.lost),
     updatedAt: row.updated_at as Date,
+    stamp: { version: Number(row.version), definition: row.definition as string },
   };
 }
 
@@ -63,13 +72,22 @@ export async function loadCheckpoints(db: Queryable, group?: string): Promise<Ch
   return rows.map(toCheckpoint);
 }
 
-export async function insertCheckpoint(db: Queryable, group: string, stream: string, lastId: string, lastEntry: number): Promise<void> {
+export async function insertCheckpoint(
+  db: Queryable, group: string, stream: string, lastId: string, lastEntry: number, stamp: CheckpointStamp = UNRECORDED,
+): Promise<void> {
   const [ms, seq] = splitId(lastId);
   await db.query(
-    `INSERT IGNORE INTO stream_checkpoint (group_name, stream, last_ms, last_seq, last_entry, applied, lost, updated_at)
-     VALUES (?, ?, ?, ?, ?, 0, 0, UTC_TIMESTAMP(3))`,
-    [group, stream, ms, seq, lastEntry],
+    `INSERT IGNORE INTO stream_checkpoint (group_name, stream, last_ms, last_seq, last_entry, applied, lost, updated_at, version, definition)
+     VALUES (?, ?, ?, ?, ?, 0, 0, UTC_TIMESTAMP(3), ?, ?)`,
+    [group, stream, ms, seq, lastEntry, stamp.version, stamp.definition],
   );
+}
+
+export const UNRECORDED: CheckpointStamp = { version: 0, definition: "" };
+
+/** Records on every checkpoint of the group the code it is now projected with. */
+export async function stampCheckpoints(db: Queryable, group: string, stamp: CheckpointStamp): Promise<void> {
+  await db.query("UPDATE stream_checkpoint SET version = ?, definition = ? WHERE group_name = ?", [stamp.version, stamp.definition, group]);
 }
 
 /** Moves the checkpoint forward after a batch; counts applied and lost entries. */

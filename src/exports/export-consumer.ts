@@ -111,9 +111,9 @@ export function createExportConsumer(config: ExportConfig, deps: ExportConsumerD
       if (archiving) {
         const allowed = archivable(config, batch);
         if (allowed.length === 0) return;
-        const partition = partitions.indexOf(ctx.stream);
+        const partition = partitions.indexOf(ctx.streamKey);
         try {
-          const attempts = { redis: deps.redis, key: deps.keys.archiveAttempts(ctx.stream, ctx.group) };
+          const attempts = { redis: deps.redis, key: deps.keys.archiveAttempts(ctx.streamKey, ctx.group) };
           const key = await writeArchiveObject(deps.archive!.s3(), location as S3Location, partition, allowed, attempts);
           ctx.log.debug({ key, entries: allowed.length }, "reports archived");
         } catch (err) {
@@ -125,7 +125,7 @@ export function createExportConsumer(config: ExportConfig, deps: ExportConsumerD
       // The runtime checked each payload against the reports stream's type (streams.ts).
       const allowed = batch.filter((e) => exportAllows(config, e.data.api_key, e.data.source));
       if (config.schema === "internal") {
-        await splitAndAppend(deps, ctx.group, ctx.stream, allowed, ctx.log);
+        await splitAndAppend(deps.keys, ctx, allowed);
       } else if (posting && allowed.length > 0) {
         await postToPartner(partner, allowed.map((e) => e.data.report), deps.partnerTimeoutMs ?? DEFAULT_PARTNER_TIMEOUT_MS);
       }

@@ -7,9 +7,9 @@ import type { ReportEntry } from "../domain/report.ts";
 import type { ObservationBatch, ReportPart, StationKind } from "../domain/observation/types.ts";
 import { observationShard, splitNetworks } from "../domain/observation/split-report.ts";
 import type { RegionLookup } from "../geo/region-lookup.ts";
-import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
-import { appendOnce, readSourceMarks } from "../stream/append-once.ts";
+import type { ProjectContext } from "../stream/define-consumer.ts";
+import type { StreamName } from "../stream/streams.ts";
 import { compareEntryIds } from "../stream/entry-id.ts";
 import type { StreamEntry } from "../stream/entry.ts";
 import type { Keys } from "../stream/keys.ts";
@@ -77,30 +77,32 @@ export function observationBatch(sourceStream: string, first: string, last: stri
   } as ObservationBatch;
 }
 
-/** Splits a batch of report entries from one reports stream and appends the observations. */
+/**
+ * Splits a batch of report entries from the context's reports stream and appends the
+ * observations through the context's exactly-once output (marks per group and stream).
+ */
 export async function splitAndAppend(
-  deps: SplitterDeps, group: string, stream: string, entries: readonly StreamEntry<ReportEntry>[], log: Logger,
+  keys: Keys, ctx: Pick<ProjectContext, "stream" | "regions" | "output" | "log">, entries: readonly StreamEntry<ReportEntry>[],
 ): Promise<SplitStats> {
-  // Marks are per export group and reports stream: two internal exports each feed the streams.
-  const source = `${group}@${deps.keys.logicalName(stream)}`;
   const stats = emptySplitStats();
   if (entries.length === 0) return stats;
-  const targets = splitIntoTargets(entries, deps, stats);
-  const marks = await readSourceMarks(deps.redis, [...targets.keys()], source);
+  const targets = splitIntoTargets(entries, { keys, regions: ctx.regions }, stats);
+  const names = new Map([...targets.keys()].map((key) => [key, keys.logicalName(key) as StreamName]));
+  const held = await ctx.output.heldThrough([...names.values()]);
   const first = entries[0]!.id;
   const last = entries[entries.length - 1]!.id;
   const appends = [];
   for (const target of targets.values()) {
-    const mark = marks.get(target.stream) ?? null;
+    const name = names.get(target.stream)!;
+    const mark = held.get(name) ?? null;
     // Reports this stream already holds the output of (a redelivery after a crash) are left out.
     const groups = [...target.reports.values()];
     const fresh = mark === null ? groups : groups.filter((g) => compareEntryIds(g.id, mark) > 0);
     if (fresh.length === 0) continue;
     for (const g of fresh) stats.observations += g.networks.length;
-    const payload = observationBatch(deps.keys.logicalName(stream), first, last, fresh);
-    appends.push({ stream: target.stream, payload, expectedMark: mark });
+    appends.push({ target: name, payload: observationBatch(ctx.stream, first, last, fresh), held: mark });
   }
-  await appendOnce(deps.redis, deps.keys, source, last, appends);
-  log.debug({ ...stats, streams: appends.length }, "reports split into observations");
+  await ctx.output.append(last, appends);
+  ctx.log.debug({ ...stats, streams: appends.length }, "reports split into observations");
   return stats;
 }

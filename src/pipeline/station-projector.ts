@@ -15,23 +15,16 @@ import { expandObservationBatch } from "../domain/observation/observation-batch.
 import { macToBytes } from "../domain/observation/mac.ts";
 import type { CellStation, StationRow } from "../domain/station/station-row.ts";
 import { planStationUpdates, stationKey } from "../domain/station/update-stations.ts";
-import type { RegionLookup } from "../geo/region-lookup.ts";
 import { loadAreaIdsOfCells } from "../db/cell-areas.ts";
 import { addStatCounters, type CounterIncrement } from "../db/stat-counter.ts";
 import { stationTable } from "../db/station-tables.ts";
 import { loadStationsForUpdate, upsertStations } from "../db/stations.ts";
-import type { RedisClient } from "../redis/create-redis.ts";
-import { createAppender } from "../stream/append.ts";
 import { defineBuiltInConsumer, type ConsumerDescriptor } from "../stream/define-consumer.ts";
 import type { StreamEntry } from "../stream/entry.ts";
 import { entryIdTime } from "../stream/entry-id.ts";
-import type { Keys } from "../stream/keys.ts";
 import { getOrCreate } from "../util/get-or-create.ts";
 
 export interface StationProjectorDeps {
-  readonly redis: RedisClient;
-  readonly keys: Keys;
-  readonly regions: RegionLookup;
   /** Observation entries per transaction (each holds up to a splitter batch's observations). */
   readonly batchSize: number;
 }
@@ -69,7 +62,6 @@ export function createStationProjector(kind: "wifi" | "blue", shard: MacShard, d
 export function createStationProjector(kind: "cell", shard: StationRadio, deps: StationProjectorDeps): ConsumerDescriptor<ObservationBatch>;
 export function createStationProjector(kind: StationKind, shard: MacShard | StationRadio, deps: StationProjectorDeps): ConsumerDescriptor<ObservationBatch> {
   const table = stationTable(kind, shard);
-  const appender = createAppender(deps.redis, deps.keys);
   const counterNames = { observations: kind, stations: `unique_${kind}` } as const;
   return defineBuiltInConsumer<ObservationBatch>({
     name: `station:${kind}:${shard}`,
@@ -99,7 +91,7 @@ export function createStationProjector(kind: StationKind, shard: MacShard | Stat
       };
       for (const e of entries) {
         const now = derivationTime(e.entry);
-        const plan = planStationUpdates({ kind, observations: e.observations, existing: state, now, regions: deps.regions });
+        const plan = planStationUpdates({ kind, observations: e.observations, existing: state, now, regions: ctx.regions });
         for (const row of plan.writes) {
           const key = stationKey(kind, row);
           state.set(key, row);
@@ -113,20 +105,20 @@ export function createStationProjector(kind: StationKind, shard: MacShard | Stat
       // A rebuild re-derives rows from history that was already counted and already fed the
       // area projection (areas are re-queued wholesale after the swap).
       if (ctx.rebuilding) return;
-      await addStatCounters(ctx.tx, ctx.stream.replace(/^.*\{obs:(.+)\}$/, "$1"), [...counters.values()]);
+      await addStatCounters(ctx.tx, ctx.stream.replace(/^obs:/, ""), [...counters.values()]);
       if (kind === "cell" && touched.size > 0) {
         // Appended while this transaction still holds the changed cell rows: the area projection
         // reads cells with a locking read, so it waits for this commit and never sees old rows.
-        await appender.append(deps.keys.stream("areas"), areaUpdates(touched, state));
+        await ctx.append("areas", areaUpdates(touched, state));
       }
     },
-    async afterRebuild({ pool, log }) {
+    async afterRebuild({ tx, log, append }) {
       if (kind !== "cell") return;
       // The rebuilt cells may differ from what the areas were computed from: recompute them all.
-      const areaIds = await loadAreaIdsOfCells(pool, table, shard === "nr" ? 9 : 7);
+      const areaIds = await loadAreaIdsOfCells(tx, table, shard === "nr" ? 9 : 7);
       for (let i = 0; i < areaIds.length; i += 500) {
         const areas = areaIds.slice(i, i + 500).map((a) => a.toString("hex"));
-        await appender.append(deps.keys.stream("areas"), [{ areas } satisfies AreaUpdate]);
+        await append("areas", [{ areas } satisfies AreaUpdate]);
       }
       log.info({ areas: areaIds.length }, "every area of the rebuilt cell table queued for recomputation");
     },

@@ -6,10 +6,14 @@
  */
 import { advanceCheckpoint, lockCheckpoint } from "../db/stream-checkpoint.ts";
 import type { Pool } from "../db/pool.ts";
+import type { RegionLookup } from "../geo/region-lookup.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import { writeDeadLetters, type DeadLetterInput } from "./dead-letters.ts";
-import { liveTable, type AnyConsumer } from "./define-consumer.ts";
+import { consumerVersion, type AnyConsumer } from "./define-consumer.ts";
+import type { Keys } from "./keys.ts";
+import { projectContext } from "./project-context.ts";
+import { VersionChangedError } from "./consumer-version.ts";
 import { compareEntryIds } from "./entry-id.ts";
 import { projectionEntry, type RawEntry, type StreamEntry } from "./entry.ts";
 import type { KnownEntry } from "../db/stream-head.ts";
@@ -23,6 +27,9 @@ export interface ApplyContext {
   readonly stream: string;
   readonly deadStream: string;
   readonly consumerName: string;
+  readonly keys: Keys;
+  /** `ctx.regions` (project-context.ts); the default lookup when absent. */
+  readonly regions?: RegionLookup;
   /** Why a decoded payload is not one of the stream's (streams.ts), or null; absent: not checked. */
   readonly payloadProblem?: ((data: unknown) => string | null) | null;
   /** Test seam: runs after COMMIT and before XACK (crash-recovery tests kill the process here). */
@@ -97,6 +104,13 @@ export async function applyBatch(ctx: ApplyContext, held: readonly RawEntry[], o
     await conn.beginTransaction();
     const cp = await lockCheckpoint(conn, group, stream);
     if (!cp) throw new MissingCheckpointError(`no checkpoint row for group ${group} on ${stream}`);
+    const version = consumerVersion(consumer);
+    if (cp.stamp.version !== 0 && cp.stamp.version !== version) {
+      throw new VersionChangedError(
+        `group ${group} was ${cp.stamp.version > version ? "rebuilt" : "projected"} by version ${cp.stamp.version} of its consumer; ` +
+          `this worker runs version ${version}, so it stops applying the group's entries. Restart it with the current consumer files`,
+      );
+    }
 
     const stale = held.filter((e) => compareEntryIds(e.id, cp.lastId) <= 0);
     const fresh = held.filter((e) => compareEntryIds(e.id, cp.lastId) > 0);
@@ -157,9 +171,9 @@ export async function applyBatch(ctx: ApplyContext, held: readonly RawEntry[], o
     }
     if (toProject.length > 0) {
       try {
-        await consumer.project(toProject, {
-          tx: conn, log: ctx.log, group, stream, consumer: ctx.consumerName, table: liveTable, rebuilding: false,
-        });
+        await consumer.project(toProject, projectContext({
+          tx: conn, log: ctx.log, group, streamKey: stream, redis, keys: ctx.keys, consumer: ctx.consumerName, regions: ctx.regions,
+        }));
       } catch (error) {
         await conn.rollback();
         return { kind: "failed", error, attempted: run.filter((e) => !e.error && !options.giveUp?.has(e.id)) };

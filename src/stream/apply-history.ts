@@ -9,9 +9,11 @@ import type { ArchivedHistory } from "../archive/archive-spans.ts";
 import type { Pool } from "../db/pool.ts";
 import { withTransaction } from "../db/tx.ts";
 import { listDeadLetters, writeDeadLetters, type DeadLetterInput } from "./dead-letters.ts";
+import type { RegionLookup } from "../geo/region-lookup.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import type { AnyConsumer } from "./define-consumer.ts";
+import { projectContext } from "./project-context.ts";
 import { projectionEntry, type RawEntry } from "./entry.ts";
 import { compareEntryIds, ZERO_ID } from "./entry-id.ts";
 import type { Keys } from "./keys.ts";
@@ -28,6 +30,8 @@ export interface HistoryDeps {
   readonly log: Logger;
   /** Attempts an entry gets before it is dead-lettered (MAX_DELIVERIES), as in live consumption. */
   readonly maxDeliveries?: number;
+  /** `ctx.regions` of the projections (project-context.ts); the default lookup when absent. */
+  readonly regions?: RegionLookup;
 }
 
 /** Where the applied history of one stream stands: its last entry's id and number. */
@@ -80,11 +84,13 @@ async function projectIsolating(
   deps: HistoryDeps, consumer: AnyConsumer, target: HistoryTarget, stream: string, list: readonly HistoryEntry[],
 ): Promise<void> {
   if (list.length === 0) return;
-  const ctx = { log: deps.log, group: consumer.name, stream, consumer: target.consumer, table: target.table, rebuilding: target.rebuilding };
+  const ctx = {
+    log: deps.log, group: consumer.name, streamKey: stream, redis: deps.redis, keys: deps.keys, regions: deps.regions, consumer: target.consumer, table: target.table, rebuilding: target.rebuilding,
+  };
   const attempt = async (): Promise<unknown> => {
     for (let conflicts = 0; ; conflicts++) {
       try {
-        await withTransaction(deps.pool, (tx) => consumer.project(list.map((e) => projectionEntry(stream, e)), { ...ctx, tx }));
+        await withTransaction(deps.pool, (tx) => consumer.project(list.map((e) => projectionEntry(stream, e)), projectContext({ ...ctx, tx })));
         return null;
       } catch (err) {
         const kind = classifyFailure(err);

@@ -10,6 +10,7 @@ import { applyBatch, MissingCheckpointError, type ApplyContext } from "./apply-b
 import type { AnyConsumer } from "./define-consumer.ts";
 import { compareEntryIds, entryIdTime, previousEntryId } from "./entry-id.ts";
 import { classifyFailure } from "./failure-kind.ts";
+import { consumerStamp, VersionChangedError } from "./consumer-version.ts";
 import { afterFailure, backOffMs, claimIntervalMs, gatherWaitMs, needsDeliveries } from "./loop-policy.ts";
 import type { RawEntry } from "./entry.ts";
 import { ensureGroup, RetiredGroupError } from "./ensure-group.ts";
@@ -47,6 +48,7 @@ export interface LoopDeps {
   readonly log: Logger;
   readonly consumerName: string;
   readonly afterCommit?: ApplyContext["afterCommit"];
+  readonly regions?: ApplyContext["regions"];
 }
 
 export interface LoopStats {
@@ -86,6 +88,7 @@ export async function runConsumerLoop(
   const batchSize = consumer.batchSize ?? settings.batchSize;
   const ctx: ApplyContext = {
     redis, pool: deps.pool, log, consumer, stream, deadStream: keys.dead(group), consumerName, afterCommit: deps.afterCommit,
+    keys, regions: deps.regions,
     // Decoded once here and checked against the catalogue: projections get payloads of their stream's type.
     payloadProblem: payloadCheck(keys.catalogue, keys.logicalName(stream), consumer),
   };
@@ -99,7 +102,7 @@ export async function runConsumerLoop(
   let failures = 0; // consecutive infrastructure failures, for back-off
   const giveUp = new Map<string, { error: string; deliveries: number }>();
   const parsePayload = consumer.payload === undefined;
-  const ensure = () => ensureGroup({ redis, pool: deps.pool, keys, log }, group, stream, consumer.start, consumer.isRetired);
+  const ensure = () => ensureGroup({ redis, pool: deps.pool, keys, log }, group, stream, consumer.start, consumer.isRetired, consumerStamp(consumer));
 
   /**
    * New entries up to the batch's count and byte bounds. When nothing is held and nothing is
@@ -226,6 +229,10 @@ export async function runConsumerLoop(
       }
     } catch (err) {
       if (signal.aborted) break;
+      if (err instanceof VersionChangedError) {
+        log.error({ err }, "the group's checkpoint records another version of its consumer; this loop ends");
+        return;
+      }
       if (isNoGroupError(err) || err instanceof MissingCheckpointError) {
         log.warn({ err }, "group state missing; re-creating it from the checkpoint");
         held = [];

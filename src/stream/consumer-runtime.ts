@@ -7,6 +7,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Pool } from "../db/pool.ts";
+import type { RegionLookup } from "../geo/region-lookup.ts";
 import type { Logger } from "../logger.ts";
 import { closeRedis, duplicateForBlocking, type RedisClient } from "../redis/create-redis.ts";
 import type { AnyConsumer } from "./define-consumer.ts";
@@ -24,6 +25,13 @@ export interface ConsumerRuntimeOptions {
   readonly consumers: readonly AnyConsumer[];
   readonly settings: LoopSettings;
   readonly afterCommit?: LoopDeps["afterCommit"];
+  /** What projections get as `ctx.regions`; the country boundaries, loaded on first use, by default. */
+  readonly regions?: RegionLookup;
+  /**
+   * Runs before a group's loops start (a worker rebuilds a group whose consumer version was
+   * raised, cli/version-gate.ts); false keeps the group from running in this process.
+   */
+  readonly prepare?: (consumer: AnyConsumer, signal: AbortSignal) => Promise<boolean>;
 }
 
 export interface ConsumerRuntime {
@@ -73,17 +81,27 @@ export function createConsumerRuntime(options: ConsumerRuntimeOptions): Consumer
   function launch(consumer: AnyConsumer): void {
     const controller = new AbortController();
     const entry: Running = { consumer, controller, loops: [], readers: [] };
+    const ready = options.prepare
+      ? options.prepare(consumer, controller.signal).catch((err) => {
+        log.error({ err, group: consumer.name }, "could not prepare the group; it does not run in this process");
+        return false;
+      })
+      : Promise.resolve(true);
     for (const stream of keys.resolve(consumer.reads)) {
       const key = `${consumer.name} ${keys.logicalName(stream)}`;
       const reader = duplicateForBlocking(redis, keys.connection(consumer.name));
       entry.readers.push(reader);
       stats[key] ??= { applied: 0, lost: 0, deadLettered: 0, batches: 0 };
       const deps: LoopDeps = {
-        redis, reader, pool: options.pool, keys, log, consumerName, afterCommit: options.afterCommit,
+        redis, reader, pool: options.pool, keys, log, consumerName, afterCommit: options.afterCommit, regions: options.regions,
       };
       entry.loops.push(
-        runConsumerLoop(deps, consumer, stream, options.settings, controller.signal, stats[key]!)
-          .then(() => tidyConsumer(consumer.name, stream))
+        ready
+          .then(async (go) => {
+            if (!go || controller.signal.aborted) return;
+            await runConsumerLoop(deps, consumer, stream, options.settings, controller.signal, stats[key]!);
+            await tidyConsumer(consumer.name, stream);
+          })
           .catch((err) => log.error({ err, group: consumer.name, stream }, "consumer loop stopped with an error")),
       );
     }

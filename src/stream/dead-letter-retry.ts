@@ -8,7 +8,9 @@ import { withTransaction } from "../db/tx.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import { listDeadLetters, removeDeadLetters, type DeadLetter } from "./dead-letters.ts";
-import { liveTable, type AnyConsumer } from "./define-consumer.ts";
+import type { AnyConsumer } from "./define-consumer.ts";
+import { projectContext } from "./project-context.ts";
+import type { Keys } from "./keys.ts";
 import { decodeEntry, projectionEntry } from "./entry.ts";
 
 export interface RetryOutcome {
@@ -18,7 +20,7 @@ export interface RetryOutcome {
 }
 
 export async function retryDeadLetters(
-  deps: { redis: RedisClient; pool: Pool; log: Logger }, consumer: AnyConsumer, deadStream: string, onlyIds?: readonly string[],
+  deps: { redis: RedisClient; pool: Pool; log: Logger; keys: Keys }, consumer: AnyConsumer, deadStream: string, onlyIds?: readonly string[],
 ): Promise<RetryOutcome[]> {
   const wanted = onlyIds && onlyIds.length > 0 ? new Set(onlyIds) : null;
   const letters = (await listDeadLetters(deps.redis, deadStream, 100_000))
@@ -33,7 +35,7 @@ export async function retryDeadLetters(
     try {
       await withTransaction(deps.pool, (tx) => consumer.project(
         [projectionEntry(entry.stream, entry)],
-        { tx, log: deps.log, group: consumer.name, stream: entry.stream, consumer: "dead-letter-retry", table: liveTable, rebuilding: false },
+        projectContext({ tx, log: deps.log, group: consumer.name, streamKey: entry.stream, redis: deps.redis, keys: deps.keys, consumer: "dead-letter-retry" }),
       ));
       await removeDeadLetters(deps.redis, deadStream, [letter.deadId]);
       outcomes.push({ deadLetter: letter, ok: true });

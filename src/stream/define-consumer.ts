@@ -1,4 +1,5 @@
-import type { Pool, PoolConnection } from "../db/pool.ts";
+import type { PoolConnection } from "../db/pool.ts";
+import type { RegionLookup } from "../geo/region-lookup.ts";
 import type { Logger } from "../logger.ts";
 import type { StreamEntry } from "./entry.ts";
 import type { PayloadOf, StreamName } from "./streams.ts";
@@ -9,7 +10,10 @@ export interface ProjectContext {
   readonly tx: PoolConnection;
   readonly log: Logger;
   readonly group: string;
+  /** The entries' stream by its catalogue name (`reports:0`), the same under any REDIS_PREFIX. */
   readonly stream: string;
+  /** The same stream's Redis key (what the built-in groups key their own Redis state by). */
+  readonly streamKey: string;
   /** This process's consumer name within the group (for logs and diagnostics). */
   readonly consumer: string;
   /**
@@ -23,12 +27,49 @@ export interface ProjectContext {
    * skipped then.
    */
   readonly rebuilding: boolean;
+  /** Which region a position lies in (country boundaries), read-only. */
+  readonly regions: RegionLookup;
+  /**
+   * Appends payloads to a stream of the catalogue (`areas`), at least once: a batch retried after
+   * a crash appends them again, so what reads them must be idempotent. Use `output` for exactly once.
+   */
+  append(stream: StreamName, payloads: readonly unknown[]): Promise<string[]>;
+  /** Appends that happen exactly once per entry of this stream, with source marks the runtime keeps. */
+  readonly output: OnceOutput;
+}
+
+/**
+ * Exactly-once output to other streams (the splitter feeds the observation streams this way).
+ * Each target keeps, for this group and stream, the id of the last entry whose output it holds;
+ * a redelivered batch reads it and leaves out what the target already has.
+ */
+export interface OnceOutput {
+  /** Per target: the id of the last entry of this stream whose output it holds (null: none). */
+  heldThrough(targets: readonly StreamName[]): Promise<Map<StreamName, string | null>>;
+  /**
+   * Appends each payload to its target as the output of this stream's entries through `through`.
+   * `held` is what heldThrough said; when the target's mark moved since (another applier), the
+   * append throws and the batch is retried.
+   */
+  append(through: string, appends: readonly { readonly target: StreamName; readonly payload: unknown; readonly held: string | null }[]): Promise<string[]>;
 }
 
 export interface RebuildContext {
   readonly tx: PoolConnection;
   readonly log: Logger;
   table(name: string): string;
+}
+
+/** What `afterRebuild` gets: a transaction (committed after it), and appending to the catalogue's streams. */
+export interface AfterRebuildContext {
+  readonly tx: PoolConnection;
+  readonly log: Logger;
+  append(stream: StreamName, payloads: readonly unknown[]): Promise<string[]>;
+}
+
+/** Table name → its column and key definitions, as between the parentheses of CREATE TABLE. */
+export interface TableDeclarations {
+  readonly [table: string]: string;
 }
 
 /** A consumer group as a consumer file defines it (consumers/*.ts, README "Writing a consumer"). */
@@ -56,8 +97,19 @@ export interface ConsumerDefinition<T = unknown> {
    * samples and weights): such a group is only replayed with `--rebuild`. Defaults to true.
    */
   readonly idempotent?: boolean;
-  /** MySQL tables this projection owns and a rebuild replaces (through `ctx.table`). */
-  readonly tables?: readonly string[];
+  /**
+   * MySQL tables this projection owns and a rebuild replaces (through `ctx.table`). Either their
+   * definitions, `{ name: "column and key definitions" }`, which `ichnos migrate` and workers
+   * create (CREATE TABLE name (…)) and a rebuild uses for its shadow tables; or only their names,
+   * for tables the project's migrations create (the built-in groups).
+   */
+  readonly tables?: readonly string[] | TableDeclarations;
+  /**
+   * Raise it when the projection's code or tables change: the next worker rebuilds the
+   * projection from all available history (shadow tables from the new definitions, then a swap)
+   * before it applies new entries. Defaults to 1.
+   */
+  readonly version?: number;
   /**
    * Applies a batch inside `ctx.tx`. Must be idempotent (replays re-apply entries) and must
    * not commit. Throwing rolls the batch back; the runtime then isolates the failing entry.
@@ -66,7 +118,7 @@ export interface ConsumerDefinition<T = unknown> {
   /** Runs once in a rebuild before history is replayed, to seed the shadow tables. */
   seedRebuild?(ctx: RebuildContext): Promise<void>;
   /** Runs once after a rebuild's tables were swapped in. */
-  afterRebuild?(ctx: { readonly log: Logger; readonly pool: Pool }): Promise<void>;
+  afterRebuild?(ctx: AfterRebuildContext): Promise<void>;
 }
 
 /**
@@ -110,6 +162,24 @@ export function defineConsumer<T>(descriptor: ConsumerDefinition<T>): ConsumerDe
   if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(descriptor.name)) {
     throw new Error(`consumer name "${descriptor.name}" must be 1-100 letters, digits, _ . : -`);
   }
+  const version = descriptor.version ?? 1;
+  if (!Number.isInteger(version) || version < 1 || version > 4_294_967_295) {
+    throw new Error(`consumer ${descriptor.name}: version must be a whole number from 1, not ${String(descriptor.version)}`);
+  }
+  for (const table of tableNames(descriptor)) {
+    // 55 characters leave room for the rebuild's `__rebuild` suffix within MySQL's 64.
+    if (!/^[A-Za-z0-9_]{1,55}$/.test(table)) {
+      throw new Error(`consumer ${descriptor.name}: table name "${table}" must be 1-55 letters, digits or _`);
+    }
+  }
+  for (const [table, body] of tableDefinitions(descriptor)) {
+    if (typeof body !== "string" || body.trim() === "" || body.includes(";")) {
+      throw new Error(
+        `consumer ${descriptor.name}: table ${table} needs its column and key definitions as one string without ";", ` +
+          'e.g. { hourly_volume: "hour DATETIME NOT NULL, n INT NOT NULL, PRIMARY KEY (hour)" }',
+      );
+    }
+  }
   return Object.freeze({ ...descriptor });
 }
 
@@ -150,3 +220,25 @@ export const liveTable = (name: string): string => name;
 export function defineBuiltInConsumer<T>(definition: ConsumerDefinition<T>, runtime: RuntimeOptions): ConsumerDescriptor<T> {
   return defineConsumer<T>({ ...definition, ...runtime });
 }
+
+/** The tables a consumer owns, declared with definitions or by name only. */
+export function tableNames(consumer: Pick<ConsumerDefinition, "tables">): string[] {
+  const tables = consumer.tables;
+  if (tables === undefined) return [];
+  return isTableList(tables) ? [...tables] : Object.keys(tables);
+}
+
+/** The definitions of the tables a consumer declares (none for tables named only). */
+export function tableDefinitions(consumer: Pick<ConsumerDefinition, "tables">): ReadonlyMap<string, string> {
+  const tables = consumer.tables;
+  if (tables === undefined || isTableList(tables)) return new Map();
+  return new Map(Object.entries(tables));
+}
+
+function isTableList(tables: readonly string[] | TableDeclarations): tables is readonly string[] {
+  return Array.isArray(tables);
+}
+
+/** The consumer's version, 1 unless it states one. */
+export const consumerVersion = (consumer: Pick<ConsumerDefinition, "version">): number => consumer.version ?? 1;
+

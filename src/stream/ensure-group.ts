@@ -2,7 +2,7 @@
  * Brings a group's Redis state in line with its MySQL checkpoint, the source of truth
  * (DESIGN §3): Redis group state can vanish (flush) or move backwards (AOF restart, failover).
  */
-import { insertCheckpoint, loadCheckpoint } from "../db/stream-checkpoint.ts";
+import { type CheckpointStamp, insertCheckpoint, loadCheckpoint, UNRECORDED } from "../db/stream-checkpoint.ts";
 import { withNamedLock } from "../db/named-lock.ts";
 import type { Pool, PoolConnection } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
@@ -27,6 +27,7 @@ export class RetiredGroupError extends Error {}
 
 export async function ensureGroup(
   deps: EnsureGroupDeps, group: string, stream: string, start: "$" | "0", isRetired?: (db: PoolConnection) => Promise<boolean>,
+  stamp: CheckpointStamp = UNRECORDED,
 ): Promise<void> {
   const { redis, pool, keys } = deps;
   const { log } = deps;
@@ -40,7 +41,7 @@ export async function ensureGroup(
       const position = await positionBefore(redis, stream, keys.sequence(stream), { kind: start === "$" ? "end" : "start" });
       if (existing) await setGroupId(redis, stream, group, position.id);
       else await createGroup(redis, stream, group, position.id);
-      await insertCheckpoint(conn, group, stream, position.id, position.lastEntry);
+      await insertCheckpoint(conn, group, stream, position.id, position.lastEntry, stamp);
       log.info({ at: position.id, start }, "consumer group created");
       return;
     }

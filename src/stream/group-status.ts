@@ -28,6 +28,8 @@ export interface GroupStreamStatus {
   /** Entries trimmed before the group read them: counted ones plus any not yet noticed. */
   readonly lost: number;
   readonly applied: number;
+  /** The consumer version its checkpoint was written with (consumer-version.ts); null before one was recorded. */
+  readonly version: number | null;
 }
 
 interface StreamFacts {
@@ -130,6 +132,7 @@ export async function readGroupStatus(
       lastDeliveredId: info?.lastDeliveredId ?? null, checkpointId: cp?.lastId ?? null, lag: lag?.lag ?? null,
       pending: info?.pending ?? 0, consumers: info?.consumers ?? 0, deadLetters: deadCounts.get(group) ?? 0,
       lost: (cp?.lost ?? 0) + (lag?.unnoticedLost ?? 0), applied: cp?.applied ?? 0,
+      version: cp && cp.stamp.version > 0 ? cp.stamp.version : null,
     };
   });
 }

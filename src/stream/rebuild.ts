@@ -8,7 +8,8 @@
  * that the live consumers carry on from the rebuild's position (entries they still hold at or
  * below it are skipped as already applied).
  */
-import { lockCheckpoint, insertCheckpoint, resetCheckpoint } from "../db/stream-checkpoint.ts";
+import { lockCheckpoint, insertCheckpoint, resetCheckpoint, stampCheckpoints } from "../db/stream-checkpoint.ts";
+import { createDeclaredTables } from "../db/declared-tables.ts";
 import type { ArchivedHistory } from "../archive/archive-spans.ts";
 import type { Pool } from "../db/pool.ts";
 import { withTransaction } from "../db/tx.ts";
@@ -16,7 +17,9 @@ import { createShadowTables, dropRetiredTables, dropShadowTables, rowCount, shad
 import {
   applyArchivedHistory, applyStreamTail, type Cursor, entriesAfter, type HistoryDeps, type HistoryTarget, startCursor, writeHistoryDeadLetters,
 } from "./apply-history.ts";
-import type { AnyConsumer } from "./define-consumer.ts";
+import { type AnyConsumer, tableDefinitions, tableNames } from "./define-consumer.ts";
+import { consumerStamp } from "./consumer-version.ts";
+import { afterRebuildContext } from "./project-context.ts";
 import type { From } from "./positions.ts";
 import { moveGroupTo } from "./stream-commands.ts";
 
@@ -73,13 +76,16 @@ export async function rebuildGroup(
   deps: RebuildDeps, consumer: AnyConsumer, from: From, options: RebuildOptions = {},
 ): Promise<{ applied: number; deadLettered: number; streams: { stream: string; lastId: string }[] }> {
   const onProgress = options.onProgress ?? (() => undefined);
-  const tables = consumer.tables ?? [];
+  const tables = tableNames(consumer);
+  const definitions = tableDefinitions(consumer);
   if (tables.length === 0) {
     throw new Error(`group ${consumer.name} keeps no tables of its own, so there is nothing to rebuild; use replay without --rebuild`);
   }
   const log = deps.log.child({ group: consumer.name, rebuild: true });
   const intoShadow: HistoryTarget = { table: shadowTable, rebuilding: true, consumer: "rebuild", failed: [] };
-  await createShadowTables(deps.pool, tables);
+  // A new version may declare a table the live projection lacks: the swap needs both sides.
+  await createDeclaredTables(deps.pool, definitions);
+  await createShadowTables(deps.pool, tables, definitions);
   try {
     if (consumer.seedRebuild) await withTransaction(deps.pool, (tx) => consumer.seedRebuild!({ tx, log, table: shadowTable }));
     const source = options.source ?? (await streamSource(deps, consumer, from, options.archive));
@@ -95,7 +101,7 @@ export async function rebuildGroup(
     onProgress({ done, total, phase: "swapping" });
     const deadLettered = await swapIn(deps, consumer, tables, source, intoShadow, progress, options.allowFewerRows ?? false);
     onProgress({ done, total: done, phase: "done" });
-    await consumer.afterRebuild?.({ log, pool: deps.pool });
+    if (consumer.afterRebuild) await withTransaction(deps.pool, (tx) => consumer.afterRebuild!(afterRebuildContext({ tx, log, redis: deps.redis, keys: deps.keys })));
     return { applied: done, deadLettered, streams: source.cursors.map((c) => ({ stream: c.stream, lastId: c.lastId })) };
   } finally {
     await dropShadowTables(deps.pool, tables);
@@ -136,7 +142,9 @@ async function swapIn(
     await gate.beginTransaction();
     // Pauses the group's live consumers: each takes this lock before it applies a batch.
     for (const c of cursors) {
-      if (!(await lockCheckpoint(gate, consumer.name, c.stream))) await insertCheckpoint(gate, consumer.name, c.stream, c.lastId, c.lastEntry);
+      if (!(await lockCheckpoint(gate, consumer.name, c.stream))) {
+        await insertCheckpoint(gate, consumer.name, c.stream, c.lastId, c.lastEntry, consumerStamp(consumer));
+      }
     }
     await source.catchUp(intoShadow, progress);
     if (!allowFewerRows) await assertNoFewerRows(deps.pool, consumer, tables);
@@ -144,6 +152,8 @@ async function swapIn(
       await resetCheckpoint(gate, consumer.name, c.stream, c.lastId, c.lastEntry);
       await moveGroupTo(deps.redis, c.stream, consumer.name, c.lastId);
     }
+    // The tables now hold what this code projects: later batches of older code stop (consumer-version.ts).
+    await stampCheckpoints(gate, consumer.name, consumerStamp(consumer));
     // Entries the rebuilt tables lack because they failed: written before the swap, so a crash
     // after it cannot lose them (one before it leaves dead letters for the retry to skip).
     deadLettered = await writeHistoryDeadLetters(deps, consumer.name, intoShadow);

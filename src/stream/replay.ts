@@ -16,6 +16,7 @@ import { isEntryId } from "./entry-id.ts";
 import type { Keys } from "./keys.ts";
 import { positionBefore, type From, type Position } from "./positions.ts";
 import { moveGroupTo } from "./stream-commands.ts";
+import { consumerStamp } from "./consumer-version.ts";
 
 export function parseFrom(text: string): From {
   if (text === "start" || text === "0") return { kind: "start" };
@@ -46,7 +47,7 @@ export async function replayGroup(
       const at = seams.get(stream) ?? await positionBefore(redis, stream, keys.sequence(stream), from);
       const cp = await lockCheckpoint(tx, consumer.name, stream);
       if (cp) await resetCheckpoint(tx, consumer.name, stream, at.id, at.lastEntry);
-      else await insertCheckpoint(tx, consumer.name, stream, at.id, at.lastEntry);
+      else await insertCheckpoint(tx, consumer.name, stream, at.id, at.lastEntry, consumerStamp(consumer));
       await moveGroupTo(redis, stream, consumer.name, at.id);
       return at;
     });

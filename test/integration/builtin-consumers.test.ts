@@ -25,7 +25,7 @@ const part = { lat: 51.5007, lon: -0.1246, accuracy: 10, source: "gnss", timesta
 const obs = (networks: unknown[]) => ({ src: { stream: "reports:0", first: `${DAY}-0`, last: `${DAY}-0` }, reports: [{ part, networks }] });
 
 test("datamap marks the report's grid cell as seen", async () => {
-  const t = await testConsumer(member(datamap, "datamap"));
+  const t = await testConsumer(datamap);
   try {
     await t.append("reports:0", [report(1), report(2)]);
     await t.run();

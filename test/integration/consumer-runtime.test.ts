@@ -15,6 +15,7 @@ import { createPool } from "../../src/db/pool.ts";
 import { createTestDatabase } from "../support/infra.ts";
 import { runCli } from "../support/run-cli.ts";
 import { appliedRows, createStreamTestEnv, waitFor, type StreamTestEnv } from "../support/stream-setup.ts";
+import { captureLog } from "../support/capture-log.ts";
 import { countingConsumer, createTestTables, reportWithValue, totalsConsumer } from "../support/test-consumers.ts";
 
 const S = suite<{ env: StreamTestEnv }>("consumer runtime");
@@ -52,6 +53,34 @@ S("every entry of every partition is applied exactly once and checkpointed", asy
   assert.is(cp0?.applied, 230);
   const status = await readGroupStatus(env.redis, env.pool, env.keys, [consumer]);
   assert.equal(status.map((s) => [s.stream, s.lag, s.pending, s.lost]), [["reports:0", 0, 0, 0], ["reports:1", 0, 0, 0]]);
+});
+
+S("checkpoints record the consumer's version, and a worker running another version stops applying the group", async ({ env }) => {
+  const stream = env.keys.stream("test:versioned");
+  const appender = createAppender(env.redis, env.keys);
+  const v1 = countingConsumer("versioned", "test:versioned");
+  await appender.append(stream, [{ value: 1 }, { value: 2 }, { value: 3 }]);
+  await drain(env, [v1]);
+  assert.equal((await loadCheckpoint(env.pool, "versioned", stream))?.stamp, { version: 1, definition: "" });
+
+  // A newer build rebuilt the group (its swap stamps version 2); this worker still runs version 1.
+  await env.pool.query("UPDATE stream_checkpoint SET version = 2 WHERE group_name = 'versioned'");
+  await appender.append(stream, [{ value: 4 }, { value: 5 }]);
+  const { log, lines } = captureLog();
+  const runtime = createConsumerRuntime({ ...env, log, consumers: [v1], settings });
+  runtime.start();
+  try {
+    await waitFor("the loop to end", async () => lines.some((l) => l.msg === "the group's checkpoint records another version of its consumer; this loop ends"));
+  } finally {
+    await runtime.stop();
+  }
+  assert.is((await appliedRows(env.pool, "versioned")).length, 3, "no entry applied by the older code");
+  const said = lines.find((l) => l.msg === "the group's checkpoint records another version of its consumer; this loop ends");
+  assert.match(String((said?.err as { message?: string })?.message), "was rebuilt by version 2 of its consumer; this worker runs version 1");
+
+  // The current code (version 2) applies them.
+  await drain(env, [{ ...v1, version: 2 }]);
+  assert.is((await appliedRows(env.pool, "versioned")).length, 5);
 });
 
 S("an entry that throws every time is dead-lettered after MAX_DELIVERIES, the rest is applied, and retry re-drives it", async ({ env }) => {

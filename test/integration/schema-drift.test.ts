@@ -2,7 +2,9 @@
  * prisma/schema.prisma and the hand-written migrations describe the same tables twice; nothing in
  * Prisma checks that offline for MySQL (STACK-NOTES §4). This suite migrates a fresh database and
  * compares it with the schema's DMMF: tables, columns (type, nullability, default), primary keys,
- * unique and plain indexes.
+ * unique and plain indexes. Which tables must exist is not a list kept here: every table is the
+ * schema's or declared by a consumer file (consumers/*.ts `tables`), and every table a consumer
+ * owns exists.
  */
 import { readFileSync } from "node:fs";
 import { getDMMF } from "@prisma/get-dmmf";
@@ -10,9 +12,16 @@ import mysql, { type Connection, type RowDataPacket } from "mysql2/promise";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { toConnectionOptions } from "../../src/db/database-url.ts";
+import { lazyRegionLookup } from "../../src/geo/lazy-regions.ts";
+import { consumerRegistry } from "../../src/stream/consumer-registry.ts";
+import { createConsumerTables } from "../../src/stream/consumer-tables.ts";
+import { type AnyConsumer, tableDefinitions, tableNames } from "../../src/stream/define-consumer.ts";
 import { applyMigrations } from "../../src/db/migrate.ts";
+import { createPool, type Pool } from "../../src/db/pool.ts";
 import { createLogger } from "../../src/logger.ts";
-import { createTestDatabase } from "../support/infra.ts";
+import { closeRedis, createRedis, type RedisClient } from "../../src/redis/create-redis.ts";
+import { createKeys } from "../../src/stream/keys.ts";
+import { createTestDatabase, redisUrl, uniquePrefix } from "../support/infra.ts";
 
 interface ColumnShape {
   type: string;
@@ -35,28 +44,6 @@ type Datamodel = Extract<ReturnType<typeof getDMMF>, { datamodel: unknown }>["da
 type Field = Datamodel["models"][number]["fields"][number];
 
 const SCHEMA_FILE = new URL("../../prisma/schema.prisma", import.meta.url);
-
-/** SPEC §5 plus our cell_nr, cell_area_nr, stat_counter, stream_checkpoint and stream_head (DESIGN §4, §7). */
-const EXPECTED_TABLES = [
-  "api_key",
-  "export_config",
-  ...[..."0123456789abcdef"].flatMap((h) => [`wifi_shard_${h}`, `blue_shard_${h}`]),
-  "cell_gsm",
-  "cell_wcdma",
-  "cell_lte",
-  "cell_nr",
-  "cell_area",
-  "cell_area_nr",
-  "datamap_ne",
-  "datamap_nw",
-  "datamap_se",
-  "datamap_sw",
-  "stat",
-  "region_stat",
-  "stat_counter",
-  "stream_checkpoint",
-  "stream_head",
-];
 
 // ---- the schema side --------------------------------------------------------------------------
 
@@ -270,35 +257,61 @@ function report(mismatches: string[]): string {
 // ---- the suite --------------------------------------------------------------------------------
 
 let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+let pool: Pool | undefined;
+let redis: RedisClient | undefined;
 let conn: Connection | undefined;
 let databaseName = "";
+let consumers: AnyConsumer[] = [];
 
 test.before(async () => {
   db = await createTestDatabase("drift");
-  await applyMigrations({ databaseUrl: db.url, log: createLogger("warn") });
+  const log = createLogger("warn");
+  await applyMigrations({ databaseUrl: db.url, log });
+  pool = createPool(db.url, 2);
+  redis = createRedis({ url: await redisUrl() });
+  // Every group of consumers/, whose declared tables workers and `ichnos migrate` create.
+  const keys = createKeys(uniquePrefix("drift"), 2);
+  consumers = await consumerRegistry({ pool, redis, keys, regions: lazyRegionLookup(), stationBatch: 10 }).all();
+  await createConsumerTables({ pool, log }, consumers);
   conn = await mysql.createConnection(toConnectionOptions(db.url));
   databaseName = decodeURIComponent(new URL(db.url).pathname.slice(1));
 });
 
 test.after(async () => {
   await conn?.end();
+  if (redis) await closeRedis(redis);
+  await pool?.end();
   await db?.drop();
 });
 
-test("the schema describes every SPEC §5 table plus cell_nr and stream_checkpoint", () => {
-  const tables = [...shapeFromSchema(readSchemaDatamodel()).keys()].sort();
-  assert.equal(tables, [...EXPECTED_TABLES].sort());
+/** Tables consumer files declare with their definitions (the schema does not describe those). */
+const declaredTables = () => new Set(consumers.flatMap((c) => [...tableDefinitions(c).keys()]));
+
+test("every table is described by the schema or declared by its consumer, and every consumer's tables exist", async () => {
+  const schema = [...shapeFromSchema(readSchemaDatamodel()).keys()];
+  const declared = declaredTables();
+  assert.equal(schema.filter((t) => declared.has(t)), [], "a consumer declares a table the migrations create");
+  const database = [...(await shapeFromDatabase(conn!, databaseName)).keys()].sort();
+  assert.equal(database, [...schema, ...declared].sort());
+  const missing = consumers.flatMap((c) => tableNames(c).filter((t) => !database.includes(t)).map((t) => `${c.name}: ${t}`));
+  assert.equal(missing, [], "tables consumers own that neither the schema nor a declaration creates");
+  // The built-in groups own the projection tables of SPEC §5 (and ours for NR).
+  assert.ok(consumers.some((c) => tableNames(c).includes("wifi_shard_0")) && consumers.some((c) => tableNames(c).includes("datamap_ne")));
 });
 
 test("the migrated database matches prisma/schema.prisma exactly", async () => {
-  const mismatches = compareShapes(shapeFromSchema(readSchemaDatamodel()), await shapeFromDatabase(conn!, databaseName));
+  const db = await shapeFromDatabase(conn!, databaseName);
+  for (const t of declaredTables()) db.delete(t);
+  const mismatches = compareShapes(shapeFromSchema(readSchemaDatamodel()), db);
   assert.ok(mismatches.length === 0, report(mismatches));
 });
 
 test("the comparison notices a changed column type and a dropped index", async () => {
   await conn!.query("ALTER TABLE api_key MODIFY fallback_name VARCHAR(41) NULL");
   await conn!.query("ALTER TABLE wifi_shard_3 DROP INDEX wifi_shard_3_latlon_idx");
-  const mismatches = compareShapes(shapeFromSchema(readSchemaDatamodel()), await shapeFromDatabase(conn!, databaseName));
+  const db = await shapeFromDatabase(conn!, databaseName);
+  for (const t of declaredTables()) db.delete(t);
+  const mismatches = compareShapes(shapeFromSchema(readSchemaDatamodel()), db);
   assert.equal(mismatches, [
     "api_key.fallback_name: type schema varchar(40), db varchar(41)",
     "wifi_shard_3: index wifi_shard_3_latlon_idx (lat, lon) missing from the database",

@@ -15,6 +15,7 @@ import { lazyRegionLookup } from "../../src/geo/lazy-regions.ts";
 import { createAppender } from "../../src/stream/append.ts";
 import type { ConsumerDeps } from "../../src/stream/consumer-deps.ts";
 import { createConsumerRuntime } from "../../src/stream/consumer-runtime.ts";
+import { createConsumerTables } from "../../src/stream/consumer-tables.ts";
 import { listDeadLetters, type DeadLetter } from "../../src/stream/dead-letters.ts";
 import type { AnyConsumer, ConsumerFamily } from "../../src/stream/define-consumer.ts";
 import { drainGroups } from "../../src/stream/drain.ts";
@@ -72,6 +73,11 @@ export async function testConsumer(
       await env.close();
       throw err;
     });
+  // The tables the consumers declare, as `ichnos migrate` and workers create them.
+  await createConsumerTables(env, consumers).catch(async (err) => {
+    await env.close();
+    throw err;
+  });
   const consumer = consumers[0]!;
   const appender = createAppender(env.redis, env.keys);
   return {
