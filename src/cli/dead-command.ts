@@ -2,7 +2,7 @@ import type { AnyConsumer } from "../stream/define-consumer.ts";
 import { listDeadLetters, removeDeadLetters } from "../stream/dead-letters.ts";
 import { retryDeadLetters } from "../stream/dead-letter-retry.ts";
 import { UsageError } from "./args.ts";
-import { selectConsumers } from "./serve-command.ts";
+import { selectConsumers } from "../process/worker-process.ts";
 import type { Services } from "./services.ts";
 import { formatTable } from "./table.ts";
 

@@ -1,11 +1,9 @@
 import type { AnyConsumer } from "../stream/define-consumer.ts";
-import { createConsumerRuntime } from "../stream/consumer-runtime.ts";
 import { drainGroups } from "../stream/drain.ts";
 import { splitGroups, startDrainChildren } from "./drain-processes.ts";
 import { formatGroupStatus } from "./groups-command.ts";
-import { selectConsumers } from "./serve-command.ts";
-import { loopSettings, type Services } from "./services.ts";
-import { checkConsumersAtStart, versionGate } from "./version-gate.ts";
+import { createWorkerProcess, selectConsumers } from "../process/worker-process.ts";
+import type { Services } from "./services.ts";
 
 /**
  * The registry for a drain that may start while MySQL is down (the export groups come from
@@ -36,10 +34,10 @@ export async function drainCommand(
   const consumers = selectConsumers(registry, groups);
   const [own, ...others] = splitGroups(consumers, processes);
   const children = startDrainChildren(others);
-  await checkConsumersAtStart(services, consumers);
-  const runtime = createConsumerRuntime({
-    ...services, consumers: own ?? [], settings: { ...loopSettings(services.config), flush: true }, prepare: versionGate(services), regions: services.consumerDeps.regions,
-  });
+  const ownNames = new Set((own ?? []).map((c) => c.name));
+  // The worker process `ichnos work` runs, for this drain's share of the groups (no jobs).
+  const worker = await createWorkerProcess(services, { groups: (name) => ownNames.has(name), jobs: false, flush: true });
+  const { runtime } = worker;
   let lastPrint = 0;
   let result: Awaited<ReturnType<typeof drainGroups>>;
   try {

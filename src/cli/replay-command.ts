@@ -8,7 +8,7 @@ import { parseFrom, replayArchivedPart, replayGroup } from "../stream/replay.ts"
 import { formatDuration } from "../util/units.ts";
 import { UsageError } from "./args.ts";
 import { archiveSpans, historyDeps, missingHistory, planRebuild } from "./rebuild-plan.ts";
-import { selectConsumers } from "./serve-command.ts";
+import { selectConsumers } from "../process/worker-process.ts";
 import type { Services } from "./services.ts"
 
 export interface ReplayOptions {

@@ -1,50 +1,55 @@
 /**
- * A real worker process running the pipeline's own consumer groups, for crash tests.
+ * A real worker process running the pipeline's own consumer groups, for crash tests: the worker
+ * process `ichnos work` runs (src/process/worker-process.ts), changed only through its overrides.
  * Env: DATABASE_URL, REDIS_URL, PREFIX, PARTITIONS, GROUPS (comma-separated prefixes of group
  * names, e.g. `station:` or `export:internal`), STATION_BATCH, CLAIM_IDLE_MS.
  * `CRASH_AFTER_COMMIT=n` SIGKILLs after the n-th COMMIT and before its XACK; `CRASH_IN_PROJECT=n`
  * SIGKILLs when the n-th batch has done all its writes but has not committed. SIGTERM stops it.
  */
-import { loadConsumers } from "../../src/stream/consumer-registry.ts";
-import { createPool } from "../../src/db/pool.ts";
-import { getRegionLookup } from "../../src/geo/regions.ts";
+import { createServices } from "../../src/cli/services.ts";
+import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
-import { createRedis } from "../../src/redis/create-redis.ts";
-import { createConsumerRuntime } from "../../src/stream/consumer-runtime.ts";
-import { defineConsumer, type AnyConsumer } from "../../src/stream/define-consumer.ts";
-import { createKeys } from "../../src/stream/keys.ts";
-import { TEST_STREAMS } from "./test-streams.ts";
-import { requireEnv, runUntilSigterm } from "./worker-env.ts";
+import { createWorkerProcess } from "../../src/process/worker-process.ts";
+import { defineConsumer } from "../../src/stream/define-consumer.ts";
+import { requireEnv } from "./worker-env.ts";
 
 const env = requireEnv("pipeline-worker");
-
-const log = createLogger("warn");
-const pool = createPool(env("DATABASE_URL"), 6);
-const redis = createRedis({ url: env("REDIS_URL") });
-const keys = createKeys(env("PREFIX"), Number(env("PARTITIONS", "1")), TEST_STREAMS);
 const crashAfterCommit = Number(env("CRASH_AFTER_COMMIT", "0"));
 const crashInProject = Number(env("CRASH_IN_PROJECT", "0"));
 const wanted = env("GROUPS").split(",");
 
-const all = await loadConsumers({ pool, redis, keys, regions: getRegionLookup(), stationBatch: Number(env("STATION_BATCH", "2")) });
+const config = loadConfig({
+  ...process.env,
+  DATABASE_URL: env("DATABASE_URL"), REDIS_URL: env("REDIS_URL"), REDIS_PREFIX: env("PREFIX"), STREAM_PARTITIONS: env("PARTITIONS", "1"),
+  STATION_BATCH: env("STATION_BATCH", "2"), DATABASE_POOL_SIZE: "6",
+});
+const services = createServices(config, createLogger("warn"));
 let projected = 0;
-const consumers: AnyConsumer[] = all.filter((c) => wanted.some((w) => c.name.startsWith(w))).map((c) => defineConsumer({
-  ...c,
-  async project(batch, ctx) {
-    await c.project(batch, ctx);
-    projected += 1;
-    if (crashInProject && projected === crashInProject) process.kill(process.pid, "SIGKILL");
-  },
-}));
-
 let commits = 0;
-const runtime = createConsumerRuntime({
-  redis, pool, keys, log, consumers,
-  settings: { batchSize: 500, blockMs: 100, claimIdleMs: Number(env("CLAIM_IDLE_MS", "300")), maxDeliveries: 5 },
-  afterCommit: (ids) => {
-    if (ids.length === 0) return;
-    commits += 1;
-    if (crashAfterCommit && commits === crashAfterCommit) process.kill(process.pid, "SIGKILL");
+const worker = await createWorkerProcess(services, {
+  groups: (name) => wanted.some((w) => name.startsWith(w)),
+  jobs: false,
+  overrides: {
+    settings: { batchSize: 500, blockMs: 100, claimIdleMs: Number(env("CLAIM_IDLE_MS", "300")), maxDeliveries: 5 },
+    wrap: (c) => defineConsumer({
+      ...c,
+      async project(batch, ctx) {
+        await c.project(batch, ctx);
+        projected += 1;
+        if (crashInProject && projected === crashInProject) process.kill(process.pid, "SIGKILL");
+      },
+    }),
+    afterCommit: (ids) => {
+      if (ids.length === 0) return;
+      commits += 1;
+      if (crashAfterCommit && commits === crashAfterCommit) process.kill(process.pid, "SIGKILL");
+    },
   },
 });
-runUntilSigterm(runtime, redis, pool);
+worker.start();
+process.stdout.write(`ready ${worker.runtime.consumerName}\n`);
+process.once("SIGTERM", async () => {
+  await worker.stop();
+  await services.close();
+  process.stdout.write(`stopped ${JSON.stringify(worker.runtime.stats())}\n`);
+});

@@ -1,0 +1,39 @@
+/**
+ * A web process, composed in one place for `ichnos web` and `start`, the tests and the
+ * benchmarks: GeoIP, the heartbeat's checks, the routes' dependencies and the HTTP server.
+ */
+import { createWebApp } from "../api/app.ts";
+import { createHeartbeatChecks } from "../api/heartbeat.ts";
+import { startHttpServer, type HttpServer } from "../api/serve.ts";
+import type { Services } from "../cli/services.ts";
+import { createWebDeps } from "../cli/web-deps.ts";
+import { readLatestMigration } from "../db/migrate.ts";
+import { createGeoIp } from "../geoip/geoip-reader.ts";
+
+export interface WebProcess {
+  readonly server: HttpServer;
+  /** Stops taking requests, then sends what the routes buffered (usage counts); idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Listens on HOST:PORT (PORT 0: any free port, see `server`). */
+export async function createWebProcess(services: Services): Promise<WebProcess> {
+  const { config, log, redis, pool } = services;
+  const geoip = await createGeoIp({ path: config.geoipPath, log });
+  const checks = createHeartbeatChecks({ pool, redis, geoip, readLatestMigration });
+  const deps = createWebDeps(services, checks, geoip);
+  const server = await startHttpServer(createWebApp(deps), {
+    host: config.host, port: config.port, log, requestTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.idleTimeoutMs,
+  });
+  let stopping: Promise<void> | null = null;
+  return {
+    server,
+    stop() {
+      stopping ??= (async () => {
+        await server.close();
+        await deps.close();
+      })();
+      return stopping;
+    },
+  };
+}
