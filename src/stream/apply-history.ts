@@ -19,7 +19,7 @@ import { compareEntryIds, ZERO_ID } from "./entry-id.ts";
 import type { Keys } from "./keys.ts";
 import { positionBefore, type From } from "./positions.ts";
 import { classifyFailure } from "./failure-kind.ts";
-import { backOffMs } from "./loop-policy.ts";
+import { afterFailure, backOffMs } from "./loop-policy.ts";
 import { payloadCheck } from "./streams.ts";
 import { firstEntryFrom, readRange, sequenceValue } from "./stream-commands.ts";
 
@@ -105,19 +105,28 @@ async function projectIsolating(
       }
     }
   };
-  let failure = await attempt();
-  if (failure === null) return;
-  if (list.length > 1) {
-    deps.log.warn({ err: failure, entries: list.length, firstId: list[0]!.id }, "batch failed; applying its entries one at a time");
-    for (const e of list) await projectIsolating(deps, consumer, target, stream, [e]);
-    return;
-  }
   const max = deps.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
-  for (let deliveries = 2; deliveries <= max && failure !== null; deliveries++) failure = await attempt();
-  if (failure === null) return;
-  const message = failure instanceof Error ? failure.message : String(failure);
-  deps.log.error({ entryId: list[0]!.id, deliveries: max, error: message }, "entry failed every attempt; it will be dead-lettered");
-  target.failed.push(deadLetterOf(stream, list[0]!, message, max));
+  let failure = await attempt();
+  let deliveries = 1;
+  // What next is the live loop's decision too (loop-policy.ts): isolate, deliver again, give up.
+  while (failure !== null) {
+    const step = afterFailure({ failure: "projection", attempted: list.length, deliveries, maxDeliveries: max, failuresInARow: 0, random: Math.random() });
+    if (step.kind === "isolate") {
+      deps.log.warn({ err: failure, entries: list.length, firstId: list[0]!.id }, "batch failed; applying its entries one at a time");
+      for (const e of list) await projectIsolating(deps, consumer, target, stream, [e]);
+      return;
+    }
+    if (step.kind === "give-up") {
+      const message = failure instanceof Error ? failure.message : String(failure);
+      deps.log.error({ entryId: list[0]!.id, deliveries: step.deliveries, error: message }, "entry failed every attempt; it will be dead-lettered");
+      target.failed.push(deadLetterOf(stream, list[0]!, message, step.deliveries));
+      return;
+    }
+    // attempt() throws the failures that back off, so only "redeliver" is left.
+    await new Promise((r) => setTimeout(r, step.kind === "redeliver" ? step.waitMs : 0));
+    deliveries += 1;
+    failure = await attempt();
+  }
 }
 
 /**
