@@ -5,6 +5,7 @@
  * deletes the group, its checkpoints and dead letters. Running workers pick the change up within
  * EXPORTS_RELOAD.
  */
+import { consumerStamp } from "../stream/consumer-version.ts";
 import { createExportConsumer } from "../exports/export-consumer.ts";
 import { EXPORT_SCHEMAS, exportGroupName, formatSkipSet, parseSkipSet, toExportConfig } from "../domain/export-config.ts";
 import { POSITION_SOURCES } from "../domain/report.ts";
@@ -76,7 +77,7 @@ export async function exportsCommand(services: Services, argv: readonly string[]
         const streams = services.keys.resolve(consumer.reads);
         try {
           for (const stream of streams) {
-            await ensureGroup({ ...services, log: services.log.child({ group: consumer.name }) }, consumer.name, stream, fromStart ? "0" : "$");
+            await ensureGroup({ ...services, log: services.log.child({ group: consumer.name }) }, consumer.name, stream, fromStart ? "0" : "$", undefined, consumerStamp(consumer));
           }
           await prisma.exportConfig.create({ data: row });
         } catch (err) {

@@ -72,7 +72,7 @@ async function planFromReports(services: Services, consumer: AnyConsumer, from: 
     const why = refusal ?? "its observations could be split again from the reports, but the reports are incomplete too";
     return { kind: "refused", message: `${describeMissingHistory(services.keys, consumer.name, from, shown, true, note)}\n(${why}.)` };
   }
-  const source = await rederivedSource({ ...historyDeps(services), regions: services.consumerDeps.regions }, consumer, position, {
+  const source = await rederivedSource(historyDeps(services), consumer, position, {
     internal: internals[0]!, defaultBatch: services.config.consumerBatch, archive: fromArchive?.archive,
   });
   const note = `${consumer.name}: ${missing.map((m) => services.keys.logicalName(m.stream)).join(", ")} no longer holds the history; ` +

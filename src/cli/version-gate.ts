@@ -6,8 +6,9 @@
  * a new version stops the worker at start.
  */
 import { tryNamedLock } from "../db/named-lock.ts";
-import { loadCheckpoints, stampCheckpoints } from "../db/stream-checkpoint.ts";
-import { consumerStamp, versionDecision, type VersionDecision } from "../stream/consumer-version.ts";
+import { type CheckpointStamp, loadCheckpoints, stampCheckpoints } from "../db/stream-checkpoint.ts";
+import { consumerStamp, versionDecision } from "../stream/consumer-version.ts";
+import { getOrCreate } from "../util/get-or-create.ts";
 import { createConsumerTables } from "../stream/consumer-tables.ts";
 import { type AnyConsumer, tableNames } from "../stream/define-consumer.ts";
 import { classifyFailure } from "../stream/failure-kind.ts";
@@ -15,6 +16,7 @@ import { backOffMs } from "../stream/loop-policy.ts";
 import { rebuildGroup } from "../stream/rebuild.ts";
 import { parseFrom } from "../stream/replay.ts";
 import type { Logger } from "../logger.ts";
+import { sleep } from "../util/sleep.ts";
 import { formatDuration } from "../util/units.ts";
 import { historyDeps, planRebuild } from "./rebuild-plan.ts";
 import type { Services } from "./services.ts";
@@ -25,32 +27,20 @@ export class ConsumerVersionError extends Error {}
 const LOCK_POLL_MS = 2000;
 const PROGRESS_LOG_MS = 10_000;
 
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  const timer = setTimeout(resolve, ms);
-  signal.addEventListener("abort", () => { clearTimeout(timer); resolve(); }, { once: true });
-});
-
 function changedMessage(consumer: AnyConsumer, version: number): string {
   return `group ${consumer.name}: consumers/${consumer.name.split(":")[0]}.ts declares other table definitions than its tables were built with, ` +
     `but the same version (${version}). Raise its version to ${version + 1}: the next worker then rebuilds the group from all history with the new tables`;
 }
 
 /** Start-up check: throws for every group whose file changed its tables without a new version. */
-export async function checkConsumerVersions(services: Pick<Services, "pool">, consumers: readonly AnyConsumer[]): Promise<Map<string, VersionDecision>> {
-  const byGroup = new Map<string, { version: number; definition: string }[]>();
-  for (const cp of await loadCheckpoints(services.pool)) {
-    const list = byGroup.get(cp.group) ?? [];
-    list.push(cp.stamp);
-    byGroup.set(cp.group, list);
-  }
-  const decisions = new Map<string, VersionDecision>();
-  for (const consumer of consumers) decisions.set(consumer.name, versionDecision(byGroup.get(consumer.name) ?? [], consumerStamp(consumer)));
+async function checkConsumerVersions(services: Pick<Services, "pool">, consumers: readonly AnyConsumer[]): Promise<void> {
+  const stamps = new Map<string, CheckpointStamp[]>();
+  for (const cp of await loadCheckpoints(services.pool)) getOrCreate(stamps, cp.group, () => []).push(cp.stamp);
   const changed = consumers.flatMap((c) => {
-    const d = decisions.get(c.name)!;
+    const d = versionDecision(stamps.get(c.name) ?? [], consumerStamp(c));
     return d.kind === "changed" ? [changedMessage(c, d.version)] : [];
   });
   if (changed.length > 0) throw new ConsumerVersionError(changed.join("\n"));
-  return decisions;
 }
 
 /**

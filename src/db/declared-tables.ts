@@ -31,7 +31,7 @@ export async function createDeclaredTables(db: Queryable, definitions: ReadonlyM
 }
 
 /** Which of `names` exist in the current database. */
-export async function existingTables(db: Queryable, names: readonly string[]): Promise<Set<string>> {
+async function existingTables(db: Queryable, names: readonly string[]): Promise<Set<string>> {
   if (names.length === 0) return new Set();
   const [rows] = await db.query<RowDataPacket[]>(
     "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (?)",

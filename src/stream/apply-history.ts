@@ -122,8 +122,9 @@ async function projectIsolating(
       target.failed.push(deadLetterOf(stream, list[0]!, message, step.deliveries));
       return;
     }
-    // attempt() throws the failures that back off, so only "redeliver" is left.
-    await new Promise((r) => setTimeout(r, step.kind === "redeliver" ? step.waitMs : 0));
+    // attempt() throws the failures that back off, so a projection failure is all that is left.
+    if (step.kind !== "redeliver") throw failure;
+    await new Promise((r) => setTimeout(r, step.waitMs));
     deliveries += 1;
     failure = await attempt();
   }

@@ -20,6 +20,7 @@ import { loadKnownHead, type KnownEntry } from "../db/stream-head.ts";
 import { entryBytes, readGroupBounded } from "./bounded-read.ts";
 import { recoverPending } from "./recover-pending.ts";
 import { isNoGroupError, pendingRange, readGroup, redeliver } from "./stream-commands.ts";
+import { sleep } from "../util/sleep.ts";
 
 export interface LoopSettings {
   readonly batchSize: number;
@@ -58,18 +59,6 @@ export interface LoopStats {
   batches: number;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-
 function mergeHeld(held: RawEntry[], more: readonly RawEntry[]): RawEntry[] {
   if (more.length === 0) return held;
   // The common case: a fresh read, already in stream order.
@@ -102,7 +91,8 @@ export async function runConsumerLoop(
   let failures = 0; // consecutive infrastructure failures, for back-off
   const giveUp = new Map<string, { error: string; deliveries: number }>();
   const parsePayload = consumer.payload === undefined;
-  const ensure = () => ensureGroup({ redis, pool: deps.pool, keys, log }, group, stream, consumer.start, consumer.isRetired, consumerStamp(consumer));
+  const stamp = consumerStamp(consumer);
+  const ensure = () => ensureGroup({ redis, pool: deps.pool, keys, log }, group, stream, consumer.start, consumer.isRetired, stamp);
 
   /**
    * New entries up to the batch's count and byte bounds. When nothing is held and nothing is

@@ -2,7 +2,7 @@
  * Brings a group's Redis state in line with its MySQL checkpoint, the source of truth
  * (DESIGN §3): Redis group state can vanish (flush) or move backwards (AOF restart, failover).
  */
-import { type CheckpointStamp, insertCheckpoint, loadCheckpoint, UNRECORDED } from "../db/stream-checkpoint.ts";
+import { type CheckpointStamp, insertCheckpoint, loadCheckpoint } from "../db/stream-checkpoint.ts";
 import { withNamedLock } from "../db/named-lock.ts";
 import type { Pool, PoolConnection } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
@@ -26,8 +26,8 @@ const RECONCILE_LIMIT = 10_000;
 export class RetiredGroupError extends Error {}
 
 export async function ensureGroup(
-  deps: EnsureGroupDeps, group: string, stream: string, start: "$" | "0", isRetired?: (db: PoolConnection) => Promise<boolean>,
-  stamp: CheckpointStamp = UNRECORDED,
+  deps: EnsureGroupDeps, group: string, stream: string, start: "$" | "0", isRetired: ((db: PoolConnection) => Promise<boolean>) | undefined,
+  stamp: CheckpointStamp,
 ): Promise<void> {
   const { redis, pool, keys } = deps;
   const { log } = deps;
