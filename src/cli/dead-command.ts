@@ -36,7 +36,7 @@ export async function deadCommand(services: Services, consumers: readonly AnyCon
     return 0;
   }
   const [consumer] = selectConsumers(consumers, [group]);
-  const outcomes = await retryDeadLetters(services, consumer!, deadStream, options.ids);
+  const outcomes = await retryDeadLetters({ ...services, regions: services.consumerDeps.regions }, consumer!, deadStream, options.ids);
   const failed = outcomes.filter((o) => !o.ok);
   for (const o of failed) process.stdout.write(`still failing ${o.deadLetter.id}: ${o.error}\n`);
   process.stdout.write(`retried ${outcomes.length}: ${outcomes.length - failed.length} applied, ${failed.length} still dead\n`);

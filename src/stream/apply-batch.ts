@@ -6,32 +6,23 @@
  */
 import { advanceCheckpoint, lockCheckpoint } from "../db/stream-checkpoint.ts";
 import type { Pool } from "../db/pool.ts";
-import type { RegionLookup } from "../geo/region-lookup.ts";
+import { withTransaction } from "../db/tx.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
+import { type ApplyEngine, ProjectionFailure, projectEntries, sortEntries } from "./apply-engine.ts";
 import { writeDeadLetters, type DeadLetterInput } from "./dead-letters.ts";
-import { consumerVersion, type AnyConsumer } from "./define-consumer.ts";
-import type { Keys } from "./keys.ts";
-import { projectContext } from "./project-context.ts";
+import { consumerVersion } from "./define-consumer.ts";
 import { VersionChangedError } from "./consumer-version.ts";
 import { compareEntryIds } from "./entry-id.ts";
-import { projectionEntry, type RawEntry, type StreamEntry } from "./entry.ts";
+import type { RawEntry } from "./entry.ts";
 import type { KnownEntry } from "../db/stream-head.ts";
 import { ack, entryBefore, pendingCount, pendingRange, rangeBetween } from "./stream-commands.ts";
 
 export interface ApplyContext {
-  readonly redis: RedisClient;
+  /** The group's consumer on this stream, and what its projections get (apply-engine.ts). */
+  readonly engine: ApplyEngine;
   readonly pool: Pool;
-  readonly log: Logger;
-  readonly consumer: AnyConsumer;
-  readonly stream: string;
   readonly deadStream: string;
-  readonly consumerName: string;
-  readonly keys: Keys;
-  /** `ctx.regions` (project-context.ts); the default lookup when absent. */
-  readonly regions?: RegionLookup;
-  /** Why a decoded payload is not one of the stream's (streams.ts), or null; absent: not checked. */
-  readonly payloadProblem?: ((data: unknown) => string | null) | null;
   /** Test seam: runs after COMMIT and before XACK (crash-recovery tests kill the process here). */
   readonly afterCommit?: (ids: readonly string[]) => Promise<void> | void;
 }
@@ -77,9 +68,11 @@ interface Incident {
   readonly newNumberingAfter: KnownEntry | null;
 }
 
-async function regressionIncident(ctx: ApplyContext, prev: KnownEntry, entry: RawEntry, head: KnownEntry | null | undefined): Promise<Incident> {
+async function regressionIncident(
+  redis: RedisClient, stream: string, prev: KnownEntry, entry: RawEntry, head: KnownEntry | null | undefined,
+): Promise<Incident> {
   const known = head && head.seq > prev.seq && compareEntryIds(head.id, entry.id) < 0 ? head : prev;
-  const before = await entryBefore(ctx.redis, ctx.stream, entry.id);
+  const before = await entryBefore(redis, stream, entry.id);
   const unapplied = known.seq - prev.seq;
   const skipped = Math.max(0, entry.seq - 1 - (before?.seq ?? 0));
   return {
@@ -96,108 +89,107 @@ function logIncident(log: Logger, incident: Incident): void {
   );
 }
 
+/** What the transaction decided, carried out after its commit. */
+interface Outcome {
+  readonly settled: string[];
+  readonly released: string[];
+  readonly applied: number;
+  readonly lost: number;
+  readonly waiting: boolean;
+  readonly incidents: readonly Incident[];
+  readonly trimmed: number;
+  /** The first entry applied: the trimmed ones came before it. */
+  readonly firstApplied?: string;
+  readonly dead: readonly DeadLetterInput[];
+  /** Whether the checkpoint moved (else there is nothing for afterCommit to see). */
+  readonly moved: boolean;
+}
+
 export async function applyBatch(ctx: ApplyContext, held: readonly RawEntry[], options: ApplyOptions = {}): Promise<ApplyResult> {
-  const { redis, pool, consumer, stream } = ctx;
+  const { engine } = ctx;
+  const { redis, consumer, streamKey: stream, log } = engine;
   const group = consumer.name;
-  const conn = await pool.getConnection();
+  let attempted: RawEntry[] = [];
+  let outcome: Outcome;
   try {
-    await conn.beginTransaction();
-    const cp = await lockCheckpoint(conn, group, stream);
-    if (!cp) throw new MissingCheckpointError(`no checkpoint row for group ${group} on ${stream}`);
-    const version = consumerVersion(consumer);
-    if (cp.stamp.version !== 0 && cp.stamp.version !== version) {
-      throw new VersionChangedError(
-        `group ${group} was ${cp.stamp.version > version ? "rebuilt" : "projected"} by version ${cp.stamp.version} of its consumer; ` +
-          `this worker runs version ${version}, so it stops applying the group's entries. Restart it with the current consumer files`,
-      );
-    }
+    outcome = await withTransaction(ctx.pool, async (tx): Promise<Outcome> => {
+      const cp = await lockCheckpoint(tx, group, stream);
+      if (!cp) throw new MissingCheckpointError(`no checkpoint row for group ${group} on ${stream}`);
+      const version = consumerVersion(consumer);
+      if (cp.stamp.version !== 0 && cp.stamp.version !== version) {
+        throw new VersionChangedError(
+          `group ${group} was ${cp.stamp.version > version ? "rebuilt" : "projected"} by version ${cp.stamp.version} of its consumer; ` +
+            `this worker runs version ${version}, so it stops applying the group's entries. Restart it with the current consumer files`,
+        );
+      }
+      const nothing = { released: [], applied: 0, lost: 0, incidents: [], trimmed: 0, dead: [], moved: false };
 
-    const stale = held.filter((e) => compareEntryIds(e.id, cp.lastId) <= 0);
-    const fresh = held.filter((e) => compareEntryIds(e.id, cp.lastId) > 0);
-    if (fresh.length === 0) {
-      await conn.commit();
-      await ack(redis, stream, group, stale.map((e) => e.id));
-      return { kind: "done", settled: stale.map((e) => e.id), released: [], applied: 0, lost: 0, waiting: false };
-    }
+      const stale = held.filter((e) => compareEntryIds(e.id, cp.lastId) <= 0);
+      const fresh = held.filter((e) => compareEntryIds(e.id, cp.lastId) > 0);
+      if (fresh.length === 0) return { ...nothing, settled: stale.map((e) => e.id), waiting: false };
 
-    // An earlier entry still held by another consumer must be applied first. Everything we hold
-    // is pending, so when the group's pending count equals ours nobody else holds anything and
-    // the range query (which lists every pending entry) can be skipped.
-    let foreign: { id: string } | undefined;
-    if ((await pendingCount(redis, stream, group)) !== held.length) {
-      const heldIds = new Set(held.map((e) => e.id));
-      const pending = await pendingRange(redis, stream, group, cp.lastId, fresh[fresh.length - 1]!.id, held.length + 1);
-      foreign = pending.find((p) => !heldIds.has(p.id));
-    }
-    const candidates = (foreign ? fresh.filter((e) => compareEntryIds(e.id, foreign.id) < 0) : fresh)
-      .slice(0, options.limit ?? fresh.length);
+      // An earlier entry still held by another consumer must be applied first. Everything we hold
+      // is pending, so when the group's pending count equals ours nobody else holds anything and
+      // the range query (which lists every pending entry) can be skipped.
+      let foreign: { id: string } | undefined;
+      if ((await pendingCount(redis, stream, group)) !== held.length) {
+        const heldIds = new Set(held.map((e) => e.id));
+        const pending = await pendingRange(redis, stream, group, cp.lastId, fresh[fresh.length - 1]!.id, held.length + 1);
+        foreign = pending.find((p) => !heldIds.has(p.id));
+      }
+      const candidates = (foreign ? fresh.filter((e) => compareEntryIds(e.id, foreign.id) < 0) : fresh)
+        .slice(0, options.limit ?? fresh.length);
 
-    const run: RawEntry[] = [];
-    const released: string[] = [];
-    let trimmed = 0;
-    const incidents: Incident[] = [];
-    let prev: KnownEntry = { id: cp.lastId, seq: cp.lastEntry };
-    for (const entry of candidates) {
-      const regression = isRegression(prev, entry, options.knownHead);
-      if (regression || entry.seq !== prev.seq + 1) {
-        const missing = regression ? 1 : entry.seq - prev.seq - 1;
-        if (missing > 0 && (await rangeBetween(redis, stream, prev.id, entry.id, 1)).length > 0) {
-          // Entries in the gap still exist: the group was rewound (replay) and they will be
-          // delivered again. Hand ours back and take them in order.
-          released.push(...fresh.filter((e) => compareEntryIds(e.id, entry.id) >= 0).map((e) => e.id));
-          break;
+      const run: RawEntry[] = [];
+      const released: string[] = [];
+      let trimmed = 0;
+      const incidents: Incident[] = [];
+      let prev: KnownEntry = { id: cp.lastId, seq: cp.lastEntry };
+      for (const entry of candidates) {
+        const regression = isRegression(prev, entry, options.knownHead);
+        if (regression || entry.seq !== prev.seq + 1) {
+          const missing = regression ? 1 : entry.seq - prev.seq - 1;
+          if (missing > 0 && (await rangeBetween(redis, stream, prev.id, entry.id, 1)).length > 0) {
+            // Entries in the gap still exist: the group was rewound (replay) and they will be
+            // delivered again. Hand ours back and take them in order.
+            released.push(...fresh.filter((e) => compareEntryIds(e.id, entry.id) >= 0).map((e) => e.id));
+            break;
+          }
+          if (regression) incidents.push(await regressionIncident(redis, stream, prev, entry, options.knownHead));
+          else trimmed += missing;
         }
-        if (regression) incidents.push(await regressionIncident(ctx, prev, entry, options.knownHead));
-        else trimmed += missing;
+        run.push(entry);
+        prev = { id: entry.id, seq: entry.seq };
       }
-      run.push(entry);
-      prev = { id: entry.id, seq: entry.seq };
-    }
-    if (run.length === 0) {
-      await conn.rollback();
-      await ack(redis, stream, group, stale.map((e) => e.id));
-      return { kind: "done", settled: stale.map((e) => e.id), released, applied: 0, lost: 0, waiting: foreign !== undefined };
-    }
+      const waiting = foreign !== undefined;
+      if (run.length === 0) return { ...nothing, settled: stale.map((e) => e.id), released, waiting };
 
-    const lost = incidents.reduce((n, i) => n + i.lost, trimmed);
-    const dead: DeadLetterInput[] = [];
-    const toProject: StreamEntry[] = [];
-    for (const entry of run) {
-      const givenUp = options.giveUp?.get(entry.id);
-      const problem = entry.error ?? ctx.payloadProblem?.(entry.data) ?? null;
-      if (problem !== null) dead.push({ entry, error: `undecodable entry: ${problem}`, deliveries: 1 });
-      else if (givenUp) dead.push({ entry, ...givenUp });
-      else toProject.push(projectionEntry(entry.stream, entry, consumer.payload === "text" ? entry.fields.d : undefined));
-    }
-    if (toProject.length > 0) {
-      try {
-        await consumer.project(toProject, projectContext({
-          tx: conn, log: ctx.log, group, streamKey: stream, redis, keys: ctx.keys, consumer: ctx.consumerName, regions: ctx.regions,
-        }));
-      } catch (error) {
-        await conn.rollback();
-        return { kind: "failed", error, attempted: run.filter((e) => !e.error && !options.giveUp?.has(e.id)) };
-      }
-    }
-    await advanceCheckpoint(conn, { group, stream, lastId: prev.id, lastEntry: prev.seq, applied: toProject.length, lost });
-    // Dead letters are written before the commit: a crash in between duplicates a dead letter
-    // rather than losing the entry.
-    await writeDeadLetters(redis, ctx.deadStream, group, dead);
-    await conn.commit();
-    const settled = [...stale, ...run].map((e) => e.id);
-    await ctx.afterCommit?.(settled);
-    await ack(redis, stream, group, settled);
-
-    for (const incident of incidents) logIncident(ctx.log, incident);
-    if (trimmed > 0) ctx.log.warn({ lost: trimmed, before: run[0]!.id }, "entries were trimmed before this group read them; counted as lost");
-    for (const d of dead) {
-      ctx.log.error({ entryId: d.entry.id, deliveries: d.deliveries, error: d.error }, "entry moved to the dead letters");
-    }
-    return { kind: "done", settled, released, applied: toProject.length, lost, waiting: foreign !== undefined };
+      const lost = incidents.reduce((n, i) => n + i.lost, trimmed);
+      const sorted = sortEntries(engine, run, options.giveUp);
+      attempted = sorted.project;
+      await projectEntries(tx, engine, sorted.project);
+      await advanceCheckpoint(tx, { group, stream, lastId: prev.id, lastEntry: prev.seq, applied: sorted.project.length, lost });
+      // Dead letters are written before the commit: a crash in between duplicates a dead letter
+      // rather than losing the entry.
+      await writeDeadLetters(redis, ctx.deadStream, group, sorted.dead);
+      return {
+        settled: [...stale, ...run].map((e) => e.id), released, applied: sorted.project.length, lost, waiting, incidents, trimmed, firstApplied: run[0]!.id, dead: sorted.dead, moved: true,
+      };
+    });
   } catch (err) {
-    await conn.rollback().catch(() => undefined);
+    // The projection's failure is the entries' (the loop policy decides what follows); any other
+    // failure is the runtime's and propagates.
+    if (err instanceof ProjectionFailure) return { kind: "failed", error: err.error, attempted };
     throw err;
-  } finally {
-    conn.release();
   }
+
+  if (outcome.moved) await ctx.afterCommit?.(outcome.settled);
+  await ack(redis, stream, group, outcome.settled);
+  for (const incident of outcome.incidents) logIncident(log, incident);
+  if (outcome.trimmed > 0) log.warn({ lost: outcome.trimmed, before: outcome.firstApplied }, "entries were trimmed before this group read them; counted as lost");
+  for (const d of outcome.dead) {
+    log.error({ entryId: d.entry.id, deliveries: d.deliveries, error: d.error }, "entry moved to the dead letters");
+  }
+  const { settled, released, applied, lost, waiting } = outcome;
+  return { kind: "done", settled, released, applied, lost, waiting };
 }

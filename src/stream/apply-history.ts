@@ -7,20 +7,19 @@
 import { loadCoverage, readArchiveSpan } from "../archive/archive-reader.ts";
 import type { ArchivedHistory } from "../archive/archive-spans.ts";
 import type { Pool } from "../db/pool.ts";
-import { withTransaction } from "../db/tx.ts";
 import { listDeadLetters, writeDeadLetters, type DeadLetterInput } from "./dead-letters.ts";
 import type { RegionLookup } from "../geo/region-lookup.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import type { AnyConsumer } from "./define-consumer.ts";
-import { projectContext } from "./project-context.ts";
-import { projectionEntry, type RawEntry } from "./entry.ts";
+import { type ApplicableEntry, type ApplyEngine, applyEngine, deadLetterOf, projectInTransaction, sortEntries } from "./apply-engine.ts";
+import type { RawEntry } from "./entry.ts";
 import { compareEntryIds, ZERO_ID } from "./entry-id.ts";
 import type { Keys } from "./keys.ts";
 import { positionBefore, type From } from "./positions.ts";
-import { classifyFailure } from "./failure-kind.ts";
-import { afterFailure, backOffMs } from "./loop-policy.ts";
-import { payloadCheck } from "./streams.ts";
+import { afterFailure } from "./loop-policy.ts";
+import { sleep } from "../util/sleep.ts";
+import { CONFIG_DEFAULTS } from "../config.ts";
 import { firstEntryFrom, readRange, sequenceValue } from "./stream-commands.ts";
 
 export interface HistoryDeps {
@@ -54,56 +53,32 @@ export interface HistoryTarget {
   readonly failed: DeadLetterInput[];
 }
 
-export interface HistoryEntry {
-  readonly id: string;
-  readonly seq: number;
-  readonly version: number;
-  readonly data: unknown;
-  /** The payload's text when it did not decode (archived lines), for its dead letter. */
-  readonly text?: string;
-  readonly error?: string;
-}
+/** An entry of the history: from the stream, the archive, or derived again (rederive.ts). */
+export type HistoryEntry = ApplicableEntry;
 
 const READ_CHUNK = 500;
+const DEFAULT_MAX_DELIVERIES = Number(CONFIG_DEFAULTS.MAX_DELIVERIES);
 
-function deadLetterOf(stream: string, e: HistoryEntry, error: string, deliveries: number): DeadLetterInput {
-  const text = e.text ?? JSON.stringify(e.data) ?? "";
-  return { entry: { stream, id: e.id, seq: e.seq, version: e.version, fields: { d: text }, data: e.data }, error, deliveries };
-}
-
-const DEFAULT_MAX_DELIVERIES = 5;
-const LOCK_RETRIES = 5;
+/** The apply engine of `consumer` on `stream` for this replay or rebuild. */
+const engineOf = (deps: HistoryDeps, consumer: AnyConsumer, target: HistoryTarget, stream: string): ApplyEngine => applyEngine({
+  consumer, streamKey: stream, redis: deps.redis, keys: deps.keys, log: deps.log, consumerName: target.consumer, regions: deps.regions,
+  table: target.table, rebuilding: target.rebuilding,
+});
 
 /**
- * Projects `list` in one transaction. A lock conflict is retried whole with back-off; any other
- * failure isolates the entries one at a time, and an entry that fails alone `maxDeliveries`
+ * Projects `list` in one transaction. A lock conflict is retried whole with back-off
+ * (projectInTransaction); a projection's failure isolates the entries one at a time, and an entry that fails alone `maxDeliveries`
  * times joins `target.failed`, exactly as the live runtime dead-letters it. A poison entry then
  * costs its own transactions, never the replay or rebuild.
  */
-async function projectIsolating(
-  deps: HistoryDeps, consumer: AnyConsumer, target: HistoryTarget, stream: string, list: readonly HistoryEntry[],
-): Promise<void> {
+async function projectIsolating(deps: HistoryDeps, engine: ApplyEngine, target: HistoryTarget, list: readonly HistoryEntry[]): Promise<void> {
   if (list.length === 0) return;
-  const ctx = {
-    log: deps.log, group: consumer.name, streamKey: stream, redis: deps.redis, keys: deps.keys, regions: deps.regions, consumer: target.consumer, table: target.table, rebuilding: target.rebuilding,
-  };
   const attempt = async (): Promise<unknown> => {
-    for (let conflicts = 0; ; conflicts++) {
-      try {
-        await withTransaction(deps.pool, (tx) => consumer.project(list.map((e) => projectionEntry(stream, e)), projectContext({ ...ctx, tx })));
-        return null;
-      } catch (err) {
-        const kind = classifyFailure(err);
-        if (kind === "lock-conflict" && conflicts < LOCK_RETRIES) {
-          await new Promise((r) => setTimeout(r, backOffMs(conflicts + 1, Math.random())));
-          continue;
-        }
-        // Infrastructure or the projection's target failing is not the entries' fault: the
-        // replay stops, nothing is dead-lettered (the live loop backs off for the same kinds).
-        if (kind !== "projection") throw err;
-        return err ?? new Error("projection failed");
-      }
-    }
+    const failed = await projectInTransaction(deps.pool, engine, list);
+    // Infrastructure or the projection's target failing is not the entries' fault: the replay
+    // stops, nothing is dead-lettered (the live loop backs off for the same kinds).
+    if (failed && failed.kind !== "projection") throw failed.error;
+    return failed?.error ?? null;
   };
   const max = deps.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
   let failure = await attempt();
@@ -113,18 +88,18 @@ async function projectIsolating(
     const step = afterFailure({ failure: "projection", attempted: list.length, deliveries, maxDeliveries: max, failuresInARow: 0, random: Math.random() });
     if (step.kind === "isolate") {
       deps.log.warn({ err: failure, entries: list.length, firstId: list[0]!.id }, "batch failed; applying its entries one at a time");
-      for (const e of list) await projectIsolating(deps, consumer, target, stream, [e]);
+      for (const e of list) await projectIsolating(deps, engine, target, [e]);
       return;
     }
     if (step.kind === "give-up") {
       const message = failure instanceof Error ? failure.message : String(failure);
       deps.log.error({ entryId: list[0]!.id, deliveries: step.deliveries, error: message }, "entry failed every attempt; it will be dead-lettered");
-      target.failed.push(deadLetterOf(stream, list[0]!, message, step.deliveries));
+      target.failed.push(deadLetterOf(engine.streamKey, list[0]!, message, step.deliveries));
       return;
     }
     // attempt() throws the failures that back off, so a projection failure is all that is left.
     if (step.kind !== "redeliver") throw failure;
-    await new Promise((r) => setTimeout(r, step.waitMs));
+    await sleep(step.waitMs);
     deliveries += 1;
     failure = await attempt();
   }
@@ -139,14 +114,10 @@ export async function applyEntries(
   deps: HistoryDeps, consumer: AnyConsumer, target: HistoryTarget, cursor: Cursor, entries: readonly HistoryEntry[],
 ): Promise<void> {
   if (entries.length === 0) return;
-  const problem = payloadCheck(deps.keys.catalogue, deps.keys.logicalName(cursor.stream), consumer);
-  const good: HistoryEntry[] = [];
-  for (const e of entries) {
-    const why = e.error ?? problem?.(e.data) ?? null;
-    if (why === null) good.push(e);
-    else target.failed.push(deadLetterOf(cursor.stream, e, `undecodable entry: ${why}`, 1));
-  }
-  await projectIsolating(deps, consumer, target, cursor.stream, good);
+  const engine = engineOf(deps, consumer, target, cursor.stream);
+  const sorted = sortEntries(engine, entries);
+  target.failed.push(...sorted.dead);
+  await projectIsolating(deps, engine, target, sorted.project);
   const last = entries[entries.length - 1]!;
   cursor.lastId = last.id;
   cursor.lastEntry = last.seq;

@@ -7,6 +7,7 @@ import type { Pool } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import { applyBatch, MissingCheckpointError, type ApplyContext } from "./apply-batch.ts";
+import { applyEngine, type ApplyEngine } from "./apply-engine.ts";
 import type { AnyConsumer } from "./define-consumer.ts";
 import { compareEntryIds, entryIdTime, previousEntryId } from "./entry-id.ts";
 import { classifyFailure } from "./failure-kind.ts";
@@ -15,7 +16,6 @@ import { afterFailure, backOffMs, claimIntervalMs, gatherWaitMs, needsDeliveries
 import type { RawEntry } from "./entry.ts";
 import { ensureGroup, RetiredGroupError } from "./ensure-group.ts";
 import type { Keys } from "./keys.ts";
-import { payloadCheck } from "./streams.ts";
 import { loadKnownHead, type KnownEntry } from "../db/stream-head.ts";
 import { entryBytes, readGroupBounded } from "./bounded-read.ts";
 import { recoverPending } from "./recover-pending.ts";
@@ -49,7 +49,7 @@ export interface LoopDeps {
   readonly log: Logger;
   readonly consumerName: string;
   readonly afterCommit?: ApplyContext["afterCommit"];
-  readonly regions?: ApplyContext["regions"];
+  readonly regions?: ApplyEngine["regions"];
 }
 
 export interface LoopStats {
@@ -75,12 +75,10 @@ export async function runConsumerLoop(
   const group = consumer.name;
   const log = deps.log.child({ group, stream: keys.logicalName(stream) });
   const batchSize = consumer.batchSize ?? settings.batchSize;
-  const ctx: ApplyContext = {
-    redis, pool: deps.pool, log, consumer, stream, deadStream: keys.dead(group), consumerName, afterCommit: deps.afterCommit,
-    keys, regions: deps.regions,
-    // Decoded once here and checked against the catalogue: projections get payloads of their stream's type.
-    payloadProblem: payloadCheck(keys.catalogue, keys.logicalName(stream), consumer),
-  };
+  // Decoded once by the read and checked against the catalogue by the engine: projections get
+  // payloads of their stream's type.
+  const engine = applyEngine({ consumer, streamKey: stream, redis, keys, log, consumerName, regions: deps.regions });
+  const ctx: ApplyContext = { engine, pool: deps.pool, deadStream: keys.dead(group), afterCommit: deps.afterCommit };
   const batchBytes = settings.batchBytes ?? DEFAULT_BATCH_BYTES;
   const livenessMs = settings.livenessMs ?? DEFAULT_LIVENESS_MS;
   const recovery = { claimIdleMs: settings.claimIdleMs, maxDeliveries: settings.maxDeliveries, livenessMs };
@@ -178,7 +176,7 @@ export async function runConsumerLoop(
       // logger rather than an async context: AsyncLocalStorage costs every promise on Node 20.
       const attempted = isolate > 0 ? 1 : held.length;
       const batchFields = { firstId: held[0]!.id, lastId: held[attempted - 1]!.id, entries: attempted };
-      const result = await applyBatch({ ...ctx, log: log.child(batchFields) }, held, { limit: isolate > 0 ? 1 : undefined, giveUp, knownHead });
+      const result = await applyBatch({ ...ctx, engine: { ...engine, log: log.child(batchFields) } }, held, { limit: isolate > 0 ? 1 : undefined, giveUp, knownHead });
       failures = 0;
       if (result.kind === "done") {
         const gone = new Set([...result.settled, ...result.released]);

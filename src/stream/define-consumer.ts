@@ -134,7 +134,8 @@ export interface RuntimeOptions {
   /**
    * `ignored`: the projection never reads `data`, so entries are not JSON-decoded for it.
    * `text`: the projection reads the payload's stored JSON text (`text`), not decoded from the
-   * stream (`data` is null then); entries replayed from the archive come decoded, without it.
+   * stream (`data` is null then); entries replayed from the archive, which hold no stored text,
+   * get their payload encoded again.
    */
   readonly payload?: "ignored" | "text";
   /**

@@ -136,10 +136,7 @@ async function swapIn(
   progress: (n: number) => void, allowFewerRows: boolean,
 ): Promise<number> {
   const { cursors } = source;
-  let deadLettered = 0;
-  const gate = await deps.pool.getConnection();
-  try {
-    await gate.beginTransaction();
+  const deadLettered = await withTransaction(deps.pool, async (gate) => {
     // Pauses the group's live consumers: each takes this lock before it applies a batch.
     for (const c of cursors) {
       if (!(await lockCheckpoint(gate, consumer.name, c.stream))) {
@@ -156,17 +153,12 @@ async function swapIn(
     await stampCheckpoints(gate, consumer.name, consumerStamp(consumer));
     // Entries the rebuilt tables lack because they failed: written before the swap, so a crash
     // after it cannot lose them (one before it leaves dead letters for the retry to skip).
-    deadLettered = await writeHistoryDeadLetters(deps, consumer.name, intoShadow);
+    const written = await writeHistoryDeadLetters(deps, consumer.name, intoShadow);
     // The rename goes last: it cannot be rolled back, everything before it can (a Redis group
     // moved without its checkpoint is reconciled by the runtime on its next batch).
     await swapInShadowTables(deps.pool, tables);
-    await gate.commit();
-  } catch (err) {
-    await gate.rollback().catch(() => undefined);
-    throw err;
-  } finally {
-    gate.release();
-  }
+    return written;
+  });
   await dropRetiredTables(deps.pool, tables);
   return deadLettered;
 }
