@@ -12,6 +12,7 @@ import { createArchiveS3Client } from "../archive/s3-client.ts";
 import { lazyRegionLookup } from "../geo/lazy-regions.ts";
 import { createKeys, type Keys } from "../stream/keys.ts";
 import type { LoopSettings } from "../stream/consumer-loop.ts";
+import type { StreamFamily } from "../stream/streams.ts";
 
 export interface Services {
   readonly config: Config;
@@ -24,7 +25,12 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export function createServices(config: Config, log: Logger): Services {
+export interface ServicesOptions {
+  /** Stream families beyond the project's (streams.ts), e.g. the runtime tests' `test:` streams. */
+  readonly streams?: readonly StreamFamily[];
+}
+
+export function createServices(config: Config, log: Logger, options: ServicesOptions = {}): Services {
   // Web requests must be answered within REDIS_TIMEOUT while Redis is down or frozen; the
   // consumer loops share the client and back off on the same errors. Connection errors are
   // logged by the client itself, at most one warning per connection name per 10 s.
@@ -33,7 +39,7 @@ export function createServices(config: Config, log: Logger): Services {
     commandTimeoutMs: config.redisTimeoutMs, blockMs: config.consumerBlockMs,
   });
   const pool = createPool(config.databaseUrl, config.databasePoolSize, { lockWaitTimeoutS: config.lockWaitTimeoutMs / 1000 });
-  const keys = createKeys(config.redisPrefix, config.streamPartitions);
+  const keys = createKeys(config.redisPrefix, config.streamPartitions, options.streams);
   let closing: Promise<void> | null = null;
   let s3: S3Client | undefined;
   const consumerDeps: ConsumerDeps = {

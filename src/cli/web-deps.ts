@@ -20,12 +20,13 @@ export interface WebProcessDeps extends WebDeps {
   close(): Promise<void>;
 }
 
-export function createWebDeps(services: Services, checks: HeartbeatChecks, geoip: Pick<GeoIp, "lookup">): WebProcessDeps {
+/** `now`: the process's clock (process/overrides.ts), for every route that reads the time. */
+export function createWebDeps(services: Services, checks: HeartbeatChecks, geoip: Pick<GeoIp, "lookup">, now: () => number = Date.now): WebProcessDeps {
   const { config, log, redis, pool, keys } = services;
-  const apiKeys = createApiKeyResolver({ load: (key) => loadApiKey(pool, key), log });
+  const apiKeys = createApiKeyResolver({ load: (key) => loadApiKey(pool, key), log, now });
   const usage = createUsageTracker(redis, config.redisPrefix, log, { flushMs: config.usageFlushMs });
   const submitter = createReportSubmitter(createAppender(redis, keys), keys);
-  const fallback = createFallbackSource({ redis, prefix: config.redisPrefix, log });
+  const fallback = createFallbackSource({ redis, prefix: config.redisPrefix, log, now });
   const locate = createLocateService({
     pool,
     geoip,
@@ -35,6 +36,7 @@ export function createWebDeps(services: Services, checks: HeartbeatChecks, geoip
     submitter,
     maxEntryBytes: config.maxEntryBytes,
     log,
+    now,
     globalSampleRate: createGlobalSampleRate(redis, config.redisPrefix, log),
   });
   const counters = startCountersLog(() => ({ droppedQueryReports: locate.droppedQueryReports(), fallback: fallback.counters() }), log);
@@ -50,8 +52,9 @@ export function createWebDeps(services: Services, checks: HeartbeatChecks, geoip
       maxItems: config.maxSubmitItems,
       maxEntryBytes: config.maxEntryBytes,
       trustProxy: config.trustProxy,
+      now,
     },
-    locate: { log, keys: apiKeys, usage, locate, maxBodyBytes: config.maxBodyBytes, trustProxy: config.trustProxy },
+    locate: { log, keys: apiKeys, usage, locate, maxBodyBytes: config.maxBodyBytes, trustProxy: config.trustProxy, now },
     events: config.adminToken ? { log, redis, keys, adminToken: config.adminToken, pageBytes: config.eventsPageBytes } : undefined,
     close: async () => {
       counters.stop();

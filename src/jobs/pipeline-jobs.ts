@@ -26,7 +26,8 @@ export async function cleanUpDatamap(services: Pick<Services, "pool">, now: Date
   return deleted;
 }
 
-export function pipelineJobs(services: Services): Job[] {
+/** `now`: the process's clock (process/overrides.ts); the cleanups count their days from it. */
+export function pipelineJobs(services: Services, now: () => number = Date.now): Job[] {
   const { pool, log, config } = services;
   return [
     {
@@ -45,12 +46,12 @@ export function pipelineJobs(services: Services): Job[] {
     {
       name: "stat-cleanup",
       intervalMs: DAY_MS,
-      run: async () => void log.info({ job: "stat-cleanup", deleted: await deleteStatsBefore(pool, daysBefore(new Date(), 730)) }, "old stat rows deleted"),
+      run: async () => void log.info({ job: "stat-cleanup", deleted: await deleteStatsBefore(pool, daysBefore(new Date(now()), 730)) }, "old stat rows deleted"),
     },
     {
       name: "datamap-cleanup",
       intervalMs: DAY_MS,
-      run: async () => void log.info({ job: "datamap-cleanup", deleted: await cleanUpDatamap(services, new Date()) }, "datamap rows unseen for a year deleted"),
+      run: async () => void log.info({ job: "datamap-cleanup", deleted: await cleanUpDatamap(services, new Date(now())) }, "datamap rows unseen for a year deleted"),
     },
   ];
 }

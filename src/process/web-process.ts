@@ -1,6 +1,7 @@
 /**
  * A web process, composed in one place for `ichnos web` and `start`, the tests and the
- * benchmarks: GeoIP, the heartbeat's checks, the routes' dependencies and the HTTP server.
+ * benchmarks: GeoIP, the heartbeat's checks, the routes' dependencies and the HTTP server. Tests
+ * change it only through `overrides` (overrides.ts).
  */
 import { createWebApp } from "../api/app.ts";
 import { createHeartbeatChecks } from "../api/heartbeat.ts";
@@ -9,6 +10,7 @@ import type { Services } from "../cli/services.ts";
 import { createWebDeps } from "../cli/web-deps.ts";
 import { readLatestMigration } from "../db/migrate.ts";
 import { createGeoIp } from "../geoip/geoip-reader.ts";
+import { overriddenServices, type ProcessOverrides } from "./overrides.ts";
 
 export interface WebProcess {
   readonly server: HttpServer;
@@ -16,12 +18,18 @@ export interface WebProcess {
   stop(): Promise<void>;
 }
 
+export interface WebProcessOptions {
+  readonly overrides?: ProcessOverrides;
+}
+
 /** Listens on HOST:PORT (PORT 0: any free port, see `server`). */
-export async function createWebProcess(services: Services): Promise<WebProcess> {
+export async function createWebProcess(given: Services, options: WebProcessOptions = {}): Promise<WebProcess> {
+  const overrides = options.overrides ?? {};
+  const services = overriddenServices(given, overrides);
   const { config, log, redis, pool } = services;
   const geoip = await createGeoIp({ path: config.geoipPath, log });
   const checks = createHeartbeatChecks({ pool, redis, geoip, readLatestMigration });
-  const deps = createWebDeps(services, checks, geoip);
+  const deps = createWebDeps(services, checks, geoip, overrides.clock);
   const server = await startHttpServer(createWebApp(deps), {
     host: config.host, port: config.port, log, requestTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.idleTimeoutMs,
   });

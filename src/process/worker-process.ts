@@ -15,9 +15,16 @@ import type { LoopDeps, LoopSettings } from "../stream/consumer-loop.ts";
 import { createConsumerRuntime, type ConsumerRuntime } from "../stream/consumer-runtime.ts";
 import type { AnyConsumer } from "../stream/define-consumer.ts";
 import { trimStreams } from "../stream/trimmer.ts";
+import { overriddenServices, type ProcessOverrides } from "./overrides.ts";
 
-/** The one seam for tests: what they may change of a worker process built from config. */
-export interface WorkerOverrides {
+/**
+ * The one seam for tests: what they may change of a worker process built from config. The
+ * clock reaches the periodic jobs; projections take their time from the entries (never "now"),
+ * and the loops' own timing (gathering, claiming) stays on the real clock that stamps entry ids.
+ */
+export interface WorkerOverrides extends ProcessOverrides {
+  /** These groups instead of the ones found in consumers/ (test workers running test consumers). */
+  readonly consumers?: readonly AnyConsumer[];
   /** Runs after each COMMIT and before its XACK (crash tests kill the process there). */
   readonly afterCommit?: LoopDeps["afterCommit"];
   /** Loop settings instead of the configured ones (short block and claim times). */
@@ -68,14 +75,18 @@ async function loadExportsOrNone(services: Services): Promise<AnyConsumer[]> {
   }
 }
 
-export async function createWorkerProcess(services: Services, options: WorkerProcessOptions = {}): Promise<WorkerProcess> {
+export async function createWorkerProcess(given: Services, options: WorkerProcessOptions = {}): Promise<WorkerProcess> {
+  const overrides = options.overrides ?? {};
+  const services = overriddenServices(given, overrides);
   const { config, log, redis, pool, keys } = services;
   const wanted = options.groups ?? [];
-  const overrides = options.overrides ?? {};
   const wrap = (all: readonly AnyConsumer[]) => all.map((c) => overrides.wrap?.(c) ?? c);
   const matches = (c: AnyConsumer) => (typeof wanted === "function" ? wanted(c.name) : wanted.length === 0 || wanted.includes(c.name));
-  const fixed = await consumerRegistry(services.consumerDeps).fixed();
-  const found = [...(await loadExportsOrNone(services)), ...fixed];
+  const registry = overrides.consumers
+    ? { fixed: async () => [...overrides.consumers!], reloadable: async () => [] }
+    : consumerRegistry(services.consumerDeps);
+  const fixed = await registry.fixed();
+  const found = [...(overrides.consumers ? [] : await loadExportsOrNone(services)), ...fixed];
   // Named groups must exist (a usage error names the registered ones); a test picks what it wants.
   const consumers = wrap(typeof wanted === "function" ? found.filter(matches) : selectConsumers(found, wanted));
   await checkConsumersAtStart(services, consumers);
@@ -99,7 +110,7 @@ export async function createWorkerProcess(services: Services, options: WorkerPro
     const timer = setInterval(() => {
       if (busy) return;
       busy = true;
-      void consumerRegistry(services.consumerDeps).reloadable()
+      void registry.reloadable()
         .then((exports) => {
           return runtime.sync(wrap([...exports, ...fixed].filter(matches)));
         })
@@ -123,7 +134,7 @@ export async function createWorkerProcess(services: Services, options: WorkerPro
           run: async () => void (await trimStreams({ redis, pool, log, keys }, streams, {
             retentionMs: config.streamRetentionMs, maxBytes: config.streamMaxBytes,
           })),
-        }, ...pipelineJobs(services)]);
+        }, ...pipelineJobs(services, overrides.clock)]);
       }
       reload = startExportsReload();
     },

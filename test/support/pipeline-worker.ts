@@ -6,50 +6,31 @@
  * `CRASH_AFTER_COMMIT=n` SIGKILLs after the n-th COMMIT and before its XACK; `CRASH_IN_PROJECT=n`
  * SIGKILLs when the n-th batch has done all its writes but has not committed. SIGTERM stops it.
  */
-import { createServices } from "../../src/cli/services.ts";
-import { loadConfig } from "../../src/config.ts";
-import { createLogger } from "../../src/logger.ts";
-import { createWorkerProcess } from "../../src/process/worker-process.ts";
 import { defineConsumer } from "../../src/stream/define-consumer.ts";
-import { requireEnv } from "./worker-env.ts";
+import { requireEnv, runWorkerUntilSigterm, workerServices } from "./worker-env.ts";
 
 const env = requireEnv("pipeline-worker");
 const crashAfterCommit = Number(env("CRASH_AFTER_COMMIT", "0"));
 const crashInProject = Number(env("CRASH_IN_PROJECT", "0"));
 const wanted = env("GROUPS").split(",");
+process.env.STATION_BATCH ??= "2";
+process.env.DATABASE_POOL_SIZE ??= "6";
 
-const config = loadConfig({
-  ...process.env,
-  DATABASE_URL: env("DATABASE_URL"), REDIS_URL: env("REDIS_URL"), REDIS_PREFIX: env("PREFIX"), STREAM_PARTITIONS: env("PARTITIONS", "1"),
-  STATION_BATCH: env("STATION_BATCH", "2"), DATABASE_POOL_SIZE: "6",
-});
-const services = createServices(config, createLogger("warn"));
 let projected = 0;
 let commits = 0;
-const worker = await createWorkerProcess(services, {
-  groups: (name) => wanted.some((w) => name.startsWith(w)),
-  jobs: false,
-  overrides: {
-    settings: { batchSize: 500, blockMs: 100, claimIdleMs: Number(env("CLAIM_IDLE_MS", "300")), maxDeliveries: 5 },
-    wrap: (c) => defineConsumer({
-      ...c,
-      async project(batch, ctx) {
-        await c.project(batch, ctx);
-        projected += 1;
-        if (crashInProject && projected === crashInProject) process.kill(process.pid, "SIGKILL");
-      },
-    }),
-    afterCommit: (ids) => {
-      if (ids.length === 0) return;
-      commits += 1;
-      if (crashAfterCommit && commits === crashAfterCommit) process.kill(process.pid, "SIGKILL");
+await runWorkerUntilSigterm(workerServices(env, { logLevel: "warn" }), {
+  settings: { batchSize: 500, blockMs: 100, claimIdleMs: Number(env("CLAIM_IDLE_MS", "300")), maxDeliveries: 5 },
+  wrap: (c) => defineConsumer({
+    ...c,
+    async project(batch, ctx) {
+      await c.project(batch, ctx);
+      projected += 1;
+      if (crashInProject && projected === crashInProject) process.kill(process.pid, "SIGKILL");
     },
+  }),
+  afterCommit: (ids) => {
+    if (ids.length === 0) return;
+    commits += 1;
+    if (crashAfterCommit && commits === crashAfterCommit) process.kill(process.pid, "SIGKILL");
   },
-});
-worker.start();
-process.stdout.write(`ready ${worker.runtime.consumerName}\n`);
-process.once("SIGTERM", async () => {
-  await worker.stop();
-  await services.close();
-  process.stdout.write(`stopped ${JSON.stringify(worker.runtime.stats())}\n`);
-});
+}, { groups: (name) => wanted.some((w) => name.startsWith(w)) });

@@ -1,27 +1,18 @@
 /**
- * A real worker process for the multi-process tests: the consumer runtime with the counting
- * projection, configured from its environment. `CRASH_AFTER_COMMIT=n` SIGKILLs the process
- * after its n-th COMMIT and before the XACK; `CRASH_IN_PROJECT=n` SIGKILLs it while applying its
- * n-th batch (entries read, nothing committed); `KILL_ON_MARK=1` SIGKILLs it whenever a batch it
- * projects holds an entry marked `kill` (an entry that takes down every process that handles it).
- * SIGTERM stops it gracefully.
+ * A real worker process for the multi-process tests: the worker process `ichnos work` runs
+ * (src/process/worker-process.ts) with the counting projection as its only group, configured
+ * from its environment and changed only through its overrides. `CRASH_AFTER_COMMIT=n` SIGKILLs
+ * the process after its n-th COMMIT and before the XACK; `CRASH_IN_PROJECT=n` SIGKILLs it while
+ * applying its n-th batch (entries read, nothing committed); `KILL_ON_MARK=1` SIGKILLs it
+ * whenever a batch it projects holds an entry marked `kill` (an entry that takes down every
+ * process that handles it). SIGTERM stops it gracefully.
  */
-import { createLogger } from "../../src/logger.ts";
-import { createPool } from "../../src/db/pool.ts";
-import { createRedis } from "../../src/redis/create-redis.ts";
-import { createConsumerRuntime } from "../../src/stream/consumer-runtime.ts";
 import { defineConsumer } from "../../src/stream/define-consumer.ts";
-import { createKeys } from "../../src/stream/keys.ts";
 import { TEST_STREAMS } from "./test-streams.ts";
 import { countingConsumer, type TestPayload } from "./test-consumers.ts";
-import { requireEnv, runUntilSigterm } from "./worker-env.ts";
+import { requireEnv, runWorkerUntilSigterm, workerServices } from "./worker-env.ts";
 
 const env = requireEnv("worker-process");
-
-const log = createLogger("info");
-const pool = createPool(env("DATABASE_URL"), 4);
-const redis = createRedis({ url: env("REDIS_URL") });
-const keys = createKeys(env("PREFIX"), 2, TEST_STREAMS);
 const crashAfterCommit = Number(env("CRASH_AFTER_COMMIT", "0"));
 const crashInProject = Number(env("CRASH_IN_PROJECT", "0"));
 const batchSize = Number(env("BATCH", "20"));
@@ -42,8 +33,8 @@ const consumer = defineConsumer<TestPayload>({
 });
 
 let commits = 0;
-const runtime = createConsumerRuntime({
-  redis, pool, keys, log, consumers: [consumer],
+await runWorkerUntilSigterm(workerServices(env, { PARTITIONS: "2", streams: TEST_STREAMS }), {
+  consumers: [consumer],
   settings: {
     batchSize, blockMs: 100, claimIdleMs: Number(env("CLAIM_IDLE_MS", "500")), maxDeliveries: Number(env("MAX_DELIVERIES", "5")),
     batchBytes: Number(env("BATCH_BYTES", String(4 * 1024 * 1024))), livenessMs: Number(env("LIVENESS_MS", "15000")),
@@ -53,4 +44,3 @@ const runtime = createConsumerRuntime({
     if (crashAfterCommit && commits === crashAfterCommit) process.kill(process.pid, "SIGKILL");
   },
 });
-runUntilSigterm(runtime, redis, pool);
