@@ -113,7 +113,17 @@ export function createWebApp(deps: WebDeps): H3 {
   const app = new H3({
     silent: true,
     onError: (error, event) => handleError(error, event, deps.log),
-    onResponse: (response) => addSecurityHeaders(response, deps.log),
+    onResponse: (response, event) => {
+      addSecurityHeaders(response, deps.log);
+      // Answers h3 gives before any middleware runs (405) carry the request's id too.
+      if (!response.headers.has("x-request-id")) {
+        try {
+          response.headers.set("x-request-id", typeof event.context.reqId === "string" ? event.context.reqId : requestId(event));
+        } catch {
+          // Immutable headers (see addSecurityHeaders): nothing to add them to.
+        }
+      }
+    },
   });
   app.use((event, next) => withLogFields({ reqId: requestId(event) }, next));
   for (const register of ROUTE_FAMILIES) register(app, deps);

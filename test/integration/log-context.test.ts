@@ -39,6 +39,11 @@ S("each request's log lines carry its id, which the response names; a proxy's id
     assert.is(ids[0], "nginx-5f2b9c");
     for (const id of ids.slice(1)) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     assert.is(new Set(ids).size, 3);
+    // Answers the framework gives before any route runs name the request too.
+    const refused = await app.request("/__heartbeat__", { method: "PUT", headers: { "x-request-id": "nginx-405" } });
+    assert.equal([refused.status, refused.headers.get("x-request-id")], [405, "nginx-405"]);
+    const missing = await app.request("/no-such-page", { headers: { "x-request-id": "nginx-404" } });
+    assert.equal([missing.status, missing.headers.get("x-request-id")], [404, "nginx-404"]);
     const failed = lines.filter((l) => l.msg === "heartbeat check failed");
     assert.is(failed.length, 6, "the database and Redis checks failed in each of the three requests");
     for (const id of ids) {
