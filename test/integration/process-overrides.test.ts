@@ -57,7 +57,8 @@ S("a web process with its clock replaced stamps submissions with that clock's ti
     });
     assert.is(res.status, 200, await res.text());
     const [entry] = await readRange(services.redis, services.keys.reportStreams()[0]!, "-", 10);
-    assert.is((entry?.data as { received: number }).received, at, "the report was received at the overridden time");
+    assert.ok(entry, "the report reached its stream");
+    assert.is((entry.data as { received: number }).received, at, "the report was received at the overridden time");
   } finally {
     await web.stop();
   }
