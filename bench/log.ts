@@ -4,59 +4,61 @@
  *   2. consume + checkpoint: the consumer runtime with a no-op MySQL projection vs a bare
  *      XREADGROUP + XACK loop, on one stream and across the report partitions.
  * Everything runs under a unique Redis key prefix and in a scratch database, both removed at
- * the end. Progress goes to stderr; the table (or `--json`) to stdout.
+ * the end, also on an error or Ctrl-C (harness/run.ts). Progress goes to stderr; the table (or
+ * `--json`) to stdout.
  */
-import { applyMigrations } from "../src/db/migrate.ts";
-import { createPool, type Pool } from "../src/db/pool.ts";
+import type { Pool } from "../src/db/pool.ts";
 import { createLogger } from "../src/logger.ts";
 import { closeRedis, createRedis, type RedisClient } from "../src/redis/create-redis.ts";
 import { createAppender, type Appender } from "../src/stream/append.ts";
 import { createKeys, type Keys } from "../src/stream/keys.ts";
 import { openFamily, type StreamName } from "../src/stream/streams.ts";
-import { runAppender, runBareXadd, type AppendTarget } from "./support/append-bench.ts";
-import { runBreakdown } from "./support/consume-breakdown.ts";
-import { runBareReadAck, runRuntime, type ConsumeDeps, type ConsumeTarget } from "./support/consume-bench.ts";
-import type { CpuShare } from "./support/cpu.ts";
-import { readMachineInfo } from "./support/machine.ts";
-import { readOptions, type BenchOptions } from "./support/options.ts";
-import { asReportEntry, averageJsonBytes, makeReport, makeReports, typicalReport } from "./support/payload.ts";
-import { hasRedisBenchmark, redisBenchmarkCommand, runRedisBenchmark, type RedisBenchmarkPlan } from "./support/redis-benchmark.ts";
-import { compare, formatTable, type LogBenchResults } from "./support/report.ts";
-import { dropScratchDatabase, planScratch, unlinkPrefix, type Scratch } from "./support/scratch.ts";
-import { chunk, inFlight, summarize } from "./support/stats.ts";
+import { readMachineInfo } from "./harness/machine.ts";
+import { writeReport } from "./harness/report.ts";
+import { type BenchRun, runBench } from "./harness/run.ts";
+import { chunk, inFlight } from "./harness/stats.ts";
+import { createCity } from "./harness/world/presets.ts";
+import { reportEntry, type StreamReports, streamReports } from "./harness/world/stream-reports.ts";
+import { runAppender, runBareXadd, type AppendTarget } from "./log-support/append-bench.ts";
+import { runBreakdown } from "./log-support/consume-breakdown.ts";
+import { runBareReadAck, runRuntime, type ConsumeDeps, type ConsumeTarget } from "./log-support/consume-bench.ts";
+import { type LogBenchOptions, readLogOptions } from "./log-support/options.ts";
+import { averageJsonBytes, typicalReport } from "./log-support/payload.ts";
+import { hasRedisBenchmark, redisBenchmarkCommand, runRedisBenchmark, type RedisBenchmarkPlan } from "./log-support/redis-benchmark.ts";
+import { compare, formatTable, type LogBenchResults } from "./log-support/report.ts";
+import { type Run, summarize } from "./log-support/stats.ts";
 
 const APPEND_TARGET_RATIO = 0.8;
 const CONSUME_TARGET_RATE = 20_000;
 
-const progress = (message: string) => process.stderr.write(`[bench:log] ${message}\n`);
-type Run = { readonly rate: number; readonly cpu: CpuShare };
 const last = (runs: readonly Run[]) => {
   const { rate, cpu } = runs.at(-1)!;
-  return `${Math.round(rate).toLocaleString("en-US")}/s [cpu ${cpu.client}/${cpu.redis}/${cpu.mysql ?? "-"}%]`;
+  return `${Math.round(rate).toLocaleString("en-US")}/s [cpu ${cpu.loader}/${cpu.redis}/${cpu.mysql ?? "-"}%]`;
 };
 
 interface Env {
-  readonly options: BenchOptions;
-  readonly scratch: Scratch;
+  readonly options: LogBenchOptions;
+  readonly progress: BenchRun["progress"];
   readonly redis: RedisClient;
   readonly pool: Pool;
   readonly keys: Keys;
   readonly appender: Appender;
+  readonly entries: StreamReports;
   readonly payloadBytes: number;
 }
 
 async function benchAppend(env: Env) {
-  const { options, redis, keys, appender } = env;
+  const { options, progress, redis, keys, appender } = env;
   const target = (stream: string, count: number): AppendTarget => ({
-    redis, stream, batches: chunk(makeReports(count), options.appendBatch), concurrency: options.concurrency,
+    redis, stream, batches: chunk(env.entries.reports(count), options.appendBatch), concurrency: options.concurrency,
   });
   const [viaScript, viaBare] = [keys.stream("bench:append"), keys.stream("bench:bare")];
-  const payload = JSON.stringify(typicalReport());
+  const payload = JSON.stringify(typicalReport(env.entries));
   const plans: RedisBenchmarkPlan[] = [100, null].map((pipeline) => ({
     redisUrl: options.redisUrl, key: keys.stream("bench:rb"), requests: options.entries, clients: 50, pipeline, payload,
   }));
-  const withRb = options.redisBenchmark && (await hasRedisBenchmark());
-  if (options.redisBenchmark && !withRb) progress("redis-benchmark not found on PATH: its rows are skipped");
+  const withRb = !options.noRedisBenchmark && (await hasRedisBenchmark());
+  if (!options.noRedisBenchmark && !withRb) progress("redis-benchmark not found on PATH: its rows are skipped");
 
   progress(`append warm-up (${options.warmupEntries} entries each)`);
   await runAppender(target(viaScript, options.warmupEntries), appender, keys.sequence(viaScript));
@@ -94,12 +96,12 @@ async function fill(env: Env, streams: readonly string[], count: number): Promis
     chunk(Array.from({ length: perStream[s]! }, (_, i) => i * streams.length + s), 500).map((idx) => ({ stream, idx })));
   await inFlight(work.length, 8, async (i) => {
     const { stream, idx } = work[i]!;
-    await env.appender.append(stream, idx.map((k) => asReportEntry(makeReport(k))));
+    await env.appender.append(stream, idx.map((k) => reportEntry(env.entries.report(k))));
   });
 }
 
 async function benchConsume(env: Env) {
-  const { options, redis, pool, keys } = env;
+  const { options, progress, redis, pool, keys } = env;
   const deps: ConsumeDeps = { redis, pool, keys, log: createLogger("warn", process.stderr) };
   const single: ConsumeTarget = { reads: "bench:single" as StreamName, entries: options.entries, batchSize: options.consumeBatch };
   const parts: ConsumeTarget = { reads: "reports", entries: options.entries, batchSize: options.consumeBatch };
@@ -138,56 +140,27 @@ async function benchConsume(env: Env) {
   }
 }
 
-async function main(): Promise<void> {
-  const options = readOptions();
-  const scratch = planScratch(options.databaseUrl);
-  const quiet = createLogger("warn", process.stderr);
-  const redis = createRedis({ url: options.redisUrl, name: "ichnos:bench-log" });
-  let pool: Pool | null = null;
-  let cleaned: Promise<void> | null = null;
-  const cleanup = () => (cleaned ??= (async () => {
-    const removed = await unlinkPrefix(redis, scratch.prefix).catch((err) => {
-      progress(`could not remove keys: ${err}`);
-      return 0;
-    });
-    await closeRedis(redis);
-    await pool?.end().catch(() => undefined);
-    await dropScratchDatabase(scratch).catch((err) => progress(`could not drop ${scratch.databaseName}: ${err}`));
-    progress(`cleaned up: ${removed} keys under ${scratch.prefix}:*, database ${scratch.databaseName}`);
-  })());
-  process.once("SIGINT", () => {
-    progress("interrupted; cleaning up");
-    void cleanup().finally(() => process.exit(130));
-  });
-
-  try {
-    progress(`scratch database ${scratch.databaseName}, key prefix ${scratch.prefix}`);
-    await applyMigrations({ databaseUrl: scratch.databaseUrl, log: quiet });
-    pool = createPool(scratch.databaseUrl, 8);
-    const keys = createKeys(scratch.prefix, options.partitions, [openFamily("bench", "the bench's own entries", /^[a-z]+$/)]);
-    const env: Env = {
-      options, scratch, redis, pool, keys, appender: createAppender(redis, keys),
-      payloadBytes: averageJsonBytes(makeReports(1000)),
-    };
-    const machine = await readMachineInfo(redis, pool);
-    const append = await benchAppend(env);
-    const consume = await benchConsume(env);
-    const results: LogBenchResults = {
-      machine,
-      settings: {
-        entries: options.entries, rounds: options.rounds, warmupEntries: options.warmupEntries, payloadBytes: env.payloadBytes,
-        appendBatch: options.appendBatch, concurrency: options.concurrency, consumeBatch: options.consumeBatch, partitions: options.partitions,
-      },
-      statistic: `median of ${options.rounds} rounds after one warm-up`,
-      append, consume,
-    };
-    process.stdout.write(options.json ? `${JSON.stringify(results, null, 2)}\n` : `${formatTable(results)}\n`);
-  } finally {
-    await cleanup();
-  }
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
+const options = readLogOptions();
+runBench("log", options, async (run) => {
+  const scratch = await run.scratch();
+  const pool = run.pool(scratch.databaseUrl, 8);
+  const keys = createKeys(scratch.prefix, options.partitions, [openFamily("bench", "the bench's own entries", /^[a-z]+$/)]);
+  const entries = streamReports(createCity());
+  const env: Env = {
+    options, progress: run.progress, redis: run.redis, pool, keys, appender: createAppender(run.redis, keys),
+    entries, payloadBytes: averageJsonBytes(entries.reports(1000)),
+  };
+  const machine = await readMachineInfo(run.redis, pool);
+  const append = await benchAppend(env);
+  const consume = await benchConsume(env);
+  const results: LogBenchResults = {
+    machine,
+    settings: {
+      entries: options.entries, rounds: options.rounds, warmupEntries: options.warmupEntries, payloadBytes: env.payloadBytes,
+      appendBatch: options.appendBatch, concurrency: options.concurrency, consumeBatch: options.consumeBatch, partitions: options.partitions,
+    },
+    statistic: `median of ${options.rounds} rounds after one warm-up`,
+    append, consume,
+  };
+  writeReport(options.json, results, formatTable);
 });

@@ -12,7 +12,7 @@
 import { areaLocateSql, cellLocateSql, macLocateSql } from "../../src/db/locate-stations.ts";
 import { createPool } from "../../src/db/pool.ts";
 import type { RedisClient } from "../../src/redis/create-redis.ts";
-import { type CpuShare, cpuShare, sampleCpu } from "./cpu.ts";
+import { type CpuShare, cpuShare, sampleCpu } from "../harness/cpu.ts";
 import { type Latency, latencyOf } from "./load.ts";
 import type { PoolQuery } from "./queries.ts";
 
@@ -50,7 +50,7 @@ export async function runCeiling(
     let statements = 0;
     let rows = 0;
     const latencies: number[] = [];
-    const before = await sampleCpu(redis, 0);
+    const before = await sampleCpu(redis);
     const started = performance.now();
     const deadline = started + (options.durationS ?? 3600) * 1000;
     const limit = options.amount ?? Number.POSITIVE_INFINITY;
@@ -69,7 +69,7 @@ export async function runCeiling(
     };
     await Promise.all(Array.from({ length: options.concurrency }, worker));
     const ms = performance.now() - started;
-    const cpu = cpuShare(before, await sampleCpu(redis, 0));
+    const cpu = cpuShare(before, await sampleCpu(redis));
     return {
       concurrency: options.concurrency, poolSize: options.poolSize, requests: done, statements, rows, ms,
       rate: (done * 1000) / ms, latency: latencyOf(latencies), cpu,

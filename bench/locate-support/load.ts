@@ -1,6 +1,5 @@
 /**
- * One locate load run with autocannon's programmatic API (in the bench process, no pipelining):
- * POSTs of the pool's bodies in pool order across all connections (a shared counter), each with
+ * One locate load run (harness/autocannon.ts): POSTs of the pool's bodies in pool order across all connections (a shared counter), each with
  * its own `X-Forwarded-For`. Every response is checked against the query it answers (autocannon
  * hands `onResponse` the connection's context, where `setupRequest` left the pool index; with
  * pipelining 1 a connection has one request in flight): a *hit* is a 200 with a position that fits
@@ -11,24 +10,14 @@
  * histogram keeps whole ms only), kept per query type; percentiles are exact over all requests.
  * The rate counts every HTTP response (a 404 is an answer too) from the start to the last one.
  */
-import autocannon from "autocannon";
 import { distance } from "../../src/geo/distance.ts";
-import type { RedisClient } from "../../src/redis/create-redis.ts";
-import { type CpuShare, cpuShare, sampleCpu } from "./cpu.ts";
+import { type LoadPlan, type LoadServer, runAutocannon, statusCounts } from "../harness/autocannon.ts";
+import type { CpuShare } from "../harness/cpu.ts";
 import { QUERY_KINDS, type PoolQuery, type QueryKind } from "./queries.ts";
 
-export interface LoadTarget {
-  readonly url: string;
+export interface LoadTarget extends LoadServer {
   readonly path: string;
   readonly queries: readonly PoolQuery[];
-  readonly serverPid: number;
-  readonly redis: RedisClient;
-}
-
-export interface LoadPlan {
-  readonly connections: number;
-  readonly durationS?: number;
-  readonly amount?: number;
 }
 
 export interface Latency {
@@ -60,13 +49,7 @@ export interface LoadRun {
   readonly cpu: CpuShare;
 }
 
-/** autocannon calls a request's `onResponse` (lib/requestIterator.js recordBody); submit-support/autocannon.d.ts leaves it out. */
-type RequestWithResponse = autocannon.Request & {
-  onResponse: (status: number, body: string, context: Record<string, unknown>) => void;
-};
-
-const REQUEST_TIMEOUT_S = 10;
-const AMOUNT_RUN_LIMIT_S = 120;
+const LIMITS = { requestTimeoutS: 10, amountLimitS: 120 };
 const HIT_METRES: Record<QueryKind, number> = { wifi: 500, cell: 10_000, ip: Number.POSITIVE_INFINITY };
 
 export function latencyOf(values: Float64Array | number[]): Latency {
@@ -95,7 +78,7 @@ export async function runLoad(target: LoadTarget, plan: LoadPlan): Promise<LoadR
   const kindLatencies: Record<QueryKind, number[]> = { wifi: [], cell: [], ip: [] };
   const counts = Object.fromEntries(QUERY_KINDS.map((k) => [k, { requests: 0, ok200: 0, hits: 0 }])) as Record<QueryKind, { requests: number; ok200: number; hits: number }>;
   let answered: QueryKind | null = null;
-  const request: RequestWithResponse = {
+  const { result, ms, cpu } = await runAutocannon(target, plan, {
     method: "POST",
     path: target.path,
     setupRequest: (req, context) => {
@@ -115,32 +98,12 @@ export async function runLoad(target: LoadTarget, plan: LoadPlan): Promise<LoadR
       if (isHit(q, status, body)) c.hits += 1;
       answered = q.kind;
     },
-  };
-  const before = await sampleCpu(target.redis, target.serverPid);
-  const started = performance.now();
-  let lastResponse = started;
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({
-      url: target.url, connections: plan.connections, pipelining: 1, timeout: REQUEST_TIMEOUT_S,
-      ...(plan.amount ? { amount: plan.amount } : { duration: plan.durationS ?? 10 }),
-      requests: [request],
-    }, (err, res) => (err ? reject(err) : resolve(res)));
-    // Emitted right after onResponse for the same response (httpClient.js: recordBody, then 'response').
-    instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
-      lastResponse = performance.now();
-      latencies.push(responseTime);
-      if (answered) kindLatencies[answered].push(responseTime);
-      answered = null;
-    });
-    if (plan.amount) {
-      const limit = setTimeout(() => instance.stop(), AMOUNT_RUN_LIMIT_S * 1000);
-      limit.unref();
-      instance.once("done", () => clearTimeout(limit));
-    }
+  }, LIMITS, (responseTime) => {
+    // The instance's 'response' comes right after onResponse for the same response (httpClient.js: recordBody, then 'response').
+    latencies.push(responseTime);
+    if (answered) kindLatencies[answered].push(responseTime);
+    answered = null;
   });
-  const cpu = cpuShare(before, await sampleCpu(target.redis, target.serverPid));
-  const ms = lastResponse - started;
-  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]));
   const byKind = Object.fromEntries(QUERY_KINDS.map((k) => [k, { ...counts[k], latency: latencyOf(kindLatencies[k]) }])) as Record<QueryKind, KindStats>;
   return {
     connections: plan.connections,
@@ -151,7 +114,7 @@ export async function runLoad(target: LoadTarget, plan: LoadPlan): Promise<LoadR
     rate: (latencies.length * 1000) / ms,
     latency: latencyOf(latencies),
     byKind,
-    statusCodes,
+    statusCodes: statusCounts(result),
     cpu,
   };
 }

@@ -13,7 +13,8 @@
 import type { CellKeyParts } from "../../src/db/locate-stations.ts";
 import type { GeoIp } from "../../src/geoip/geoip-reader.ts";
 import { prng } from "../../src/util/prng.ts";
-import { CELL_RADIOS, colonMac, IndexGrid, MCC, macHex, type World } from "./world.ts";
+import { IndexGrid } from "../harness/world/index-grid.ts";
+import { CELL_RADIOS, colonMac, MCC, macHex, type World } from "../harness/world/stations.ts";
 
 export type QueryKind = "wifi" | "cell" | "ip";
 export const QUERY_KINDS: readonly QueryKind[] = ["wifi", "cell", "ip"];

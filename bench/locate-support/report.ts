@@ -1,21 +1,19 @@
 /** The locate bench's results and their table. */
-import type { MachineInfo } from "../support/machine.ts";
-import type { ProfileSummary } from "../submit-support/profile.ts";
+import type { ProfileSummary } from "../harness/cpu-profile.ts";
+import type { CpuShare } from "../harness/cpu.ts";
+import { millis as ms, count as n, percent, verdict } from "../harness/format.ts";
+import type { MachineInfo } from "../harness/machine.ts";
+import { profileSections } from "../harness/profile-report.ts";
+import { reportHeading } from "../harness/report.ts";
+import type { TraceDelta } from "../harness/sql-trace/snapshot.ts";
+import type { Spread } from "../harness/stats.ts";
 import type { CeilingRun } from "./ceiling.ts";
-import type { CpuShare } from "./cpu.ts";
 import type { KindStats, Latency, LoadRun } from "./load.ts";
-import { QUERY_KINDS, type QueryKind } from "./queries.ts";
-import type { TraceDelta } from "./trace-format.ts";
+import { QUERY_KINDS, type QueryKind, type QueryPool } from "./queries.ts";
 
 export interface MeasuredRound {
   readonly run: LoadRun;
   readonly trace: TraceDelta;
-}
-
-export interface Spread {
-  readonly median: number;
-  readonly worst: number;
-  readonly best: number;
 }
 
 export interface LocateBenchResults {
@@ -28,15 +26,7 @@ export interface LocateBenchResults {
     readonly tableBytes: Record<string, number>;
     readonly bufferPoolBytes: number;
   };
-  readonly pool: {
-    readonly size: number;
-    readonly counts: Record<QueryKind, number>;
-    readonly meanWifiAps: number;
-    readonly meanUnknownAps: number;
-    readonly meanCells: number;
-    readonly meanJsonBytes: number;
-    readonly ips: number;
-  };
+  readonly pool: Pick<QueryPool, "counts" | "meanWifiAps" | "meanUnknownAps" | "meanCells" | "meanJsonBytes" | "ips"> & { readonly size: number };
   readonly check: {
     readonly requests: number;
     readonly byKind: Record<QueryKind, { requests: number; ok200: number; hits: number }>;
@@ -65,17 +55,7 @@ export interface LocateBenchResults {
 export const TARGET_RATE = 3000;
 export const TARGET_P99_MS = 20;
 
-export function spread(values: readonly number[]): Spread {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { median, worst: sorted[0]!, best: sorted.at(-1)! };
-}
-
-const n = (x: number) => Math.round(x).toLocaleString("en-US");
-const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
+const pct = (x: number) => percent(x, 1);
 const cpu = (c: CpuShare) => `loader ${c.loader}%, web ${c.server ?? "-"}%, mariadb ${c.mysql ?? "-"}%, redis ${c.redis}%`;
 const lat = (l: Latency) => `p50 ${ms(l.p50)}  p95 ${ms(l.p95)}  p99 ${ms(l.p99)} ms`;
 
@@ -107,8 +87,7 @@ export function formatTable(r: LocateBenchResults): string {
   const s = r.summary;
   const last = r.rounds.at(-1)!;
   const lines = [
-    `Locate API benchmark  ${m.date}`,
-    `machine: ${m.cores} cores (${m.cpuModel}), ${m.ramGiB} GiB RAM, Node ${m.node}, Redis ${m.redis}, MariaDB ${m.mariadb}, load ${m.loadAverage}`,
+    ...reportHeading("Locate API benchmark", m),
     `data: ${Object.entries(r.data.rows).map(([t, c]) => `${n(c)} ${t}`).join(", ")} loaded in ${r.data.loadSeconds.toFixed(1)} s ` +
       `(${n(r.data.loadRowsPerSecond)} rows/s); tables ${Object.entries(r.data.tableBytes).map(([t, b]) => `${t} ${n(b / 2 ** 20)} MiB`).join(", ")}; ` +
       `InnoDB buffer pool ${n(r.data.bufferPoolBytes / 2 ** 20)} MiB`,
@@ -149,15 +128,9 @@ export function formatTable(r: LocateBenchResults): string {
 }
 
 function formatProfile(pr: NonNullable<LocateBenchResults["profile"]>): string[] {
-  const fn = (f: { name: string; where: string; share: number }) => `  ${pct(f.share).padStart(6)}  ${f.name.slice(0, 44).padEnd(44)} ${f.where}`;
   return [
     `CPU profile of the web process (--cpu-prof, ${pr.seconds.toFixed(1)} s at ${n(pr.rate)} req/s, p99 ${ms(pr.p99)} ms, ` +
       `cpu ${cpu(pr.cpu)}, idle ${pct(pr.idle)} of the samples): ${pr.file}`,
-    "Self time by area, share of the busy samples:",
-    ...pr.byArea.slice(0, 14).map((f) => `  ${pct(f.share).padStart(6)}  ${f.name}`),
-    "Hottest functions (self time):",
-    ...pr.self.map(fn),
-    "Project functions (src/), inclusive time:",
-    ...pr.inclusive.map(fn),
+    ...profileSections(pr, { areas: 14, digits: 1 }),
   ];
 }

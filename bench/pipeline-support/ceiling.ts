@@ -15,7 +15,7 @@ import { encodeCellId } from "../../src/domain/observation/cell-id.ts";
 import type { StationKind } from "../../src/domain/observation/types.ts";
 import type { CellStation, StationRow } from "../../src/domain/station/station-row.ts";
 import { loadAllStations, upsertStations } from "../../src/db/stations.ts";
-import type { StationUpsert } from "./trace-format.ts";
+import type { StationUpsert } from "../harness/sql-trace/format.ts";
 
 export interface CeilingRun {
   readonly statements: number;

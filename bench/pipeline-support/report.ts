@@ -1,11 +1,13 @@
 /** The printed table and the `--json` document of one `bench:pipeline` run. */
-import type { ProfileSummary } from "../submit-support/profile.ts";
-import type { MachineInfo } from "../support/machine.ts";
+import type { ProfileSummary } from "../harness/cpu-profile.ts";
+import { count as n, percent as pct, seconds as s, verdict } from "../harness/format.ts";
+import type { MachineInfo } from "../harness/machine.ts";
+import { reportHeading } from "../harness/report.ts";
+import type { StatementClass } from "../harness/sql-trace/format.ts";
+import type { GeneratedReports, WorldSummary } from "../harness/world/city-reports.ts";
 import type { CeilingRun } from "./ceiling.ts";
-import type { CitySummary, GeneratedReports } from "./city.ts";
-import type { DrainRun } from "./drain-child.ts";
 import type { GroupFamily, Kind, ObservationCount } from "./outcome.ts";
-import type { StatementClass } from "./trace-format.ts";
+import type { DrainRun } from "./run-drain.ts";
 
 export interface PhaseResult {
   readonly wallMs: number;
@@ -18,7 +20,7 @@ export interface PhaseResult {
 export interface PipelineBenchResults {
   readonly machine: MachineInfo;
   readonly settings: Record<string, number>;
-  readonly city: CitySummary;
+  readonly city: WorldSummary;
   readonly generated: Omit<GeneratedReports, "uploads"> & { readonly uploads: number; readonly generateMs: number };
   readonly append: { readonly ms: number; readonly entries: number; readonly perPartition: readonly number[] };
   readonly drain: PhaseResult & {
@@ -59,10 +61,6 @@ export interface PipelineBenchResults {
   readonly workerProfiles: DrainRun["workerProfiles"];
 }
 
-const n = (x: number) => Math.round(x).toLocaleString("en-US");
-const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
-const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
 const cpu = (c: DrainRun["cpu"]) =>
   `cpu drain ${c.drain ?? "-"}%${c.processes.length > 1 ? ` (${c.processes.map((p) => `${p.role.split(" ")[0]} ${p.share ?? "-"}%`).join(" + ")})` : ""}, ` +
   `redis ${c.redis ?? "-"}%, mysqld ${c.mysql ?? "-"}%`;
@@ -81,9 +79,7 @@ export function formatTable(r: PipelineBenchResults): string {
   const d = r.drain;
   const o = r.observations;
   const lines = [
-    `Pipeline benchmark (stream → committed MySQL rows)  ${m.date}`,
-    `machine: ${m.cores} cores (${m.cpuModel}), ${m.ramGiB} GiB RAM, Node ${m.node}, Redis ${m.redis}, MariaDB ${m.mariadb}` +
-      ` (innodb_flush_log_at_trx_commit=${m.innodbFlushLogAtTrxCommit}), load ${m.loadAverage}`,
+    ...reportHeading("Pipeline benchmark (stream → committed MySQL rows)", m, { commitSetting: true }),
     `settings: ${n(st.reports!)} reports, ${st.partitions} partitions, --processes ${st.processes} (${m.cores} cores here), STATION_BATCH ${st.stationBatch}, export batch ${st.exportBatch}, ` +
       `DATABASE_POOL_SIZE ${st.poolSize}, CONSUMER_BATCH ${st.consumerBatch}, seed ${st.seed}`,
     `city: ${n(r.city.wifi)} APs, ${n(r.city.cells)} cells (${Object.entries(r.city.cellRadios).map(([k, v]) => `${k} ${n(v)}`).join(", ")}), ` +

@@ -6,12 +6,13 @@
  * A second route is a reference for the work no submit implementation can skip: gunzip the body
  * (async, as src/api/read-body.ts does, with 128 KiB output chunks), JSON.parse it and
  * JSON.stringify every item once (the stored entries are one JSON document per report). No
- * validation, no partitioning, no Redis. Same IPC protocol as web-child.ts.
+ * validation, no partitioning, no Redis. Same IPC protocol as the web child (harness/child-protocol.ts).
  */
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 import { H3, serve } from "h3";
-import { CEILING_PATH, onStopRequest, REFERENCE_PATH, sendReady } from "./child-protocol.ts";
+import { onStopRequest, sendReady } from "../harness/child-protocol.ts";
+import { CEILING_PATH, REFERENCE_PATH } from "./ceiling-routes.ts";
 
 const gunzipAsync = promisify(gunzip);
 let encodedBytes = 0;

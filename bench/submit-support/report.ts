@@ -1,14 +1,12 @@
 /** The printed table and the `--json` document of one `bench:submit` run. */
-import type { MachineInfo } from "../support/machine.ts";
-import type { CpuShare } from "./cpu.ts";
+import type { ProfileSummary } from "../harness/cpu-profile.ts";
+import type { CpuShare } from "../harness/cpu.ts";
+import { count as n, percent as pct, verdict } from "../harness/format.ts";
+import type { MachineInfo } from "../harness/machine.ts";
+import { profileSections } from "../harness/profile-report.ts";
+import { reportHeading } from "../harness/report.ts";
+import type { Spread } from "../harness/stats.ts";
 import type { LoadRun } from "./load.ts";
-import type { ProfileSummary } from "./profile.ts";
-
-export interface Spread {
-  readonly median: number;
-  readonly worst: number;
-  readonly best: number;
-}
 
 export interface ServerResult {
   /** 2xx requests per second. */
@@ -75,19 +73,9 @@ export interface SubmitBenchResults {
   readonly profile: (ProfileSummary & { readonly rate: number; readonly cpu: CpuShare }) | null;
 }
 
-export function spread(values: readonly number[]): Spread {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { median, worst: sorted[0]!, best: sorted.at(-1)! };
-}
-
-const n = (x: number) => Math.round(x).toLocaleString("en-US");
 // autocannon records whole milliseconds, so its 0 means "under 1 ms"; wrk's are in µs.
 const ms = (x: number) => (x === 0 ? "<1" : x < 10 ? x.toFixed(2) : x.toFixed(1));
-const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
-const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
-const cpuText = (c: CpuShare, loader: string) => `${loader} ${c.loader}%, server ${c.server}%, redis ${c.redis}%`;
+const cpuText = (c: CpuShare, loader: string) => `${loader} ${c.loader}%, server ${c.server ?? "-"}%, redis ${c.redis}%`;
 
 function serverRow(label: string, s: ServerResult, loader: string): string {
   const range = `(${n(s.requests.worst)}–${n(s.requests.best)})`.padEnd(18);
@@ -119,8 +107,7 @@ export function formatTable(r: SubmitBenchResults): string {
   const cell = (run: LoadRun) => `${n(run.rate).padStart(8)}  ${ms(run.p99).padStart(8)}`;
   const sweep = r.sweep.map((row) => `  ${String(row.connections).padStart(5)}   ${cell(row.submit)}  ${cell(row.ceiling)}  ${cell(row.reference)}`);
   const lines = [
-    `Submit API benchmark  ${m.date}`,
-    `machine: ${m.cores} cores (${m.cpuModel}), ${m.ramGiB} GiB RAM, Node ${m.node}, Redis ${m.redis}, MariaDB ${m.mariadb}, load ${m.loadAverage}`,
+    ...reportHeading("Submit API benchmark", m),
     `body: ${p.reportsPerRequest} NeoStumbler-style reports (${p.meanWifiPerReport} Wi-Fi APs, 2 cells each), ${n(p.meanJsonBytes)} B JSON, ` +
       `${n(p.meanGzipBytes)} B gzipped (mean of ${p.bodies} bodies); stored entry ${n(p.meanEntryBytes)} B of JSON`,
     `${r.statistic}; (worst–best) in brackets; CPU is the mean share of one core during the rounds`,
@@ -141,16 +128,9 @@ export function formatTable(r: SubmitBenchResults): string {
 }
 
 function formatProfile(pr: NonNullable<SubmitBenchResults["profile"]>): string[] {
-  const fn = (f: { name: string; where: string; share: number }) =>
-    `  ${pct(f.share).padStart(4)}  ${f.name.slice(0, 44).padEnd(44)} ${f.where}`;
   return [
     `CPU profile of the web process (--cpu-prof, one autocannon run of ${pr.seconds.toFixed(1)} s at ${n(pr.rate)} req/s, ` +
-      `server CPU ${pr.cpu.server}%, idle ${pct(pr.idle)} of the samples): ${pr.file}`,
-    "Self time by area, share of the busy samples:",
-    ...pr.byArea.slice(0, 12).map((f) => `  ${pct(f.share).padStart(4)}  ${f.name}`),
-    "Hottest functions (self time):",
-    ...pr.self.map(fn),
-    "Project functions (src/), inclusive time:",
-    ...pr.inclusive.map(fn),
+      `server CPU ${pr.cpu.server ?? "-"}%, idle ${pct(pr.idle)} of the samples): ${pr.file}`,
+    ...profileSections(pr, { areas: 12, digits: 0 }),
   ];
 }

@@ -1,17 +1,18 @@
 /**
  * The second measurement: wrk (C, epoll, one thread) with a Lua script that cycles through the
- * same gzipped bodies, written to a temporary folder. wrk needs a fraction of the CPU autocannon
- * does, which matters on a 2-core box where the load generator and the server share the cores.
+ * same gzipped bodies, written to a folder the bench's run removes at the end. wrk needs a
+ * fraction of the CPU autocannon does, which matters on a 2-core box where the load generator
+ * and the server share the cores.
  * wrk runs for a fixed time and does not count requests still in flight when it stops, so the
  * stream lengths can only be checked to within one request per connection.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { cpuShare, sampleCpu } from "./cpu.ts";
-import type { LoadPlan, LoadRun, LoadTarget } from "./load.ts";
+import type { LoadPlan } from "../harness/autocannon.ts";
+import { cpuShare, sampleCpu } from "../harness/cpu.ts";
+import type { LoadRun, LoadTarget } from "./load.ts";
 
 const run = promisify(execFile);
 
@@ -19,7 +20,6 @@ export interface WrkSetup {
   readonly dir: string;
   readonly script: string;
   readonly bodies: number;
-  remove(): Promise<void>;
 }
 
 const luaString = (s: string) => `"${s.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
@@ -65,12 +65,11 @@ export async function hasWrk(): Promise<boolean> {
   }
 }
 
-export async function prepareWrk(bodies: readonly Buffer[], headers: Readonly<Record<string, string>>): Promise<WrkSetup> {
-  const dir = await mkdtemp(join(tmpdir(), "bench-submit-wrk-"));
+export async function prepareWrk(dir: string, bodies: readonly Buffer[], headers: Readonly<Record<string, string>>): Promise<WrkSetup> {
   await Promise.all(bodies.map((body, k) => writeFile(join(dir, `body-${String(k).padStart(4, "0")}.bin`), body)));
   const script = join(dir, "submit.lua");
   await writeFile(script, luaScript(headers));
-  return { dir, script, bodies: bodies.length, remove: () => rm(dir, { recursive: true, force: true }) };
+  return { dir, script, bodies: bodies.length };
 }
 
 export function wrkCommand(setup: WrkSetup, url: string, path: string, plan: LoadPlan): string[] {
