@@ -2,6 +2,7 @@
  * The web application: route families, the one error hook, and the headers every response gets.
  * Built from its dependencies only; nothing here connects or listens (see serve.ts).
  */
+import { registerStatsRoutes, type StatsDeps } from "./routes/stats.ts";
 import { H3, type H3Event, HTTPError, HTTPResponse } from "h3";
 import { randomUUID } from "node:crypto";
 import { withLogFields } from "../log-context.ts";
@@ -22,6 +23,8 @@ export interface WebDeps {
   readonly locate?: LocateDeps;
   /** The operator event feed (`/v1/events`); absent when ADMIN_TOKEN is unset. */
   readonly events?: EventsDeps;
+  /** The statistics' JSON (`/stats_*.json`); absent in processes or tests without them. */
+  readonly stats?: StatsDeps;
 }
 
 /** A route family (`src/api/routes/<family>.ts`) adds its routes to the app. */
@@ -36,6 +39,7 @@ export const ROUTE_FAMILIES: readonly RouteFamily[] = [
   (app, deps) => deps.submit && registerSubmitRoutes(app, deps.submit),
   (app, deps) => deps.locate && registerLocateRoutes(app, deps.locate),
   (app, deps) => deps.events && registerEventsRoutes(app, deps.events),
+  (app, deps) => deps.stats && registerStatsRoutes(app, deps.stats),
 ];
 
 const HSTS = "max-age=31536000; includeSubDomains";

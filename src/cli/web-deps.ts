@@ -12,6 +12,7 @@ import { startCountersLog } from "../locate/counters-log.ts";
 import { createLocateService } from "../locate/locate-service.ts";
 import { createAppender } from "../stream/append.ts";
 import { createReportSubmitter } from "../submit/report-submitter.ts";
+import { createStatsService } from "../stats/stats-service.ts";
 import type { Services } from "./services.ts";
 
 /** The routes' dependencies, and what the process must finish before it closes Redis. */
@@ -55,6 +56,7 @@ export function createWebDeps(services: Services, checks: HeartbeatChecks, geoip
       now,
     },
     locate: { log, keys: apiKeys, usage, locate, maxBodyBytes: config.maxBodyBytes, trustProxy: config.trustProxy, now },
+    stats: { stats: createStatsService({ pool, redis, prefix: config.redisPrefix, log, now }) },
     events: config.adminToken ? { log, redis, keys, adminToken: config.adminToken, pageBytes: config.eventsPageBytes } : undefined,
     close: async () => {
       counters.stop();

@@ -7,6 +7,8 @@ import type { Services } from "../cli/services.ts";
 import { DATAMAP_SHARDS, datamapTable, deleteStaleDatamapRows } from "../db/datamap.ts";
 import { countStationsByRegion, replaceRegionStats } from "../db/region-stat.ts";
 import { deleteStatsBefore } from "../db/stat.ts";
+import { KEY_FORMATS } from "../stream/keys.ts";
+import { STATS_CACHE } from "../stats/stats-service.ts";
 import { withTransaction } from "../db/tx.ts";
 import type { Job } from "./scheduler.ts";
 import { rollUpStatCounters } from "./stat-rollup.ts";
@@ -14,9 +16,11 @@ import { rollUpStatCounters } from "./stat-rollup.ts";
 const DAY_MS = 86_400_000;
 export const daysBefore = (now: Date, days: number): string => new Date(now.getTime() - days * DAY_MS).toISOString().slice(0, 10);
 
-export async function updateRegionStats(services: Pick<Services, "pool">): Promise<number> {
+export async function updateRegionStats(services: Pick<Services, "pool" | "redis" | "keys">): Promise<number> {
   const counts = await countStationsByRegion(services.pool);
   await withTransaction(services.pool, (tx) => replaceRegionStats(tx, counts));
+  // SPEC §4.12: the page shows the new counts at once, not after its cache expires.
+  await services.redis.del(KEY_FORMATS.contentCache(services.keys.prefix, STATS_CACHE.regions));
   return counts.size;
 }
 

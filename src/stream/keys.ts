@@ -18,6 +18,8 @@ export const KEY_FORMATS = {
   fallbackCachePrefix: (prefix: string, provider: string, type: string) => `${prefix}:cache:fallback:${provider}:v1:1:${type}:`,
   fallbackRateLimit: (prefix: string, name: string, window: number) => `${prefix}:fallback_ratelimit:${name}:${window}`,
   globalSampleRate: (prefix: string) => `${prefix}:global_locate_sample_rate`,
+  /** A content page's cached data (SPEC §2.3: `cache:stats:4`, `cache:stats_regions:4`, …). */
+  contentCache: (prefix: string, name: string) => `${prefix}:cache:${name}`,
   /** Same hash tag as the stream: the append script reads and moves them together. */
   sourceMarks: (streamKey: string) => `${streamKey}:src`,
 } as const;
