@@ -54,7 +54,7 @@ const AFTER = ["", "0", "0-0", "abc", "-1-0", "1-0.0", "1-0.1", "1-0.2", "1-0.-1
   "99999999999999999999-0", "18446744073709551615-18446744073709551615", "18446744073709551615-18446744073709551615.0", "18446744073709551616-0",
   "1-99999999999999999999", "9".repeat(400), "1700000000000-0.1&after=2"];
 const LIMIT = ["", "0", "-1", "1", "5", "1000", "1001", "abc", "1e3", "99999999999999999999", "1.5", " 5", "%20", "0x10", "9".repeat(400), "5&limit=x"];
-const UNKNOWN = ["/", "/v1/search", "/v1/transfer", "/v3/geosubmit", "/v1/geolocate/x", "/zz/fuzz", "/v1", "/__heartbeat__/x", "/static/../../etc/passwd"];
+const UNKNOWN = ["/nobody-is-home", "/v1/search", "/v1/transfer", "/v3/geosubmit", "/v1/geolocate/x", "/zz/fuzz", "/v1", "/__heartbeat__/x", "/static/../../etc/passwd"];
 /** Paths whose routing is the framework's business (a trailing slash matches the route): only "no 5xx" is asserted. */
 const ODD_PATHS = ["/v2/geosubmit/", "/v1/country/", "/%zz", "/v1/%ff%fe", "/v1/geolocate%00", "/..%2f..%2f", "/%2e%2e/v1/submit", "/v1//submit", "/v1/geolocate;x=1"];
 
