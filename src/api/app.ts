@@ -2,6 +2,7 @@
  * The web application: route families, the one error hook, and the headers every response gets.
  * Built from its dependencies only; nothing here connects or listens (see serve.ts).
  */
+import { registerOpenApiRoutes } from "./routes/openapi.ts";
 import { registerPageRoutes } from "./routes/pages.ts";
 import { registerStatsRoutes, type StatsDeps } from "./routes/stats.ts";
 import { H3, type H3Event, HTTPError, HTTPResponse } from "h3";
@@ -42,6 +43,7 @@ export const ROUTE_FAMILIES: readonly RouteFamily[] = [
   (app, deps) => deps.events && registerEventsRoutes(app, deps.events),
   (app, deps) => deps.stats && registerStatsRoutes(app, deps.stats),
   (app, deps) => registerPageRoutes(app, { stats: deps.stats?.stats }),
+  registerOpenApiRoutes,
 ];
 
 const HSTS = "max-age=31536000; includeSubDomains";

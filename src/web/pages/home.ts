@@ -23,7 +23,7 @@ contribute:</p>
 <h2>Use the API</h2>
 <p>Send what your device hears to <code>POST /v1/geolocate</code> and get back a position and its
 accuracy in metres; <code>POST /v1/country</code> answers the country. Firefox, GeoClue and microG
-work unchanged: they speak the same API.</p>
+work unchanged: they speak the same API. The <a href="/api">API reference</a> documents every endpoint.</p>
 <pre><code>curl -s -H 'Content-Type: application/json' -d '{"considerIp": true}' 'https://HOST/v1/geolocate?key=YOUR_KEY'</code></pre>
 
 <h2>The data</h2>
