@@ -63,6 +63,11 @@ export interface Config {
   readonly consumerLivenessMs: number;
   /** `s3://bucket/prefix` of the seeded `backup` export when its row has no URL. */
   readonly backupUrl: string | undefined;
+  /**
+   * A raster base map under the coverage map, `https://…/{z}/{x}/{y}.png`; unset: the map shows
+   * the country borders Ichnos ships and needs no internet.
+   */
+  readonly mapTilesUrl: string | undefined;
   /** Longest a report waits to be archived when fewer than a batch are waiting. */
   readonly backupMaxAgeMs: number;
   /** Path-style S3 requests (MinIO, s3rver). */
@@ -87,7 +92,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** Documented defaults: they make `npm start` work against a local Redis and MySQL. */
 export const CONFIG_DEFAULTS = {
   PORT: "8000",
-  HOST: "0.0.0.0",
+  // Dual-stack: IPv6 and (IPv4-mapped) IPv4; the server falls back to 0.0.0.0 without IPv6.
+  HOST: "::",
   LOG_LEVEL: "info",
   REDIS_URL: "redis://127.0.0.1:6379",
   REDIS_PREFIX: "ichnos",
@@ -220,6 +226,11 @@ export function loadConfig(env: Env = process.env): Config {
     adminToken: optional("ADMIN_TOKEN"),
     trustProxy: check("TRUST_PROXY", raw("TRUST_PROXY"), proxyHops, 0),
     geoipPath: optional("GEOIP_PATH"),
+    mapTilesUrl: optional("MAP_TILES_URL") === undefined ? undefined : check("MAP_TILES_URL", optional("MAP_TILES_URL")!, (v) => {
+      url(["https:", "http:"])(v);
+      if (!["{z}", "{x}", "{y}"].every((p) => v.includes(p))) throw new Error("must contain {z}, {x} and {y}");
+      return v;
+    }, ""),
     streamPartitions: check("STREAM_PARTITIONS", raw("STREAM_PARTITIONS"), int(1, 1024), 4),
     streamRetentionMs: check("STREAM_RETENTION", raw("STREAM_RETENTION"), duration(1000), 0),
     streamMaxBytes: check("STREAM_MAX_BYTES", raw("STREAM_MAX_BYTES"), (v) => {

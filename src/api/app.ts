@@ -2,6 +2,8 @@
  * The web application: route families, the one error hook, and the headers every response gets.
  * Built from its dependencies only; nothing here connects or listens (see serve.ts).
  */
+import { registerVendorRoutes } from "./routes/vendor.ts";
+import { type MapDeps, registerMapRoutes } from "./routes/map.ts";
 import { registerOpenApiRoutes } from "./routes/openapi.ts";
 import { registerPageRoutes } from "./routes/pages.ts";
 import { registerStatsRoutes, type StatsDeps } from "./routes/stats.ts";
@@ -11,6 +13,7 @@ import { withLogFields } from "../log-context.ts";
 import type { Logger } from "../logger.ts";
 import type { HeartbeatChecks } from "./heartbeat.ts";
 import { ApiError } from "./errors.ts";
+import { registerContentRoutes } from "./routes/content.ts";
 import { type EventsDeps, registerEventsRoutes } from "./routes/events.ts";
 import { type LocateDeps, registerLocateRoutes } from "./routes/locate.ts";
 import { registerMonitorRoutes } from "./routes/monitor.ts";
@@ -25,6 +28,10 @@ export interface WebDeps {
   readonly locate?: LocateDeps;
   /** The operator event feed (`/v1/events`); absent when ADMIN_TOKEN is unset. */
   readonly events?: EventsDeps;
+  /** MAP_TILES_URL: the raster base map the CSP must allow. */
+  readonly mapTilesUrl?: string;
+  /** The coverage map (`/map`, its data and borders); absent in processes or tests without it. */
+  readonly map?: MapDeps;
   /** The statistics' JSON (`/stats_*.json`); absent in processes or tests without them. */
   readonly stats?: StatsDeps;
 }
@@ -44,25 +51,34 @@ export const ROUTE_FAMILIES: readonly RouteFamily[] = [
   (app, deps) => deps.stats && registerStatsRoutes(app, deps.stats),
   (app, deps) => registerPageRoutes(app, { stats: deps.stats?.stats }),
   registerOpenApiRoutes,
+  (app, deps) => deps.map && registerMapRoutes(app, deps.map),
+  registerVendorRoutes,
+  registerContentRoutes,
 ];
 
 const HSTS = "max-age=31536000; includeSubDomains";
-// SPEC §1.2: self plus the map hosts. TODO(ASSET_URL): add the tiles host once config has it.
-const CSP = [
-  "default-src 'self'",
-  "img-src 'self' data: https://*.tiles.mapbox.com https://api.mapbox.com",
-  "script-src 'self' https://api.mapbox.com",
-  "style-src 'self' https://api.mapbox.com",
-  "connect-src 'self' https://*.tiles.mapbox.com https://api.mapbox.com",
-].join("; ");
+/**
+ * SPEC §1.2: self plus the map's tile host. Everything the pages load is served by Ichnos
+ * itself (no CDN), so only a configured raster base map (MAP_TILES_URL) adds a host.
+ */
+export function contentSecurityPolicy(mapTilesUrl?: string): string {
+  const tiles = mapTilesUrl ? ` ${new URL(mapTilesUrl.replace(/\{[a-z]\}/g, "0")).origin}` : "";
+  return [
+    "default-src 'self'",
+    `img-src 'self' data:${tiles}`,
+    "script-src 'self'",
+    "style-src 'self'",
+    "connect-src 'self'",
+  ].join("; ");
+}
 
-function addSecurityHeaders(response: Response, log: Logger): void {
+function addSecurityHeaders(response: Response, log: Logger, csp: string): void {
   const headers = response.headers;
   try {
     headers.set("strict-transport-security", HSTS);
     headers.set("x-content-type-options", "nosniff");
     if (headers.get("content-type")?.startsWith("text/html")) {
-      headers.set("content-security-policy", CSP);
+      headers.set("content-security-policy", csp);
       headers.set("x-frame-options", "DENY");
       headers.set("x-xss-protection", "1; mode=block");
     }
@@ -118,11 +134,12 @@ function handleError(error: HTTPError, event: H3Event, log: Logger): unknown {
 }
 
 export function createWebApp(deps: WebDeps): H3 {
+  const csp = contentSecurityPolicy(deps.mapTilesUrl);
   const app = new H3({
     silent: true,
     onError: (error, event) => handleError(error, event, deps.log),
     onResponse: (response, event) => {
-      addSecurityHeaders(response, deps.log);
+      addSecurityHeaders(response, deps.log, csp);
       // Answers h3 gives before any middleware runs (405) carry the request's id too.
       if (!response.headers.has("x-request-id")) {
         try {

@@ -4,6 +4,7 @@
  * that holds Redis and MySQL pools and so ignores SIGTERM.
  */
 import { type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders, Server, ServerResponse, STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
 import { type H3, serve } from "h3";
 import type { Logger } from "../logger.ts";
 
@@ -15,6 +16,11 @@ export interface HttpServerOptions {
   readonly requestTimeoutMs?: number;
   /** Longest a keep-alive connection may sit idle between requests (IDLE_TIMEOUT). */
   readonly idleTimeoutMs?: number;
+  /**
+   * WebSocket upgrades (the live feed): true when the handler took the request; any other
+   * upgrade request is refused by closing its socket.
+   */
+  readonly upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
 }
 
 /** The defaults of REQUEST_TIMEOUT and IDLE_TIMEOUT, for callers without a config. */
@@ -78,10 +84,21 @@ function trackInFlight(server: Server): { hangUpAll(): void } {
   };
 }
 
-export async function startHttpServer(app: H3, options: HttpServerOptions): Promise<HttpServer> {
+/** HOST's default: every IPv6 address and, through IPv4-mapped addresses, every IPv4 one. */
+export const DUAL_STACK_HOST = "::";
+const IPV4_ANY_HOST = "0.0.0.0";
+/** What listening on `::` fails with on a machine (or container) without IPv6. */
+const NO_IPV6_CODES: ReadonlySet<string> = new Set(["EAFNOSUPPORT", "EADDRNOTAVAIL"]);
+
+function isNoIpv6Error(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return typeof code === "string" && NO_IPV6_CODES.has(code);
+}
+
+async function listen(app: H3, options: HttpServerOptions, host: string): Promise<ReturnType<typeof serve>> {
   const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const server = serve(app, {
-    hostname: options.host,
+    hostname: host,
     port: options.port,
     silent: true,
     gracefulShutdown: false,
@@ -95,9 +112,30 @@ export async function startHttpServer(app: H3, options: HttpServerOptions): Prom
     },
   });
   await server.ready();
-  const url = server.url ?? `http://${options.host}:${options.port}/`;
+  return server;
+}
+
+export async function startHttpServer(app: H3, options: HttpServerOptions): Promise<HttpServer> {
+  let server: ReturnType<typeof serve>;
+  let host = options.host;
+  try {
+    server = await listen(app, options, host);
+  } catch (err) {
+    // `::` is the default so that IPv6 clients reach Ichnos; without IPv6, IPv4 alone still works.
+    if (host !== DUAL_STACK_HOST || !isNoIpv6Error(err)) throw err;
+    options.log.warn({ err }, "no IPv6 on this machine: listening on IPv4 only (0.0.0.0)");
+    host = IPV4_ANY_HOST;
+    server = await listen(app, options, host);
+  }
+  const url = server.url ?? `http://${host.includes(":") ? `[${host}]` : host}:${options.port}/`;
   const node = server.node?.server;
   const tracker = node instanceof Server ? trackInFlight(node) : undefined;
+  if (node instanceof Server) {
+    const upgrade = options.upgrade;
+    node.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!upgrade?.(req, socket, head)) socket.destroy();
+    });
+  }
   options.log.info({ url }, "http server listening");
 
   let closing: Promise<void> | undefined;

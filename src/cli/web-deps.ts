@@ -13,6 +13,7 @@ import { createLocateService } from "../locate/locate-service.ts";
 import { createAppender } from "../stream/append.ts";
 import { createReportSubmitter } from "../submit/report-submitter.ts";
 import { createStatsService } from "../stats/stats-service.ts";
+import { createMapData } from "../map/map-data.ts";
 import type { Services } from "./services.ts";
 
 /** The routes' dependencies, and what the process must finish before it closes Redis. */
@@ -57,6 +58,8 @@ export function createWebDeps(services: Services, checks: HeartbeatChecks, geoip
     },
     locate: { log, keys: apiKeys, usage, locate, maxBodyBytes: config.maxBodyBytes, trustProxy: config.trustProxy, now },
     stats: { stats: createStatsService({ pool, redis, prefix: config.redisPrefix, log, now }) },
+    map: { data: createMapData({ pool, redis, prefix: config.redisPrefix, log }), baseTilesUrl: config.mapTilesUrl },
+    mapTilesUrl: config.mapTilesUrl,
     events: config.adminToken ? { log, redis, keys, adminToken: config.adminToken, pageBytes: config.eventsPageBytes } : undefined,
     close: async () => {
       counters.stop();

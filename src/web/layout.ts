@@ -16,7 +16,7 @@ export interface PageOptions {
 }
 
 /** Pages join the navigation as they are served. */
-const NAV: readonly (readonly [string, string])[] = [["/", "Home"], ["/stats", "Statistics"], ["/stats/regions", "Regions"], ["/api", "API"]];
+const NAV: readonly (readonly [string, string])[] = [["/", "Home"], ["/map", "Map"], ["/stats", "Statistics"], ["/stats/regions", "Regions"], ["/live", "Live"], ["/api", "API"]];
 
 export function page(o: PageOptions): Html {
   const nav: HtmlValue[] = NAV.map(([href, label]) =>

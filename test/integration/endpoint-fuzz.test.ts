@@ -12,6 +12,7 @@ import { connect } from "node:net";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { startHttpServer, type HttpServer } from "../../src/api/serve.ts";
+import { PREFLIGHT_CORS } from "../support/cors.ts";
 import { createFuzzRandom, type FuzzRandom, fuzzBody, type SchemaName } from "../support/fuzz-bodies.ts";
 import { createWebTestEnv, loadFixture, storedCount, storedEntries, type WebTestEnv } from "../support/web-setup.ts";
 
@@ -24,7 +25,7 @@ const OVER_SOCKET = Number(process.env.FUZZ_SOCKET_CASES ?? 400);
 const SOCKET_BASE = 1_000_000;
 const TOKEN = "fuzz-operator-token";
 
-type Family = "submit" | "locate" | "events" | "monitor" | "unknown";
+type Family = "submit" | "locate" | "events" | "monitor" | "content" | "unknown";
 type Transport = "plain" | "chunked" | "split" | "cl-short" | "cl-long" | "bad-chunked";
 
 interface FuzzRequest {
@@ -54,6 +55,10 @@ const AFTER = ["", "0", "0-0", "abc", "-1-0", "1-0.0", "1-0.1", "1-0.2", "1-0.-1
   "99999999999999999999-0", "18446744073709551615-18446744073709551615", "18446744073709551615-18446744073709551615.0", "18446744073709551616-0",
   "1-99999999999999999999", "9".repeat(400), "1700000000000-0.1&after=2"];
 const LIMIT = ["", "0", "-1", "1", "5", "1000", "1001", "abc", "1e3", "99999999999999999999", "1.5", " 5", "%20", "0x10", "9".repeat(400), "5&limit=x"];
+/** Content routes (content.ts): any method at the root files, GET and HEAD under /static/. */
+const CONTENT_ANY_METHOD = ["/robots.txt", "/favicon.ico", "/apple-touch-icon-precomposed.png"];
+const STATIC_FOUND = ["/static/css/site.css", "/static/favicon.ico"];
+const STATIC_ESCAPES = ["/static/..%2fpackage.json", "/static/css/..%2f..%2fpackage.json", "/static/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/static/..%5cpackage.json", "/static/css"];
 const UNKNOWN = ["/nobody-is-home", "/v1/search", "/v1/transfer", "/v3/geosubmit", "/v1/geolocate/x", "/zz/fuzz", "/v1", "/__heartbeat__/x", "/static/../../etc/passwd"];
 /** Paths whose routing is the framework's business (a trailing slash matches the route): only "no 5xx" is asserted. */
 const ODD_PATHS = ["/v2/geosubmit/", "/v1/country/", "/%zz", "/v1/%ff%fe", "/v1/geolocate%00", "/..%2f..%2f", "/%2e%2e/v1/submit", "/v1//submit", "/v1/geolocate;x=1"];
@@ -104,9 +109,10 @@ function buildRequest(index: number): FuzzRequest {
       keyOk: auth === `Bearer ${TOKEN}` || auth === `bearer   ${TOKEN}` };
   }
   if (roll < 0.94) {
-    const path = r.pick(["/__heartbeat__", "/__lbheartbeat__", "/__version__"]);
+    const path = r.pick(["/__heartbeat__", "/__lbheartbeat__", "/__version__", "/contribute.json", ...CONTENT_ANY_METHOD, ...STATIC_FOUND, ...STATIC_ESCAPES]);
     const method = r.pick(["GET", "GET", "HEAD", "POST", ...ODD_METHODS]);
-    return { ...base, family: "monitor", method, path: `${path}${r.chance(0.2) ? "?x=%zz" : ""}`, headers: {}, body: r.chance(0.3) ? Buffer.from("garbage\u0000") : null };
+    const family = path.startsWith("/__") || path === "/contribute.json" ? "monitor" : "content";
+    return { ...base, family, method, path: `${path}${r.chance(0.2) ? "?x=%zz" : ""}`, headers: {}, body: r.chance(0.3) ? Buffer.from("garbage\u0000") : null };
   }
   const path = r.chance(0.3) ? r.pick(ODD_PATHS) : r.pick(UNKNOWN);
   const method = r.pick(["GET", "POST", "HEAD", ...ODD_METHODS]);
@@ -152,7 +158,8 @@ function checkAnswer(req: FuzzRequest, a: Answer, delta: number): string[] {
   if (a.status >= 400 && delta !== 0) out.push(`${a.status} appended ${delta} entries`);
   const apiRoute = (req.family === "submit" || req.family === "locate") && API_PATH.test(req.path);
   if (apiRoute && req.method === "OPTIONS") {
-    if (a.status !== 200 || !hasCors(a.headers) || a.text !== "") out.push(`OPTIONS answered ${a.status}${hasCors(a.headers) ? "" : " without CORS"}`);
+    const preflight = JSON.stringify(Object.fromEntries([...a.headers].filter(([name]) => name.startsWith("access-control-")).sort()));
+    if (a.status !== 200 || preflight !== JSON.stringify(PREFLIGHT_CORS) || a.text !== "") out.push(`OPTIONS answered ${a.status} with CORS ${preflight}`);
   } else if (apiRoute && ["PUT", "DELETE", "PATCH"].includes(req.method)) {
     if (a.status !== 405 || !a.headers.get("allow")) out.push(`${req.method} answered ${a.status}, not 405 with Allow`);
     else if (isEnvelope(a.text, 405)) out.push("405 with the API envelope");
@@ -167,6 +174,7 @@ function checkAnswer(req: FuzzRequest, a: Answer, delta: number): string[] {
   if (req.family !== "submit" && req.family !== "locate" && delta !== 0) out.push(`${req.family} route appended ${delta} entries`);
   if (req.family === "events") out.push(...checkEvents(req, a));
   if (req.family === "monitor") out.push(...checkMonitor(req, a));
+  if (req.family === "content") out.push(...checkContent(req, a));
   if (req.family === "unknown" && !ODD_PATHS.includes(req.path)) {
     if (a.status !== 404) out.push(`unknown path answered ${a.status}`);
     else if (!head && !/404 Not Found/.test(a.text)) out.push("404 without the HTML page");
@@ -209,11 +217,20 @@ function checkEvents(req: FuzzRequest, a: Answer): string[] {
 }
 
 function checkMonitor(req: FuzzRequest, a: Answer): string[] {
-  const version = req.path.startsWith("/__version__");
   const allowed = ["GET", "HEAD", "POST"].includes(req.method);
-  const expected = allowed ? [200, ...(version ? [404] : [])] : [405, ...(version ? [404] : [])];
-  const out = expected.includes(a.status) ? [] : [`${req.path.split("?")[0]} ${req.method} answered ${a.status}`];
+  const out = a.status === (allowed ? 200 : 405) ? [] : [`${req.path.split("?")[0]} ${req.method} answered ${a.status}`];
   if (hasCors(a.headers)) out.push("monitor route with CORS headers");
+  return out;
+}
+
+function checkContent(req: FuzzRequest, a: Answer): string[] {
+  const path = req.path.split("?")[0] ?? "";
+  const expected = CONTENT_ANY_METHOD.includes(path) ? 200
+    : !["GET", "HEAD"].includes(req.method) ? 405
+    : STATIC_FOUND.includes(path) ? 200 : 404;
+  const out = a.status === expected ? [] : [`${path} ${req.method} answered ${a.status}, not ${expected}`];
+  if (a.text.includes('"name": "ichnos"')) out.push(`${path} served package.json`);
+  if (hasCors(a.headers)) out.push("content route with CORS headers");
   return out;
 }
 

@@ -28,7 +28,13 @@ S.before(async (ctx) => {
   ctx.server = await startHttpServer(ctx.env.app, {
     host: "127.0.0.1", port: 0, log: ctx.env.log, requestTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.idleTimeoutMs,
   });
-  ctx.broken = await startHttpServer(createWebApp({ log: ctx.env.log, checks: brokenChecks }), { host: "127.0.0.1", port: 0, log: ctx.env.log });
+  const brokenApp = createWebApp({ log: ctx.env.log, checks: brokenChecks });
+  // Statuses no route answers today, from routes of this test: the status line must still be whole.
+  brokenApp.get("/test/too-many", () => new Response(null, { status: 429 }));
+  brokenApp.get("/test/throws", () => {
+    throw new Error("a bug in a handler");
+  });
+  ctx.broken = await startHttpServer(brokenApp, { host: "127.0.0.1", port: 0, log: ctx.env.log });
   await ctx.env.pool.query(
     `INSERT INTO api_key (valid_key, maxreq, allow_fallback, allow_locate, allow_region, store_sample_locate, store_sample_submit)
      VALUES ('edge-limited', 1, 0, 1, 1, 100, 100), ('edge-open', 0, 0, 1, 1, 100, 100)`,
@@ -119,6 +125,10 @@ S("every status line carries its reason phrase", async ({ server, broken }) => {
     [server.url, request("DELETE", "/__heartbeat__"), "405 Method Not Allowed"],
     [server.url, request("POST", "/v2/geosubmit", "x".repeat(2000)), "413 Payload Too Large"],
     [broken.url, request("GET", "/__heartbeat__"), "503 Service Unavailable"],
+    [broken.url, request("GET", "/test/too-many"), "429 Too Many Requests"],
+    [broken.url, request("GET", "/test/throws"), "500 Internal Server Error"],
+    [server.url, request("GET", "/robots.txt"), "200 OK"],
+    [server.url, request("GET", "/static/no-such-file.css"), "404 Not Found"],
   ];
   for (const [url, raw, expected] of cases) {
     const head = await exchange(url, raw);
@@ -137,6 +147,27 @@ S("405 on an API route carries the CORS headers; on a monitor route it does not"
   const monitor = (await exchange(server.url, request("PUT", "/__lbheartbeat__"))).toLowerCase();
   assert.match(monitor, /^http\/1\.1 405 /);
   assert.not.match(monitor, /access-control-/);
+});
+
+S("the CORS preflight on the wire: 200 with the four CORS headers and an empty body", async ({ server }) => {
+  for (const path of ["/v2/geosubmit", "/v1/geosubmit", "/v1/submit", "/v1/geolocate", "/v1/country"]) {
+    const raw = request("OPTIONS", path, "", { Origin: "https://page.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" });
+    const socket = await open(server.url);
+    const closed = untilClosed(socket, 5000);
+    socket.write(raw);
+    const [rawHead = "", body] = (await closed).data.split("\r\n\r\n");
+    const head = rawHead.toLowerCase();
+    assert.match(head, /^http\/1\.1 200 ok\r\n/, path);
+    const cors = head.split("\r\n").filter((line) => line.startsWith("access-control-")).sort();
+    assert.equal(cors, [
+      "access-control-allow-headers: content-type",
+      "access-control-allow-methods: get, head, post, options",
+      "access-control-allow-origin: *",
+      "access-control-max-age: 2592000",
+    ], path);
+    // An empty body, whether framed by `content-length: 0` or as one empty chunk.
+    assert.ok(body === "" || body === "0", `${path}: body ${JSON.stringify(body)}`);
+  }
 });
 
 S("a body dribbled slower than REQUEST_TIMEOUT is cut off after about that long, and nothing is stored", async ({ env, server }) => {

@@ -19,7 +19,16 @@ const CORS_HEADERS = {
 const PREFLIGHT = {
   summary: "CORS preflight", tags: ["CORS"],
   description: "Allows any origin to POST JSON: besides Ichnaea's two headers, it names the allowed methods and `Content-Type`.",
-  responses: { 200: { description: "Empty; the CORS headers allow the request.", headers: CORS_HEADERS } },
+  responses: {
+    200: {
+      description: "Empty; the CORS headers allow the request.",
+      headers: {
+        ...CORS_HEADERS,
+        "Access-Control-Allow-Headers": { schema: { const: "Content-Type" } },
+        "Access-Control-Allow-Methods": { schema: { const: "GET, HEAD, POST, OPTIONS" } },
+      },
+    },
+  },
 };
 
 interface ApiOperation {

@@ -1,6 +1,7 @@
 /**
  * Monitor routes (SPEC §1.1, §1.1.1): GET, HEAD and POST only, everything else 405 (OPTIONS too),
- * and never CORS headers. `/__version__` and `/contribute.json` belong here when they arrive.
+ * and never CORS headers. `/__version__` and `/contribute.json` are monitor routes too, defined
+ * with the content they describe (content.ts).
  */
 import { type EventHandler, type H3, HTTPError } from "h3";
 import type { Logger } from "../../logger.ts";
@@ -21,7 +22,7 @@ function methodNotAllowed(): never {
   });
 }
 
-function defineMonitorRoute(app: H3, path: string, handler: EventHandler): void {
+export function defineMonitorRoute(app: H3, path: string, handler: EventHandler): void {
   // HEAD is registered explicitly: h3 only falls back from HEAD to GET when no route at all
   // matches, and the catch-all below would otherwise answer HEAD with 405.
   for (const method of MONITOR_METHODS) app.on(method, path, handler);

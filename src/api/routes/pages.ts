@@ -7,6 +7,7 @@ import type { H3 } from "h3";
 import type { Html } from "../../web/html.ts";
 import { apiDocsPage } from "../../web/pages/api-docs.ts";
 import { homePage } from "../../web/pages/home.ts";
+import { livePage } from "../../web/pages/live.ts";
 import { openApiDocument } from "../openapi/document.ts";
 import { contactPage, optOutPage, privacyPage, termsPage } from "../../web/pages/policies.ts";
 import { regionsPage, statsPage } from "../../web/pages/stats.ts";
@@ -23,7 +24,7 @@ function htmlResponse(body: Html): Response {
 
 export function registerPageRoutes(app: H3, deps: PagesDeps): void {
   const fixed: readonly (readonly [string, () => Html])[] = [
-    ["/", homePage], ["/api", () => apiDocsPage(openApiDocument())], ["/privacy", privacyPage], ["/terms", termsPage], ["/contact", contactPage], ["/optout", optOutPage],
+    ["/", homePage], ["/api", () => apiDocsPage(openApiDocument())], ["/live", livePage], ["/privacy", privacyPage], ["/terms", termsPage], ["/contact", contactPage], ["/optout", optOutPage],
   ];
   for (const [path, render] of fixed) {
     // Static text: rendered once, at start.

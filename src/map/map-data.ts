@@ -1,0 +1,59 @@
+/**
+ * What the coverage map draws: per tile, the datamap cells seen (merged to the zoom's cell size,
+ * tiles.ts), cached an hour in Redis so that a tile costs MySQL once an hour whoever asks; and
+ * the country borders of the boundaries Ichnos ships, as one GeoJSON document built once.
+ */
+import { datamapCellsIn } from "../db/datamap-read.ts";
+import { DATAMAP_SHARDS, datamapTable } from "../db/datamap.ts";
+import type { Pool } from "../db/pool.ts";
+import { datamapShard } from "../domain/datamap/grid.ts";
+import { regionPolygons } from "../geo/region-codes.ts";
+import type { Logger } from "../logger.ts";
+import type { RedisClient } from "../redis/create-redis.ts";
+import { cached } from "../stats/content-cache.ts";
+import { KEY_FORMATS } from "../stream/keys.ts";
+import { cellStep, type Tile, tileBox, type TileBox } from "./tiles.ts";
+
+export interface TileData {
+  /** Cell size in thousandths of a degree. */
+  readonly step: number;
+  /** Flat `[lat index, lon index, …]`: cell i covers `[index × step, (index + 1) × step)`. */
+  readonly cells: readonly number[];
+}
+
+export interface MapData {
+  tile(t: Tile): Promise<TileData>;
+  /** The borders as GeoJSON text. */
+  borders(): string;
+}
+
+/** The shard tables a box touches (datamapShard's split at 36° N and 5° E). */
+function tablesFor(box: TileBox): string[] {
+  const corners = [[box.latMin, box.lonMin], [box.latMin, box.lonMax], [box.latMax, box.lonMin], [box.latMax, box.lonMax]] as const;
+  const shards = new Set(corners.map(([la, lo]) => datamapShard(la, lo)));
+  // Its four corners lie in every shard it touches: the split lines are straight.
+  return DATAMAP_SHARDS.filter((s) => shards.has(s)).map(datamapTable);
+}
+
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
+
+function bordersGeoJson(): string {
+  const features = [...regionPolygons()].map(([code, polygons]) => ({
+    type: "Feature", properties: { code },
+    geometry: { type: "MultiPolygon", coordinates: polygons.map((poly) => poly.map((ring) => ring.map(([lon, lat]) => [round3(lon!), round3(lat!)]))) },
+  }));
+  return JSON.stringify({ type: "FeatureCollection", features });
+}
+
+export function createMapData(deps: { readonly pool: Pool; readonly redis: RedisClient; readonly prefix: string; readonly log: Logger }): MapData {
+  let borders: string | null = null;
+  return {
+    tile: (t) => cached(deps.redis, KEY_FORMATS.contentCache(deps.prefix, `datamap:1:${t.z}/${t.x}/${t.y}`), deps.log, async () => {
+      const box = tileBox(t);
+      const step = cellStep(t.z);
+      const cells = await datamapCellsIn(deps.pool, tablesFor(box), box, step);
+      return { step, cells: cells.flat() };
+    }),
+    borders: () => (borders ??= bordersGeoJson()),
+  };
+}

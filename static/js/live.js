@@ -1,0 +1,55 @@
+// The live view: a WebSocket to /live/feed; each message is a coarse cell, counts and a client name.
+"use strict";
+(() => {
+  const mapEl = document.getElementById("live-map");
+  const list = document.getElementById("live-list");
+  const status = document.getElementById("live-status");
+  const rateEl = document.getElementById("live-rate");
+  if (!mapEl || !list) return;
+  const L = window.L;
+  const map = L ? L.map(mapEl, { worldCopyJump: true }).setView([30, 10], 2) : null;
+  if (map) {
+    fetch(mapEl.dataset.borders)
+      .then((r) => r.json())
+      .then((b) => L.geoJSON(b, { interactive: false, style: { color: "#7b8594", weight: 1, fillColor: "#eef1f4", fillOpacity: 1 } }).addTo(map));
+  }
+  const arrivals = [];
+  let received = 0;
+  const show = (m) => {
+    received += 1;
+    mapEl.dataset.received = String(received);
+    arrivals.push(Date.now());
+    const item = document.createElement("li");
+    item.dataset.id = m.id;
+    const when = new Date(m.received).toISOString().slice(11, 19);
+    const where = m.cell ? `${m.cell[0].toFixed(3)}, ${m.cell[1].toFixed(3)}` : "no position";
+    item.textContent = `${when} · ${where} · ${m.wifi} Wi-Fi, ${m.cells} cells, ${m.blue} Bluetooth · ${m.client || "unknown app"}`;
+    list.prepend(item);
+    while (list.children.length > 100) list.lastElementChild.remove();
+    if (map && m.cell) {
+      L.circleMarker([m.cell[0] + 0.0005, m.cell[1] + 0.0005], { radius: 6, color: "#0b6e4f", weight: 1, fillOpacity: 0.7 }).addTo(map);
+    }
+  };
+  setInterval(() => {
+    const since = Date.now() - 60_000;
+    while (arrivals.length && arrivals[0] < since) arrivals.shift();
+    rateEl.textContent = String(arrivals.length);
+  }, 1000);
+  const connect = (wait) => {
+    const url = new URL(mapEl.dataset.feed, location.href);
+    url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+    const ws = new WebSocket(url);
+    ws.onopen = () => {
+      status.textContent = "connected";
+      mapEl.dataset.connected = "true";
+      wait = 1000;
+    };
+    ws.onmessage = (e) => show(JSON.parse(e.data));
+    ws.onclose = () => {
+      status.textContent = "reconnecting…";
+      delete mapEl.dataset.connected;
+      setTimeout(() => connect(Math.min(wait * 2, 30_000)), wait);
+    };
+  };
+  connect(1000);
+})();
