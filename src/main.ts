@@ -53,6 +53,10 @@ usage: ichnos <command> [options]
   restore [--export NAME]       re-create empty reports streams from the archive (then drain to rebuild)
   archive list|verify [--export NAME] [--from T] [--to T] [--json]
                                 what the reports archive holds per partition; verify: no gaps or overlaps
+  cells export FILE [--full | --since T --until T]
+                                the public cell CSV (.gz: gzip); "ichnos cells help" for details
+  cells import FILE [--no-drain] [--timeout S]
+                                load a cell CSV (MLS export, OpenCelliD dump), then recompute areas and region_stat
   help                          this text
 
 Configuration comes from environment variables; see README.md.`;
@@ -148,6 +152,10 @@ async function run(command: string, argv: string[], config: Config, log: Logger)
     case "exports": {
       const { exportsCommand } = await import("./cli/exports-command.ts");
       return withServices(config, log, (s) => exportsCommand(s, argv));
+    }
+    case "cells": {
+      const { cellsCommand } = await import("./cli/cells-command.ts");
+      return withServices(config, log, (s) => cellsCommand(s, argv));
     }
     case "keys": {
       // Loaded on demand: Prisma's client takes ~0.3 s to import, which no other command should pay.
