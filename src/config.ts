@@ -68,6 +68,8 @@ export interface Config {
    * the country borders Ichnos ships and needs no internet.
    */
   readonly mapTilesUrl: string | undefined;
+  /** What `/__version__` names beyond package.json: ICHNOS_COMMIT, ICHNOS_BUILD, ICHNOS_SOURCE. */
+  readonly build: { readonly commit?: string; readonly build?: string; readonly source?: string };
   /** Longest a report waits to be archived when fewer than a batch are waiting. */
   readonly backupMaxAgeMs: number;
   /** Path-style S3 requests (MinIO, s3rver). */
@@ -226,6 +228,7 @@ export function loadConfig(env: Env = process.env): Config {
     adminToken: optional("ADMIN_TOKEN"),
     trustProxy: check("TRUST_PROXY", raw("TRUST_PROXY"), proxyHops, 0),
     geoipPath: optional("GEOIP_PATH"),
+    build: { commit: optional("ICHNOS_COMMIT"), build: optional("ICHNOS_BUILD"), source: optional("ICHNOS_SOURCE") },
     mapTilesUrl: optional("MAP_TILES_URL") === undefined ? undefined : check("MAP_TILES_URL", optional("MAP_TILES_URL")!, (v) => {
       url(["https:", "http:"])(v);
       if (!["{z}", "{x}", "{y}"].every((p) => v.includes(p))) throw new Error("must contain {z}, {x} and {y}");

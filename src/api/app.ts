@@ -14,6 +14,7 @@ import type { Logger } from "../logger.ts";
 import type { HeartbeatChecks } from "./heartbeat.ts";
 import { ApiError } from "./errors.ts";
 import { registerContentRoutes } from "./routes/content.ts";
+import type { GivenVersion } from "./content/version-info.ts";
 import { type EventsDeps, registerEventsRoutes } from "./routes/events.ts";
 import { type LocateDeps, registerLocateRoutes } from "./routes/locate.ts";
 import { registerMonitorRoutes } from "./routes/monitor.ts";
@@ -28,6 +29,8 @@ export interface WebDeps {
   readonly locate?: LocateDeps;
   /** The operator event feed (`/v1/events`); absent when ADMIN_TOKEN is unset. */
   readonly events?: EventsDeps;
+  /** What `/__version__` names beyond package.json (config.ts `build`). */
+  readonly version?: GivenVersion;
   /** MAP_TILES_URL: the raster base map the CSP must allow. */
   readonly mapTilesUrl?: string;
   /** The coverage map (`/map`, its data and borders); absent in processes or tests without it. */
@@ -53,7 +56,7 @@ export const ROUTE_FAMILIES: readonly RouteFamily[] = [
   registerOpenApiRoutes,
   (app, deps) => deps.map && registerMapRoutes(app, deps.map),
   registerVendorRoutes,
-  registerContentRoutes,
+  (app, deps) => registerContentRoutes(app, deps.version),
 ];
 
 const HSTS = "max-age=31536000; includeSubDomains";

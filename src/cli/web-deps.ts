@@ -60,6 +60,7 @@ export function createWebDeps(services: Services, checks: HeartbeatChecks, geoip
     stats: { stats: createStatsService({ pool, redis, prefix: config.redisPrefix, log, now }) },
     map: { data: createMapData({ pool, redis, prefix: config.redisPrefix, log }), baseTilesUrl: config.mapTilesUrl },
     mapTilesUrl: config.mapTilesUrl,
+    version: config.build,
     events: config.adminToken ? { log, redis, keys, adminToken: config.adminToken, pageBytes: config.eventsPageBytes } : undefined,
     close: async () => {
       counters.stop();

@@ -13,6 +13,7 @@ import * as assert from "uvu/assert";
 import { createWebApp } from "../../src/api/app.ts";
 import { staticDirectory } from "../../src/api/content/static-files.ts";
 import { readVersionInfo } from "../../src/api/content/version-info.ts";
+import { loadConfig } from "../../src/config.ts";
 import type { HeartbeatChecks } from "../../src/api/heartbeat.ts";
 import { type HttpServer, startHttpServer } from "../../src/api/serve.ts";
 import { createLogger } from "../../src/logger.ts";
@@ -61,7 +62,7 @@ S("/__version__ has exactly build, commit, source and version, from package.json
   assert.equal(Object.keys(body).sort(), ["build", "commit", "source", "version"]);
   assert.is(body.version, PACKAGE.version);
   const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: new URL(".", ROOT), encoding: "utf8" }).trim();
-  assert.is(body.commit, process.env.ICHNOS_COMMIT?.trim() || head);
+  assert.is(body.commit, head, "the test's configuration sets no ICHNOS_COMMIT");
   assertNoCors(res, "/__version__");
 });
 
@@ -70,11 +71,11 @@ S("the version's environment variables win over git; without either it is unknow
   try {
     writeFileSync(join(dir, "package.json"), JSON.stringify({ version: "9.8.7", repository: { type: "git", url: "git+https://example.org/ichnos.git" } }));
     assert.equal(readVersionInfo(dir, {}), { source: "https://example.org/ichnos", version: "9.8.7", commit: "unknown", build: "unknown" });
-    assert.equal(readVersionInfo(dir, { ICHNOS_COMMIT: "abc123", ICHNOS_BUILD: "build-42" }), {
+    assert.equal(readVersionInfo(dir, loadConfig({ ICHNOS_COMMIT: "abc123", ICHNOS_BUILD: "build-42" }).build), {
       source: "https://example.org/ichnos", version: "9.8.7", commit: "abc123", build: "build-42",
     });
     writeFileSync(join(dir, "package.json"), JSON.stringify({ version: "1.0.0" }));
-    assert.is(readVersionInfo(dir, { ICHNOS_SOURCE: "https://code.example/ichnos" }).source, "https://code.example/ichnos");
+    assert.is(readVersionInfo(dir, loadConfig({ ICHNOS_SOURCE: "https://code.example/ichnos" }).build).source, "https://code.example/ichnos");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -44,14 +44,21 @@ function gitCommit(root: string): string | undefined {
   }
 }
 
+/** What the configuration says (config.ts `build`: ICHNOS_COMMIT, ICHNOS_BUILD, ICHNOS_SOURCE). */
+export interface GivenVersion {
+  readonly commit?: string;
+  readonly build?: string;
+  readonly source?: string;
+}
+
 /** Reads package.json and, when needed, git; call once at start (it runs a child process). */
-export function readVersionInfo(root: string, env: Readonly<Record<string, string | undefined>>): VersionInfo {
+export function readVersionInfo(root: string, given: GivenVersion = {}): VersionInfo {
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as PackageJson;
-  const given = (name: string) => env[name]?.trim() || undefined;
+  const value = (v: string | undefined) => v?.trim() || undefined;
   return Object.freeze({
-    source: repositoryUrl(pkg.repository) ?? given("ICHNOS_SOURCE") ?? UNKNOWN,
+    source: repositoryUrl(pkg.repository) ?? value(given.source) ?? UNKNOWN,
     version: pkg.version ?? UNKNOWN,
-    commit: given("ICHNOS_COMMIT") ?? gitCommit(root) ?? UNKNOWN,
-    build: given("ICHNOS_BUILD") ?? UNKNOWN,
+    commit: value(given.commit) ?? gitCommit(root) ?? UNKNOWN,
+    build: value(given.build) ?? UNKNOWN,
   });
 }

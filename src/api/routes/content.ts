@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { contributeDocument } from "../content/contribute.ts";
 import { PROJECT_ROOT } from "../content/project-root.ts";
 import { type StaticFile, staticDirectory } from "../content/static-files.ts";
-import { readVersionInfo } from "../content/version-info.ts";
+import { type GivenVersion, readVersionInfo } from "../content/version-info.ts";
 import { defineMonitorRoute } from "./monitor.ts";
 
 /** Everything an operator would rather crawlers left alone: the API, monitoring, bulk files. */
@@ -33,9 +33,9 @@ function notFound(): never {
   throw new HTTPError({ status: 404, statusText: "Not Found" });
 }
 
-export function registerContentRoutes(app: H3): void {
+export function registerContentRoutes(app: H3, given: GivenVersion = {}): void {
   // Read once: a child process (git) per request would be absurd for a value that cannot change.
-  const version = readVersionInfo(PROJECT_ROOT, process.env);
+  const version = readVersionInfo(PROJECT_ROOT, given);
   const contribute = contributeDocument(version);
   defineMonitorRoute(app, "/__version__", () => version);
   defineMonitorRoute(app, "/contribute.json", () => contribute);
