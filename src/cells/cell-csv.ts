@@ -3,7 +3,7 @@
  * fixed header. OpenCelliD publishes its dumps in the same format. `NR` (5G) is our extra radio
  * value next to MLS's `GSM`, `UMTS` and `LTE` (DESIGN §7, `cell_nr`).
  */
-import type { StationRadio } from "../domain/observation/types.ts";
+import type { PublicCellFields, StationRadio } from "../domain/observation/types.ts";
 import { roundHalfEven } from "../geo/round.ts";
 
 export const CELL_CSV_HEADER = "radio,mcc,net,area,cell,unit,lon,lat,range,samples,changeable,created,updated,averageSignal";
@@ -13,15 +13,7 @@ export const CELL_CSV_COLUMNS = CELL_CSV_HEADER.split(",").length;
 export const CSV_RADIO_NAMES: Readonly<Record<StationRadio, string>> = { gsm: "GSM", wcdma: "UMTS", lte: "LTE", nr: "NR" };
 
 /** A cell as the format carries it: ids, position, radius, samples, and when (Unix seconds). */
-export interface CsvCell {
-  readonly radio: StationRadio;
-  readonly mcc: number;
-  readonly mnc: number;
-  readonly lac: number;
-  readonly cid: number;
-  readonly psc: number | null;
-  readonly lat: number;
-  readonly lon: number;
+export interface CsvCell extends PublicCellFields {
   readonly radius: number;
   readonly samples: number;
   readonly created: number;

@@ -4,7 +4,7 @@
  * every page costs the same however deep into the table it is).
  */
 import type { RowDataPacket } from "mysql2/promise";
-import type { StationRadio } from "../domain/observation/types.ts";
+import type { PublicCellFields, StationRadio } from "../domain/observation/types.ts";
 import type { Pool } from "./pool.ts";
 import { nullableNumber } from "./row-values.ts";
 import { stationTable } from "./station-tables.ts";
@@ -15,17 +15,9 @@ export interface ModifiedWindow {
   readonly until: Date | null;
 }
 
-export interface ExportedCellRow {
+export interface ExportedCellRow extends PublicCellFields {
   /** The binary cell id: the page's key, and where the next page starts. */
   readonly cellid: Buffer;
-  readonly radio: StationRadio;
-  readonly mcc: number;
-  readonly mnc: number;
-  readonly lac: number;
-  readonly cid: number;
-  readonly psc: number | null;
-  readonly lat: number;
-  readonly lon: number;
   readonly radius: number | null;
   readonly samples: number | null;
   readonly created: Date | null;

@@ -6,21 +6,13 @@
  */
 import type { RowDataPacket } from "mysql2/promise";
 import { RADIO_CODES } from "../domain/observation/cell-id.ts";
-import type { StationRadio } from "../domain/observation/types.ts";
+import type { PublicCellFields } from "../domain/observation/types.ts";
 import { selectIn } from "./exact-read.ts";
 import type { PoolConnection } from "./pool.ts";
 
 /** A cell row as an import writes it; the bounding box is the point (SPEC §4.13). */
-export interface ImportedCellRow {
+export interface ImportedCellRow extends PublicCellFields {
   readonly cellid: Buffer;
-  readonly radio: StationRadio;
-  readonly mcc: number;
-  readonly mnc: number;
-  readonly lac: number;
-  readonly cid: number;
-  readonly psc: number | null;
-  readonly lat: number;
-  readonly lon: number;
   readonly radius: number;
   readonly region: string | null;
   readonly samples: number;

@@ -8,6 +8,21 @@ export type StationKind = "wifi" | "blue" | "cell";
 /** Radios that have station tables (DESIGN §7 adds `nr`; `cdma` is never stored). */
 export const STATION_RADIOS = ["gsm", "wcdma", "lte", "nr"] as const;
 export type StationRadio = (typeof STATION_RADIOS)[number];
+
+/**
+ * A positioned cell of a stored radio as the public cell data carries it (SPEC §4.13): what the
+ * CSV lines, the export's rows and the import's rows share.
+ */
+export interface PublicCellFields {
+  readonly radio: StationRadio;
+  readonly mcc: number;
+  readonly mnc: number;
+  readonly lac: number;
+  readonly cid: number;
+  readonly psc: number | null;
+  readonly lat: number;
+  readonly lon: number;
+}
 /** Wi-Fi and Bluetooth stations are sharded by the 5th hex digit of the MAC (SPEC §5.3). */
 export const MAC_SHARDS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"] as const;
 export type MacShard = (typeof MAC_SHARDS)[number];
