@@ -3,21 +3,14 @@
  * shards, cached an hour), the borders and `/map.json`; and in a real browser the page draws
  * the borders and the test's cells with no internet (screenshot in test-artifacts/).
  */
-import { mkdirSync } from "node:fs";
-import type { Browser } from "playwright-core";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { startHttpServer, type HttpServer } from "../../src/api/serve.ts";
 import { datamapShard, encodeGrid, scaleDatamap } from "../../src/domain/datamap/grid.ts";
-import { launchBrowser } from "../support/browser.ts";
-import { createWebTestEnv, type WebTestEnv } from "../support/web-setup.ts";
+import { artifactPath } from "../support/browser.ts";
+import { type BrowserWebEnv, closeBrowserWebEnv, createBrowserWebEnv } from "../support/browser-web-env.ts";
+import type { WebTestEnv } from "../support/web-setup.ts";
 
-interface Ctx {
-  env: WebTestEnv;
-  server: HttpServer;
-  browser: Browser;
-}
-const S = suite<Ctx>("coverage map");
+const S = suite<BrowserWebEnv>("coverage map");
 
 /** What the pixel count reads of a page's canvas (the tests compile without the DOM's types). */
 interface PaintedCanvas {
@@ -38,16 +31,9 @@ const LONDON = Array.from({ length: 40 }, (_, i) => [51.5, -0.17 + i * 0.001] as
 const SYDNEY = [[-33.87, 151.21]] as const;
 
 S.before(async (ctx) => {
-  ctx.env = await createWebTestEnv("map");
-  await seen(ctx.env, [...LONDON, ...SYDNEY]);
-  ctx.server = await startHttpServer(ctx.env.app, { host: "127.0.0.1", port: 0, log: ctx.env.log });
-  ctx.browser = await launchBrowser();
+  Object.assign(ctx, await createBrowserWebEnv("map", (env) => seen(env, [...LONDON, ...SYDNEY])));
 });
-S.after(async (ctx) => {
-  await ctx.browser?.close();
-  await ctx.server?.close();
-  await ctx.env.close();
-});
+S.after((ctx) => closeBrowserWebEnv(ctx));
 
 const tile = async (env: WebTestEnv, path: string) => {
   const res = await env.app.request(path);
@@ -88,7 +74,6 @@ S("/map.json names the tiles; /map/borders.json has every region's border", asyn
 });
 
 S("in a real browser the map draws the borders and the cells, from Ichnos alone", async ({ server, browser }) => {
-  mkdirSync("test-artifacts", { recursive: true });
   const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
   const outside: string[] = [];
   page.on("request", (r) => {
@@ -109,7 +94,7 @@ S("in a real browser the map draws the borders and the cells, from Ichnos alone"
     }, 0));
     assert.ok(painted > 0, `the coverage canvases have painted pixels (${painted})`);
     assert.ok(await page.locator(".leaflet-overlay-pane path").count() > 0, "the borders are drawn as vector paths");
-    await page.screenshot({ path: "test-artifacts/map.png" });
+    await page.screenshot({ path: artifactPath("map.png") });
     assert.equal(outside, [], "nothing was fetched from anywhere but Ichnos");
   } finally {
     await page.close();

@@ -3,40 +3,24 @@
  * HTML security headers, for any method; the statistics pages show what the tables hold and
  * escape it; and in a real browser the statistics page draws its chart from the test's rows.
  */
-import { mkdirSync } from "node:fs";
-import type { Browser } from "playwright-core";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { startHttpServer, type HttpServer } from "../../src/api/serve.ts";
 import { STAT_KEYS } from "../../src/db/stat.ts";
-import { launchBrowser } from "../support/browser.ts";
+import { artifactPath } from "../support/browser.ts";
+import { type BrowserWebEnv, closeBrowserWebEnv, createBrowserWebEnv } from "../support/browser-web-env.ts";
 import { insertStat } from "../support/stat-rows.ts";
-import { createWebTestEnv, type WebTestEnv } from "../support/web-setup.ts";
+import { clearContentCache } from "../support/web-setup.ts";
 
-interface Ctx {
-  env: WebTestEnv;
-  server: HttpServer;
-  browser: Browser;
-}
-const S = suite<Ctx>("website pages");
+const S = suite<BrowserWebEnv>("website pages");
 const PAGES = ["/", "/stats", "/stats/regions", "/privacy", "/terms", "/contact", "/optout"];
-const ARTIFACTS = "test-artifacts";
 
 S.before(async (ctx) => {
-  ctx.env = await createWebTestEnv("pages");
-  for (const t of ["stat", "region_stat"]) await ctx.env.pool.query(`DELETE FROM \`${t}\``);
-  ctx.server = await startHttpServer(ctx.env.app, { host: "127.0.0.1", port: 0, log: ctx.env.log });
-  ctx.browser = await launchBrowser();
+  Object.assign(ctx, await createBrowserWebEnv("pages", async (env) => {
+    for (const t of ["stat", "region_stat"]) await env.pool.query(`DELETE FROM \`${t}\``);
+  }));
 });
-S.after(async (ctx) => {
-  await ctx.browser?.close();
-  await ctx.server?.close();
-  await ctx.env.close();
-});
-S.before.each(async ({ env }) => {
-  const cached = await env.redis.keys(`${env.prefix}:cache:*`);
-  if (cached.length) await env.redis.del(...cached);
-});
+S.after((ctx) => closeBrowserWebEnv(ctx));
+S.before.each(({ env }) => clearContentCache(env));
 
 S("every page answers 200 HTML for any method, cached an hour, with the HTML security headers", async ({ env }) => {
   for (const path of PAGES) {
@@ -81,13 +65,12 @@ S("in a real browser: the home page reads as a page and the statistics page draw
   // The first days of the five months before this one: inside the chart's one-year window.
   const months = [5, 4, 3, 2, 1].map((back) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1)).toISOString().slice(0, 10));
   for (const [i, day] of months.entries()) await insertStat(env.pool, STAT_KEYS.unique_wifi, day, (i + 1) * 250_000);
-  mkdirSync(ARTIFACTS, { recursive: true });
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   try {
     await page.goto(new URL("/", server.url).href);
     assert.is(await page.locator("h1").textContent(), "Ichnos");
     assert.ok(await page.locator("a[href='/stats']").first().isVisible());
-    await page.screenshot({ path: `${ARTIFACTS}/home.png`, fullPage: true });
+    await page.screenshot({ path: artifactPath("home.png"), fullPage: true });
 
     await page.goto(new URL("/stats", server.url).href);
     const chart = page.locator("figure.chart svg").first();
@@ -95,7 +78,7 @@ S("in a real browser: the home page reads as a page and the statistics page draw
     const box = await page.locator("figure.chart polyline.series").first().boundingBox();
     assert.ok(box && box.width > 200 && box.height > 50, `the line is drawn across the chart: ${JSON.stringify(box)}`);
     assert.is(await page.locator("figure.chart circle.point").count(), months.length);
-    await page.screenshot({ path: `${ARTIFACTS}/stats.png`, fullPage: true });
+    await page.screenshot({ path: artifactPath("stats.png"), fullPage: true });
   } finally {
     await page.close();
   }

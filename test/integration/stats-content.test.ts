@@ -9,7 +9,7 @@ import { STAT_KEYS } from "../../src/db/stat.ts";
 import { updateRegionStats } from "../../src/jobs/pipeline-jobs.ts";
 import { createStatsService, type StatsService } from "../../src/stats/stats-service.ts";
 import { insertAreas, insertStat } from "../support/stat-rows.ts";
-import { createWebTestEnv, type WebTestEnv } from "../support/web-setup.ts";
+import { clearContentCache, createWebTestEnv, type WebTestEnv } from "../support/web-setup.ts";
 
 const S = suite<{ env: WebTestEnv }>("statistics content");
 const NOW = Date.parse("2026-11-20T10:00:00Z");
@@ -20,8 +20,7 @@ S.before(async (ctx) => {
 S.after(async (ctx) => ctx.env.close());
 S.before.each(async ({ env }) => {
   for (const t of ["stat", "region_stat", "cell_area", "cell_area_nr"]) await env.pool.query(`DELETE FROM \`${t}\``);
-  const cached = await env.redis.keys(`${env.prefix}:cache:*`);
-  if (cached.length) await env.redis.del(...cached);
+  await clearContentCache(env);
 });
 
 const service = (env: WebTestEnv): StatsService =>

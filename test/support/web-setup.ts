@@ -83,3 +83,9 @@ export function fixtureRequest(fixture: Fixture, query = ""): { path: string; in
   const json = JSON.stringify(fixture.body);
   return { path: `${path}${query}`, init: { method, headers, body: gzip ? gzipSync(json) : json } };
 }
+
+/** Drops the content pages' cached data (stats-service.ts, map-data.ts), so a test sees its own rows. */
+export async function clearContentCache(env: StreamTestEnv): Promise<void> {
+  const cached = await env.redis.keys(`${env.prefix}:cache:*`);
+  if (cached.length) await env.redis.del(...cached);
+}
