@@ -58,8 +58,11 @@ export function createLiveService(o: LiveServiceOptions): LiveService {
     const reader = duplicateForBlocking(o.redis, `live-feed:${i}`);
     const following = followStream(reader, stream, {
       blockMs: 1000, count: 500, signal: stop.signal,
+      // With nobody watching, entries are only counted past: no payload is decoded or encoded.
+      decode: () => feed.stats().clients > 0,
       onError: (err) => o.log.warn({ err, stream: o.keys.logicalName(stream) }, "live feed cannot read the reports stream; retrying"),
       onEntries: (entries) => {
+        if (feed.stats().clients === 0) return;
         for (const e of entries) {
           if (!isReportEntry(e.data)) continue;
           const data = e.data;

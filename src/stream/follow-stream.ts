@@ -17,6 +17,8 @@ export interface FollowOptions {
   readonly onEntries: (entries: readonly RawEntry[]) => void;
   readonly onError: (err: unknown) => void;
   readonly signal: AbortSignal;
+  /** Whether the payloads are wanted now; false: entries come undecoded (`data` null), cheaply. */
+  readonly decode?: () => boolean;
 }
 
 export async function followStream(reader: RedisClient, stream: string, o: FollowOptions): Promise<void> {
@@ -26,7 +28,7 @@ export async function followStream(reader: RedisClient, stream: string, o: Follo
     try {
       const reply = (await reader.call("XREAD", ["COUNT", o.count, "BLOCK", o.blockMs, "STREAMS", stream, after])) as [string, unknown][] | null;
       failures = 0;
-      const entries = reply?.[0] ? parseEntries(stream, reply[0][1] as never) : [];
+      const entries = reply?.[0] ? parseEntries(stream, reply[0][1] as never, o.decode?.() ?? true) : [];
       if (entries.length === 0) continue;
       after = entries[entries.length - 1]!.id;
       o.onEntries(entries);
