@@ -28,7 +28,7 @@ export interface CpuShare {
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
 /** utime+stime (and cutime+cstime: children waited for) of a process, from /proc/<pid>/stat. */
-function procCpuMs(pid: number | "self", withChildren: boolean): number | null {
+export function procCpuMs(pid: number | "self", withChildren: boolean): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // Fields after the command name: state is the 3rd field of the line, utime the 14th.

@@ -1,4 +1,5 @@
-// The live view: a WebSocket to /live/feed; each message is a coarse cell, counts and a client name.
+// The live view: a WebSocket to /live/feed; each frame holds the reports of the last quarter second
+// (a coarse cell, counts and a client name each) and how many more were left out.
 "use strict";
 (() => {
   const mapEl = document.getElementById("live-map");
@@ -13,12 +14,10 @@
       .then((r) => r.json())
       .then((b) => L.geoJSON(b, { interactive: false, style: { color: "#7b8594", weight: 1, fillColor: "#eef1f4", fillOpacity: 1 } }).addTo(map));
   }
-  const arrivals = [];
   let received = 0;
+  let arrivals = [];
+  const markers = [];
   const show = (m) => {
-    received += 1;
-    mapEl.dataset.received = String(received);
-    arrivals.push(Date.now());
     const item = document.createElement("li");
     item.dataset.id = m.id;
     const when = new Date(m.received).toISOString().slice(11, 19);
@@ -27,13 +26,23 @@
     list.prepend(item);
     while (list.children.length > 100) list.lastElementChild.remove();
     if (map && m.cell) {
-      L.circleMarker([m.cell[0] + 0.0005, m.cell[1] + 0.0005], { radius: 6, color: "#0b6e4f", weight: 1, fillOpacity: 0.7 }).addTo(map);
+      markers.push(L.circleMarker([m.cell[0] + 0.0005, m.cell[1] + 0.0005], { radius: 6, color: "#0b6e4f", weight: 1, fillOpacity: 0.7 }).addTo(map));
+      // The newest 500 stay on the map: a busy feed must not grow the page without bound.
+      while (markers.length > 500) markers.shift().remove();
     }
+  };
+  // Reports per minute: [time, count] per frame over the last 60 s, omitted reports included.
+  const onFrame = (frame) => {
+    const count = frame.reports.length + frame.omitted;
+    received += count;
+    mapEl.dataset.received = String(received);
+    arrivals.push([Date.now(), count]);
+    for (const m of frame.reports) show(m);
   };
   setInterval(() => {
     const since = Date.now() - 60_000;
-    while (arrivals.length && arrivals[0] < since) arrivals.shift();
-    rateEl.textContent = String(arrivals.length);
+    arrivals = arrivals.filter(([t]) => t >= since);
+    rateEl.textContent = String(arrivals.reduce((sum, [, c]) => sum + c, 0));
   }, 1000);
   const connect = (wait) => {
     const url = new URL(mapEl.dataset.feed, location.href);
@@ -44,7 +53,7 @@
       mapEl.dataset.connected = "true";
       wait = 1000;
     };
-    ws.onmessage = (e) => show(JSON.parse(e.data));
+    ws.onmessage = (e) => onFrame(JSON.parse(e.data));
     ws.onclose = () => {
       status.textContent = "reconnecting…";
       delete mapEl.dataset.connected;
