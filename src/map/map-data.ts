@@ -1,7 +1,9 @@
 /**
  * What the coverage map draws: per tile, the datamap cells seen (merged to the zoom's cell size,
- * tiles.ts), cached an hour in Redis so that a tile costs MySQL once an hour whoever asks; and
- * the country borders of the boundaries Ichnos ships, as one GeoJSON document built once.
+ * tiles.ts), cached an hour in Redis as the JSON text the route sends, so that a tile costs MySQL
+ * once an hour whoever asks, and held a minute in the web process's memory in front of that
+ * (tile-memory.ts); and the country borders of the boundaries Ichnos ships, as one GeoJSON
+ * document built once.
  */
 import { datamapCellsIn } from "../db/datamap-read.ts";
 import { DATAMAP_SHARDS, datamapTable } from "../db/datamap.ts";
@@ -10,9 +12,14 @@ import { datamapShard } from "../domain/datamap/grid.ts";
 import { regionPolygons } from "../geo/region-codes.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
-import { cached } from "../stats/content-cache.ts";
+import { cachedText } from "../stats/content-cache.ts";
 import { KEY_FORMATS } from "../stream/keys.ts";
+import { createTileMemory } from "./tile-memory.ts";
 import { cellStep, type Tile, tileBox, type TileBox } from "./tiles.ts";
+
+/** How long a web process keeps a tile it read from Redis or MySQL, and how much tile text at most. */
+export const TILE_MEMORY_MS = 60_000;
+export const TILE_MEMORY_BYTES = 32 * 2 ** 20;
 
 export interface TileData {
   /** Cell size in thousandths of a degree. */
@@ -22,7 +29,8 @@ export interface TileData {
 }
 
 export interface MapData {
-  tile(t: Tile): Promise<TileData>;
+  /** The tile's TileData as JSON text. */
+  tile(t: Tile): Promise<string>;
   /** The borders as GeoJSON text. */
   borders(): string;
 }
@@ -45,15 +53,19 @@ function bordersGeoJson(): string {
   return JSON.stringify({ type: "FeatureCollection", features });
 }
 
-export function createMapData(deps: { readonly pool: Pool; readonly redis: RedisClient; readonly prefix: string; readonly log: Logger }): MapData {
+export function createMapData(deps: {
+  readonly pool: Pool; readonly redis: RedisClient; readonly prefix: string; readonly log: Logger; readonly now?: () => number;
+}): MapData {
   let borders: string | null = null;
+  const memory = createTileMemory({ ttlMs: TILE_MEMORY_MS, maxBytes: TILE_MEMORY_BYTES, now: deps.now ?? Date.now });
+  const load = (t: Tile) => cachedText(deps.redis, KEY_FORMATS.contentCache(deps.prefix, `datamap:1:${t.z}/${t.x}/${t.y}`), deps.log, async () => {
+    const box = tileBox(t);
+    const step = cellStep(t.z);
+    const cells = await datamapCellsIn(deps.pool, tablesFor(box), box, step);
+    return JSON.stringify({ step, cells: cells.flat() } satisfies TileData);
+  });
   return {
-    tile: (t) => cached(deps.redis, KEY_FORMATS.contentCache(deps.prefix, `datamap:1:${t.z}/${t.x}/${t.y}`), deps.log, async () => {
-      const box = tileBox(t);
-      const step = cellStep(t.z);
-      const cells = await datamapCellsIn(deps.pool, tablesFor(box), box, step);
-      return { step, cells: cells.flat() };
-    }),
+    tile: (t) => memory.read(`${t.z}/${t.x}/${t.y}`, () => load(t)),
     borders: () => (borders ??= bordersGeoJson()),
   };
 }

@@ -8,16 +8,34 @@ import type { RedisClient } from "../redis/create-redis.ts";
 
 export const CONTENT_CACHE_SECONDS = 3600;
 
-export async function cached<T>(
-  redis: RedisClient, key: string, log: Logger, compute: () => Promise<T>, ttlSeconds = CONTENT_CACHE_SECONDS,
-): Promise<T> {
+/**
+ * The cached text itself, for data served as the JSON it is stored as (the map's tiles): a hit
+ * costs one GET and no JSON.parse + JSON.stringify, which were a seventh of a warm tile's CPU
+ * (BENCHMARKS.md, coverage-map tiles).
+ */
+export async function cachedText(
+  redis: RedisClient, key: string, log: Logger, compute: () => Promise<string>, ttlSeconds = CONTENT_CACHE_SECONDS,
+): Promise<string> {
   try {
     const hit = await redis.get(key);
-    if (hit !== null) return JSON.parse(hit) as T;
+    if (hit !== null) return hit;
   } catch (err) {
     log.warn({ err, key }, "content cache unreadable; computing the page from MySQL");
   }
-  const value = await compute();
-  await redis.set(key, JSON.stringify(value), "EX", ttlSeconds).catch((err: unknown) => log.warn({ err, key }, "could not cache the page's data"));
-  return value;
+  const text = await compute();
+  await redis.set(key, text, "EX", ttlSeconds).catch((err: unknown) => log.warn({ err, key }, "could not cache the page's data"));
+  return text;
+}
+
+/** The cached value, stored as its JSON; a miss returns what `compute` gave, not a parsed copy. */
+export async function cached<T>(
+  redis: RedisClient, key: string, log: Logger, compute: () => Promise<T>, ttlSeconds = CONTENT_CACHE_SECONDS,
+): Promise<T> {
+  const miss: { value?: T; computed?: true } = {};
+  const text = await cachedText(redis, key, log, async () => {
+    miss.value = await compute();
+    miss.computed = true;
+    return JSON.stringify(miss.value);
+  }, ttlSeconds);
+  return miss.computed ? (miss.value as T) : (JSON.parse(text) as T);
 }

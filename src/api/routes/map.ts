@@ -4,7 +4,7 @@
  * borders (`/map/borders.json`, built once). `/map.json` names where the tiles are, as
  * Ichnaea's does, plus the raster base map if one is configured.
  */
-import { type H3, HTTPError } from "h3";
+import { type H3, HTTPError, HTTPResponse } from "h3";
 import type { MapData } from "../../map/map-data.ts";
 import { parseTile } from "../../map/tiles.ts";
 import { mapPage } from "../../web/pages/map.ts";
@@ -15,8 +15,13 @@ export interface MapDeps {
   readonly baseTilesUrl?: string;
 }
 
+/**
+ * h3's HTTPResponse, not a web Response: h3 hands its text to node:http as it is, where a web
+ * Response's body would become a ReadableStream of encoded chunks, read back chunk by chunk (a
+ * fifth of a warm tile's CPU, BENCHMARKS.md).
+ */
 const json = (text: string, maxAge: number) =>
-  new Response(text, { headers: { "content-type": "application/json", "cache-control": `max-age=${maxAge}` } });
+  new HTTPResponse(text, { headers: { "content-type": "application/json", "cache-control": `max-age=${maxAge}` } });
 
 export function registerMapRoutes(app: H3, deps: MapDeps): void {
   const pageText = mapPage({ baseTilesUrl: deps.baseTilesUrl }).text;
@@ -29,6 +34,6 @@ export function registerMapRoutes(app: H3, deps: MapDeps): void {
     const y = /^(\d+)\.json$/.exec(file ?? "")?.[1];
     const tile = y === undefined ? null : parseTile(z ?? "", x ?? "", y);
     if (!tile) throw new HTTPError({ status: 404, statusText: "Not Found" });
-    return json(JSON.stringify(await deps.data.tile(tile)), 3600);
+    return json(await deps.data.tile(tile), 3600);
   });
 }
