@@ -13,7 +13,7 @@
 import type { RedisClient } from "../redis/create-redis.ts";
 import type { RawEntry } from "../stream/entry.ts";
 import { compareEntryIds } from "../stream/entry-id.ts";
-import { parseEntries } from "../stream/stream-commands.ts";
+import { lastEntry, newestAfter } from "../stream/stream-commands.ts";
 import type { FeedEntry } from "./live-feed.ts";
 
 export interface SampledStream {
@@ -46,8 +46,6 @@ interface Position {
   readonly seq: number;
 }
 
-type Reply = Parameters<typeof parseEntries>[1];
-
 export function createReportSampler(redis: RedisClient, streams: readonly SampledStream[], maxPerTick: number): ReportSampler {
   // Per stream, the newest entry seen; null: not known yet (the next tick finds it).
   let positions: (Position | null)[] = streams.map(() => null);
@@ -55,15 +53,14 @@ export function createReportSampler(redis: RedisClient, streams: readonly Sample
 
   /** The stream's head; an empty stream's is its sequence counter with id 0-0 (the append script INCRs and XADDs atomically). */
   const head = async ({ key, sequenceKey }: SampledStream): Promise<Position> => {
-    const newest = parseEntries(key, (await redis.call("XREVRANGE", key, "+", "-", "COUNT", 1)) as Reply, false)[0];
-    if (newest) return { id: newest.id, seq: newest.seq };
+    const newest = await lastEntry(redis, key);
+    if (newest) return newest;
     const counter = await redis.get(sequenceKey);
     return { id: "0-0", seq: Number(counter ?? 0) };
   };
 
   const newer = async (key: string, after: Position): Promise<{ entries: RawEntry[]; arrived: number }> => {
-    const reply = (await redis.call("XREVRANGE", key, "+", `(${after.id}`, "COUNT", maxPerTick)) as Reply;
-    const entries = parseEntries(key, reply, false).filter((e) => !e.error).reverse();
+    const entries = (await newestAfter(redis, key, after.id, maxPerTick)).filter((e) => !e.error).reverse();
     const last = entries[entries.length - 1];
     return { entries, arrived: last ? Math.max(entries.length, last.seq - after.seq) : 0 };
   };

@@ -103,6 +103,11 @@ export async function lastEntry(redis: RedisClient, stream: string): Promise<Ent
   return parseHead(await redis.call("XREVRANGE", [stream, "+", "-", "COUNT", 1]));
 }
 
+/** The newest `count` entries after `afterId`, newest first, payloads undecoded: a live view's sample. */
+export async function newestAfter(redis: RedisClient, stream: string, afterId: string, count: number): Promise<RawEntry[]> {
+  return parseEntries(stream, await redis.call("XREVRANGE", [stream, "+", `(${afterId}`, "COUNT", count]), false);
+}
+
 export async function readRange(redis: RedisClient, stream: string, fromId: string, count: number, parsePayload = true): Promise<RawEntry[]> {
   return parseEntries(stream, await redis.call("XRANGE", [stream, fromId, "+", "COUNT", count]), parsePayload);
 }
