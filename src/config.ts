@@ -78,6 +78,14 @@ export interface Config {
   readonly awsRegion: string | undefined;
   /** How long a `geosubmit` export waits for its partner's answer. */
   readonly partnerTimeoutMs: number;
+  /** `s3://bucket[/prefix]` the public cell exports go to (under `export/`); unset: CELL_EXPORT_DIR. */
+  readonly assetBucket: string | undefined;
+  /** Public base URL of ASSET_BUCKET, without a trailing slash: `/downloads` links to `<it>/export/<file>`. */
+  readonly assetUrl: string | undefined;
+  /** The directory the cell exports go to when no ASSET_BUCKET is set. */
+  readonly cellExportDir: string;
+  /** How long cell exports are kept (by the time in their name); 0 keeps everything. */
+  readonly cellExportRetentionMs: number;
 }
 
 export class ConfigError extends Error {
@@ -128,6 +136,8 @@ export const CONFIG_DEFAULTS = {
   BACKUP_MAX_AGE: "5m",
   S3_FORCE_PATH_STYLE: "false",
   PARTNER_TIMEOUT: "60s",
+  CELL_EXPORT_DIR: "data/cell-exports",
+  CELL_EXPORT_RETENTION: "7d",
 } as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -277,6 +287,21 @@ export function loadConfig(env: Env = process.env): Config {
     s3ForcePathStyle: check("S3_FORCE_PATH_STYLE", raw("S3_FORCE_PATH_STYLE"), bool, false),
     awsRegion: optional("AWS_REGION"),
     partnerTimeoutMs: check("PARTNER_TIMEOUT", raw("PARTNER_TIMEOUT"), duration(100, 600_000), 0),
+    assetBucket: optional("ASSET_BUCKET") === undefined ? undefined : check("ASSET_BUCKET", optional("ASSET_BUCKET")!, (v) => {
+      parseS3Url(v);
+      return v;
+    }, undefined),
+    assetUrl: optional("ASSET_URL") === undefined ? undefined : check("ASSET_URL", optional("ASSET_URL")!, (v) => {
+      url(["https:", "http:"])(v);
+      return v.replace(/\/+$/, "");
+    }, undefined),
+    cellExportDir: raw("CELL_EXPORT_DIR"),
+    cellExportRetentionMs: check("CELL_EXPORT_RETENTION", raw("CELL_EXPORT_RETENTION"), (v) => {
+      const ms = parseDuration(v);
+      // Under an hour is a unit slip (a bare "7" is seven seconds) that would delete all but the newest diff.
+      if (ms !== 0 && ms < 3_600_000) throw new Error("must be 0 (keep everything) or at least 1h");
+      return ms;
+    }, 0),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

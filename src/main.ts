@@ -57,6 +57,8 @@ usage: ichnos <command> [options]
                                 the public cell CSV (.gz: gzip); "ichnos cells help" for details
   cells import FILE [--no-drain] [--timeout S]
                                 load a cell CSV (MLS export, OpenCelliD dump), then recompute areas and region_stat
+  cells publish [--at ISO-time]
+                                run the scheduled cell export job once (due diffs and full file to ASSET_BUCKET or CELL_EXPORT_DIR)
   help                          this text
 
 Configuration comes from environment variables; see README.md.`;

@@ -3,6 +3,7 @@
  * Built from its dependencies only; nothing here connects or listens (see serve.ts).
  */
 import { registerVendorRoutes } from "./routes/vendor.ts";
+import { type DownloadsDeps, registerDownloadsRoutes } from "./routes/downloads.ts";
 import { type MapDeps, registerMapRoutes } from "./routes/map.ts";
 import { registerOpenApiRoutes } from "./routes/openapi.ts";
 import { registerPageRoutes } from "./routes/pages.ts";
@@ -37,6 +38,8 @@ export interface WebDeps {
   readonly map?: MapDeps;
   /** The statistics' JSON (`/stats_*.json`); absent in processes or tests without them. */
   readonly stats?: StatsDeps;
+  /** The public cell exports (`/downloads`); absent in processes or tests without them. */
+  readonly downloads?: DownloadsDeps;
 }
 
 /** A route family (`src/api/routes/<family>.ts`) adds its routes to the app. */
@@ -55,6 +58,7 @@ export const ROUTE_FAMILIES: readonly RouteFamily[] = [
   (app, deps) => registerPageRoutes(app, { stats: deps.stats?.stats }),
   registerOpenApiRoutes,
   (app, deps) => deps.map && registerMapRoutes(app, deps.map),
+  (app, deps) => deps.downloads && registerDownloadsRoutes(app, deps.downloads),
   registerVendorRoutes,
   (app, deps) => registerContentRoutes(app, deps.version),
 ];

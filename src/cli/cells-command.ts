@@ -1,17 +1,20 @@
 /**
- * `ichnos cells export|import FILE`: the public cell CSV (SPEC §4.13, README "Cell data: export
- * and import"). Export writes the full file (cells modified in the last 365 days) or a diff of a
- * time window; import reads an export or an OpenCelliD dump into the cell tables, queues the
+ * `ichnos cells export|import FILE`, `ichnos cells publish`: the public cell CSV (SPEC §4.13,
+ * README "Cell data: export and import"). Export writes the full file (cells modified in the last
+ * 365 days) or a diff of a time window; publish runs the workers' scheduled export job once
+ * (cells/export-job.ts); import reads an export or an OpenCelliD dump into the cell tables, queues the
  * changed areas on `{areas}`, and (unless --no-drain) runs the `cellarea` group until those are
  * recomputed and then recomputes `region_stat`, so the import is visible everywhere when it ends.
  *
  * Exit codes: 0 done (bad rows are skipped, listed and counted: a warning, not a failure, since
  * public dumps always hold a few); 1 the file is unusable (missing, not this format, unreadable)
- * or the areas did not drain; 2 usage errors.
+ * or the areas did not drain, or (publish) an export waits for the pipeline or the job's lock is
+ * held elsewhere; 2 usage errors.
  */
 import { fullExportWindow, writeCellExport, type ModifiedWindow } from "../cells/cell-export.ts";
 import { CellFileError, importCellFile, type CellImportCounts } from "../cells/cell-import.ts";
-import { updateRegionStats } from "../jobs/pipeline-jobs.ts";
+import { runCellExport } from "../cells/export-job.ts";
+import { cellExportDeps, updateRegionStats } from "../jobs/pipeline-jobs.ts";
 import { createWorkerProcess } from "../process/worker-process.ts";
 import { createAppender } from "../stream/append.ts";
 import { drainGroups } from "../stream/drain.ts";
@@ -27,7 +30,12 @@ export const CELLS_USAGE = `usage:
   ichnos cells import FILE [--no-drain] [--timeout S]
       read a cell CSV (plain or gzip; an MLS export or an OpenCelliD dump); then recompute the
       changed areas (the cellarea group) and region_stat. --no-drain: only queue the areas for
-      the running workers (region_stat then follows at the daily region-stats job)`;
+      the running workers (region_stat then follows at the daily region-stats job)
+  ichnos cells publish [--at ISO-time]
+      run the workers' cell-export job once: write the hourly diffs and the daily full file that
+      are due and not yet in ASSET_BUCKET (or CELL_EXPORT_DIR), delete those past
+      CELL_EXPORT_RETENTION. --at: as if the clock said this time. Exit 1 when an export still
+      waits for the pipeline or another process holds the job's lock`;
 
 /** Bad rows shown line by line; the rest are only counted. */
 const DETAILED_BAD_ROWS = 20;
@@ -40,7 +48,7 @@ const stdout = (text: string) => process.stdout.write(`${text}\n`);
 
 function isoTime(flag: string, value: string): Date {
   const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw new UsageError(`ichnos cells export: ${flag} ${JSON.stringify(value)} is not an ISO time such as 2026-05-01T13:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw new UsageError(`ichnos cells: ${flag} ${JSON.stringify(value)} is not an ISO time such as 2026-05-01T13:00:00Z`);
   return new Date(ms);
 }
 
@@ -67,6 +75,23 @@ async function exportCells(services: Services, argv: string[]): Promise<number> 
   const span = `${window.from.toISOString()} … ${window.until?.toISOString() ?? "now"}`;
   stdout(`exported ${rows} cells modified in [${span}) to ${file} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return 0;
+}
+
+async function publishCells(services: Services, argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs("cells publish", argv, { at: { type: "string" } });
+  const deps = cellExportDeps(services);
+  const run = await runCellExport(deps, values.at === undefined ? Date.now() : isoTime("--at", values.at).getTime());
+  if (!run.locked) {
+    stderr("another process holds the cell-export lock and is publishing; nothing done");
+    return 1;
+  }
+  for (const p of run.published) stdout(`published ${p.name}: ${p.rows} cells, ${p.bytes} bytes${p.overdue ? " (without waiting longer for the pipeline)" : ""}`);
+  for (const name of run.removed) stdout(`deleted ${name}`);
+  if (run.published.length + run.removed.length === 0 && !run.waiting) stdout(`nothing due: ${deps.store.location} is up to date`);
+  if (!run.waiting) return 0;
+  const groups = [...new Set(run.waiting.lagging.map((l) => l.group))].join(", ");
+  stderr(`${run.waiting.name} (and any later export) waits for ${groups} to apply the reports before its cut-off; see "ichnos groups"`);
+  return 1;
 }
 
 /** Appends the areas to `{areas}` for the cellarea group, stamped with the time of the import. */
@@ -140,6 +165,8 @@ export async function cellsCommand(services: Services, argv: readonly string[]):
       return exportCells(services, rest);
     case "import":
       return importCells(services, rest);
+    case "publish":
+      return publishCells(services, rest);
     case undefined:
     case "help":
     case "--help":

@@ -14,6 +14,10 @@ import { createAppender } from "../stream/append.ts";
 import { createReportSubmitter } from "../submit/report-submitter.ts";
 import { createStatsService } from "../stats/stats-service.ts";
 import { createMapData } from "../map/map-data.ts";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { createArchiveS3Client } from "../archive/s3-client.ts";
+import { createDownloadsService } from "../cells/downloads-service.ts";
+import { createExportStore } from "../cells/export-store.ts";
 import type { Services } from "./services.ts";
 
 /** The routes' dependencies, and what the process must finish before it closes Redis. */
@@ -41,6 +45,10 @@ export function createWebDeps(services: Services, checks: HeartbeatChecks, geoip
     now,
     globalSampleRate: createGlobalSampleRate(redis, config.redisPrefix, log),
   });
+  // The process's S3 client when it has one; else one of its own, made only if ASSET_BUCKET is set.
+  let ownS3: S3Client | undefined;
+  const s3 = services.consumerDeps.archive?.s3 ?? (() => (ownS3 ??= createArchiveS3Client(config)));
+  const downloads = createDownloadsService({ store: createExportStore(config, s3), redis, prefix: config.redisPrefix, log, assetUrl: config.assetUrl });
   const counters = startCountersLog(() => ({ droppedQueryReports: locate.droppedQueryReports(), fallback: fallback.counters() }), log);
   return {
     log,
@@ -60,11 +68,13 @@ export function createWebDeps(services: Services, checks: HeartbeatChecks, geoip
     stats: { stats: createStatsService({ pool, redis, prefix: config.redisPrefix, log, now }) },
     map: { data: createMapData({ pool, redis, prefix: config.redisPrefix, log }), baseTilesUrl: config.mapTilesUrl },
     mapTilesUrl: config.mapTilesUrl,
+    downloads: { downloads },
     version: config.build,
     events: config.adminToken ? { log, redis, keys, adminToken: config.adminToken, pageBytes: config.eventsPageBytes } : undefined,
     close: async () => {
       counters.stop();
       await usage.close();
+      ownS3?.destroy();
     },
   };
 }

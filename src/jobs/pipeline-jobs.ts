@@ -1,8 +1,11 @@
 /**
- * The station pipeline's periodic jobs (SPEC §4.9, §4.12, §4.15), run by every worker's
+ * The station pipeline's periodic jobs (SPEC §4.9, §4.12, §4.13, §4.15), run by every worker's
  * scheduler under a Redis lease so one worker does each run. Ichnaea gates the region stats and
- * datamap clean-up on a Mapbox token (SPEC §9.17); Ichnos always runs them.
+ * datamap clean-up on a Mapbox token (SPEC §9.17) and the cell exports on an asset bucket; Ichnos
+ * always runs them (the exports go to CELL_EXPORT_DIR without a bucket).
  */
+import { CELL_EXPORT_INTERVAL_MS, runCellExport, type CellExportJobDeps } from "../cells/export-job.ts";
+import { createExportStore, type ExportStore } from "../cells/export-store.ts";
 import type { Services } from "../cli/services.ts";
 import { DATAMAP_SHARDS, datamapTable, deleteStaleDatamapRows } from "../db/datamap.ts";
 import { countStationsByRegion, replaceRegionStats } from "../db/region-stat.ts";
@@ -30,9 +33,24 @@ export async function cleanUpDatamap(services: Pick<Services, "pool">, now: Date
   return deleted;
 }
 
-/** `now`: the process's clock (process/overrides.ts); the cleanups count their days from it. */
+/** The store ASSET_BUCKET or CELL_EXPORT_DIR names, with the process's S3 client (made on first use). */
+export function cellExportStore(services: Pick<Services, "config" | "consumerDeps">): ExportStore {
+  return createExportStore(services.config, () => {
+    const s3 = services.consumerDeps.archive?.s3;
+    if (!s3) throw new Error("ASSET_BUCKET is set, but this process was built without an S3 client");
+    return s3();
+  });
+}
+
+export function cellExportDeps(services: Services, store: ExportStore = cellExportStore(services)): CellExportJobDeps {
+  const { pool, redis, keys, log, config } = services;
+  return { pool, redis, keys, log, store, retentionMs: config.cellExportRetentionMs };
+}
+
+/** `now`: the process's clock (process/overrides.ts); the cleanups count their days from it, the cell exports their hours. */
 export function pipelineJobs(services: Services, now: () => number = Date.now): Job[] {
   const { pool, log, config } = services;
+  const cellExports = cellExportDeps(services);
   return [
     {
       name: "stat-rollup",
@@ -56,6 +74,11 @@ export function pipelineJobs(services: Services, now: () => number = Date.now): 
       name: "datamap-cleanup",
       intervalMs: DAY_MS,
       run: async () => void log.info({ job: "datamap-cleanup", deleted: await cleanUpDatamap(services, new Date(now())) }, "datamap rows unseen for a year deleted"),
+    },
+    {
+      name: "cell-export",
+      intervalMs: CELL_EXPORT_INTERVAL_MS,
+      run: async (signal) => void (await runCellExport(cellExports, now(), signal)),
     },
   ];
 }

@@ -20,6 +20,8 @@ export const KEY_FORMATS = {
   globalSampleRate: (prefix: string) => `${prefix}:global_locate_sample_rate`,
   /** A content page's cached data (SPEC §2.3: `cache:stats:4`, `cache:stats_regions:4`, …). */
   contentCache: (prefix: string, name: string) => `${prefix}:cache:${name}`,
+  /** What the cell export job recorded while waiting for the pipeline to pass `cutoffMs` (cells/export-readiness.ts). */
+  cellExportReadiness: (prefix: string, cutoffMs: number) => `${prefix}:cell-export:ready:${cutoffMs}`,
   /** Same hash tag as the stream: the append script reads and moves them together. */
   sourceMarks: (streamKey: string) => `${streamKey}:src`,
 } as const;

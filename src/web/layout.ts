@@ -16,7 +16,7 @@ export interface PageOptions {
 }
 
 /** Pages join the navigation as they are served. */
-const NAV: readonly (readonly [string, string])[] = [["/", "Home"], ["/map", "Map"], ["/stats", "Statistics"], ["/stats/regions", "Regions"], ["/live", "Live"], ["/api", "API"]];
+const NAV: readonly (readonly [string, string])[] = [["/", "Home"], ["/map", "Map"], ["/stats", "Statistics"], ["/stats/regions", "Regions"], ["/live", "Live"], ["/downloads", "Downloads"], ["/api", "API"]];
 
 export function page(o: PageOptions): Html {
   const nav: HtmlValue[] = NAV.map(([href, label]) =>
@@ -27,8 +27,8 @@ export function page(o: PageOptions): Html {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${o.title} · Ichnos</title>
-<link rel="stylesheet" href="/static/css/site.css">
-${(o.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}">\n`)}<link rel="icon" href="/favicon.ico">
+${(o.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}">\n`)}<link rel="stylesheet" href="/static/css/site.css">
+<link rel="icon" href="/favicon.ico">
 </head>
 <body>
 <header class="site"><a class="brand" href="/">Ichnos</a><nav>${nav}</nav></header>

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { scratchExportDir } from "./scratch-export-dir.ts";
 
 const defaultScript = fileURLToPath(new URL("./worker-process.ts", import.meta.url));
 
@@ -13,7 +14,7 @@ export interface WorkerHandle {
 
 export function spawnWorker(env: Record<string, string>, script = defaultScript): WorkerHandle {
   const child = spawn(process.execPath, ["--import", "tsx", script], {
-    env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, CELL_EXPORT_DIR: scratchExportDir(), ...env }, stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
   child.stdout!.on("data", (d) => { out += d; });
