@@ -12,7 +12,8 @@
   if (map) {
     fetch(mapEl.dataset.borders)
       .then((r) => r.json())
-      .then((b) => L.geoJSON(b, { interactive: false, style: { color: "#7b8594", weight: 1, fillColor: "#eef1f4", fillOpacity: 1 } }).addTo(map));
+      // Outlines only, as on /map: the shapes are generalised regions with their coastal waters, not land.
+      .then((b) => L.geoJSON(b, { interactive: false, style: { color: "#8b95a3", weight: 0.8, opacity: 0.9, fill: false } }).addTo(map));
   }
   let received = 0;
   let arrivals = [];
@@ -22,7 +23,7 @@
     item.dataset.id = m.id;
     const when = new Date(m.received).toISOString().slice(11, 19);
     const where = m.cell ? `${m.cell[0].toFixed(3)}, ${m.cell[1].toFixed(3)}` : "no position";
-    item.textContent = `${when} · ${where} · ${m.wifi} Wi-Fi, ${m.cells} cells, ${m.blue} Bluetooth · ${m.client || "unknown app"}`;
+    item.textContent = `${when} UTC · ${where} · ${m.wifi} Wi-Fi, ${m.cells} ${m.cells === 1 ? "cell" : "cells"}, ${m.blue} Bluetooth · ${m.client || "unknown app"}`;
     list.prepend(item);
     while (list.children.length > 100) list.lastElementChild.remove();
     if (map && m.cell) {

@@ -5,7 +5,24 @@
   const el = document.getElementById("map");
   if (!el || !window.L) return;
   const L = window.L;
-  const map = L.map(el, { worldCopyJump: true, minZoom: 1, maxZoom: 13 }).setView([30, 10], 2);
+  const map = L.map(el, { worldCopyJump: true, minZoom: 1, maxZoom: 13 });
+  // The view is in the address, /map#zoom/lat/lon (e.g. #12/52.52/13.405), so a view can be linked.
+  const viewOf = (hash) => {
+    const m = /^#(\d{1,2})\/(-?\d{1,2}(?:\.\d+)?)\/(-?\d{1,3}(?:\.\d+)?)$/.exec(hash);
+    return m ? { zoom: Math.min(13, Math.max(1, Number(m[1]))), centre: [Number(m[2]), Number(m[3])] } : null;
+  };
+  const start = viewOf(location.hash) ?? { zoom: 2, centre: [30, 10] };
+  map.setView(start.centre, start.zoom);
+  map.on("moveend", () => {
+    const zoom = map.getZoom();
+    const c = map.getCenter().wrap();
+    const digits = Math.max(0, Math.ceil(Math.log(zoom) / Math.LN2));
+    history.replaceState(null, "", `#${zoom}/${c.lat.toFixed(digits)}/${c.lng.toFixed(digits)}`);
+  });
+  window.addEventListener("hashchange", () => {
+    const view = viewOf(location.hash);
+    if (view) map.setView(view.centre, view.zoom);
+  });
   const base = el.dataset.base;
   if (base) {
     L.tileLayer(base, { maxZoom: 19, attribution: "Base map: configured tile server" }).addTo(map);
@@ -13,7 +30,10 @@
     fetch(el.dataset.borders)
       .then((r) => r.json())
       .then((borders) => {
-        L.geoJSON(borders, { interactive: false, style: { color: "#7b8594", weight: 1, fillColor: "#eef1f4", fillOpacity: 1 } }).addTo(map);
+        // Outlines only: the shapes are the regions Ichnos codes positions to, coastal waters
+        // included and highly generalised over sea (country-coder's), not land. Filled, an
+        // island group's waters would pass for a triangle of land.
+        L.geoJSON(borders, { interactive: false, style: { color: "#8b95a3", weight: 0.8, opacity: 0.9, fill: false } }).addTo(map);
         el.dataset.bordersDrawn = String(borders.features.length);
       });
   }

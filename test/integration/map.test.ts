@@ -101,4 +101,29 @@ S("in a real browser the map draws the borders and the cells, from Ichnos alone"
   }
 });
 
+S("the map opens at the view in its address (#zoom/lat/lon) and keeps the address up to date", async ({ server, browser }) => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+  try {
+    await page.goto(new URL("/map#12/51.5/-0.15", server.url).href);
+    await page.locator("#map[data-cells-drawn]").waitFor({ timeout: 15_000 });
+    const view = () => page.evaluate(() => {
+      const map = (globalThis as unknown as { ichnosMap: { getZoom(): number; getCenter(): { lat: number; lng: number } } }).ichnosMap;
+      return { zoom: map.getZoom(), lat: Math.round(map.getCenter().lat * 100) / 100, lon: Math.round(map.getCenter().lng * 100) / 100 };
+    });
+    assert.equal(await view(), { zoom: 12, lat: 51.5, lon: -0.15 });
+    // The tests compile without the DOM's types.
+    type Address = { location: { hash: string } };
+    await page.locator(".leaflet-control-zoom-out").click();
+    await page.waitForFunction(() => (globalThis as unknown as Address).location.hash.startsWith("#11/"), undefined, { timeout: 5_000 });
+    assert.is(await page.evaluate(() => (globalThis as unknown as Address).location.hash), "#11/51.5000/-0.1500");
+    await page.evaluate(() => {
+      (globalThis as unknown as Address).location.hash = "#5/48.85/2.35";
+    });
+    await page.waitForFunction(() => (globalThis as unknown as { ichnosMap: { getZoom(): number } }).ichnosMap.getZoom() === 5, undefined, { timeout: 5_000 });
+    assert.equal(await view(), { zoom: 5, lat: 48.85, lon: 2.35 });
+  } finally {
+    await page.close();
+  }
+});
+
 S.run();

@@ -107,6 +107,9 @@ S("/openapi.json serves the document; /api renders it", async ({ env }) => {
   assert.equal(served, JSON.parse(JSON.stringify(openApiDocument())));
   const page = await (await env.app.request("/api")).text();
   for (const path of Object.keys(doc.paths)) assert.ok(page.includes(`<code>${path}</code>`), `/api documents ${path}`);
+  const prose = page.replace(/<pre>[\s\S]*?<\/pre>/g, "");
+  assert.not.ok(prose.includes("`"), "descriptions' `code spans` are rendered, not shown as backticks");
+  assert.ok(prose.includes("<code>parseError</code>"));
 });
 
 S.run();

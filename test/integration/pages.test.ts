@@ -12,7 +12,7 @@ import { insertStat } from "../support/stat-rows.ts";
 import { clearContentCache } from "../support/web-setup.ts";
 
 const S = suite<BrowserWebEnv>("website pages");
-const PAGES = ["/", "/stats", "/stats/regions", "/privacy", "/terms", "/contact", "/optout"];
+const PAGES = ["/", "/map", "/stats", "/stats/regions", "/live", "/api", "/privacy", "/terms", "/contact", "/optout"];
 
 S.before(async (ctx) => {
   Object.assign(ctx, await createBrowserWebEnv("pages", async (env) => {
@@ -37,6 +37,9 @@ S("every page answers 200 HTML for any method, cached an hour, with the HTML sec
         const body = await res.text();
         assert.match(body, /^<!doctype html>/, path);
         assert.match(body, /GeoLite2 data created by MaxMind/, `${path} carries the GeoLite2 attribution`);
+        const current = [...body.matchAll(/<a href="([^"]+)" aria-current="page">/g)].map((m) => m[1]);
+        if (current.length > 0) assert.equal(current, [path], `${path} marks itself, and only itself, in the navigation`);
+        assert.ok(body.indexOf("/static/css/site.css") > body.lastIndexOf('rel="stylesheet" href="/static/vendor'), `${path}: the site's styles come last, so they win`);
       }
     }
   }

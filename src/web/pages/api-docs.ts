@@ -8,17 +8,21 @@ import { page } from "../layout.ts";
 type Json = Record<string, unknown>;
 const METHODS = ["get", "post", "options"] as const;
 
+/** A description's text with its Markdown `code spans` as <code>; everything else escaped. */
+const prose = (text: string): Html[] =>
+  text.split(/(`[^`]+`)/).map((part) => (part.length > 2 && part.startsWith("`") && part.endsWith("`") ? html`<code>${part.slice(1, -1)}</code>` : html`${part}`));
+
 function operation(path: string, method: string, op: Json): Html {
   const params = (op.parameters as Json[] | undefined) ?? [];
   const responses = Object.entries((op.responses as Record<string, Json>) ?? {});
   const body = (op.requestBody as { content?: Record<string, { schema?: { $ref?: string } }> } | undefined)?.content?.["application/json"]?.schema?.$ref;
   return html`<section class="operation" id="${`${method}-${path}`}">
 <h3><code class="method">${method.toUpperCase()}</code> <code>${path}</code> — ${String(op.summary ?? "")}</h3>
-${op.description ? html`<p>${String(op.description)}</p>` : ""}
+${op.description ? html`<p>${prose(String(op.description))}</p>` : ""}
 ${params.length > 0 ? html`<p>Query: ${params.map((p) => html`<code>${String(p.name)}</code>${p.required ? " (required)" : ""} `)}</p>` : ""}
 ${body ? html`<p>Body: <a href="#schema-${body.split("/").pop()!}">${body.split("/").pop()!}</a></p>` : ""}
 <table class="responses"><thead><tr><th>Status</th><th>Meaning</th></tr></thead><tbody>
-${responses.map(([status, r]) => html`<tr><td>${status}</td><td>${String(r.description ?? "")}</td></tr>`)}
+${responses.map(([status, r]) => html`<tr><td>${status}</td><td>${prose(String(r.description ?? ""))}</td></tr>`)}
 </tbody></table>
 </section>`;
 }

@@ -35,7 +35,7 @@ const n = (v: number) => v.toLocaleString("en-US");
 
 export function regionsPage(rows: readonly RegionRow[]): Html {
   return page({
-    title: "Statistics by region", path: "/stats",
+    title: "Statistics by region", path: "/stats/regions",
     body: html`<h1>Statistics by region</h1>
 <p>Stations known per region, most cells first. Cells are counted per radio (5G NR included);
 Wi-Fi and Bluetooth are distinct stations.</p>
