@@ -17,7 +17,8 @@ import { publicFeedMessage } from "./feed-message.ts";
 
 export interface FeedPeer {
   readonly bufferedAmount: number;
-  send(data: string): unknown;
+  /** `binary: false`: the bytes are UTF-8 text, sent as a text frame (crossws passes it on to ws). */
+  send(data: Uint8Array, options: { readonly binary?: boolean; readonly compress?: boolean }): unknown;
   close(code?: number, reason?: string): void;
 }
 
@@ -59,10 +60,12 @@ export interface LiveFeed {
 }
 
 export const SLOW_CLIENT_CLOSE = 1013;
+const TEXT_FRAME = { binary: false } as const;
 
+/** Encoded once per flush: a string would be UTF-8-encoded again for every client it goes to. */
 interface Frames {
-  readonly publicText: string;
-  readonly fullText: string;
+  readonly publicBytes: Uint8Array;
+  readonly fullBytes: Uint8Array;
 }
 
 /** The frame texts of the queued entries; entries that are not reports are left out. */
@@ -82,8 +85,8 @@ function encodeFrames(entries: readonly FeedEntry[], omitted: number, withFull: 
     if (withFull) fullParts.push(`{"id":${JSON.stringify(e.id)},"stream":${JSON.stringify(e.stream)},"entry":${e.text}}`);
   }
   return {
-    publicText: `{"reports":[${publicParts.join(",")}],"omitted":${omitted}}`,
-    fullText: withFull ? `{"reports":[${fullParts.join(",")}],"omitted":${omitted}}` : "",
+    publicBytes: Buffer.from(`{"reports":[${publicParts.join(",")}],"omitted":${omitted}}`),
+    fullBytes: withFull ? Buffer.from(`{"reports":[${fullParts.join(",")}],"omitted":${omitted}}`) : Buffer.alloc(0),
   };
 }
 
@@ -115,7 +118,7 @@ export function createLiveFeed(o: LiveFeedOptions): LiveFeed {
       return;
     }
     state.drops = 0;
-    peer.send(state.full ? frames.fullText : frames.publicText);
+    peer.send(state.full ? frames.fullBytes : frames.publicBytes, TEXT_FRAME);
     sent += 1;
   };
   const flush = () => {

@@ -66,7 +66,9 @@ function connect(url: string): Promise<Client> {
   const ws = new WebSocket(url);
   const client: Client = { ws, frames: [], reports: [], omitted: 0 };
   ws.addEventListener("message", (e) => {
-    const text = String(e.data);
+    // Text frames, as a browser's JSON.parse(e.data) needs: a binary frame would arrive as bytes.
+    if (typeof e.data !== "string") throw new Error(`a binary frame arrived: ${typeof e.data}`);
+    const text = e.data;
     const frame = JSON.parse(text) as { reports: Record<string, unknown>[]; omitted: number };
     client.frames.push(text);
     client.reports.push(...frame.reports);

@@ -13,7 +13,10 @@ function peer(buffered = 0) {
     get bufferedAmount() {
       return this.buffered;
     },
-    send: (d: string) => got.push(d),
+    send: (d: Uint8Array, o: { readonly binary?: boolean }) => {
+      assert.is(o.binary, false, "sent as a text frame");
+      got.push(Buffer.from(d).toString("utf8"));
+    },
     close: (code?: number) => void closed.push(code ?? 0),
   };
   return { p, got, closed };
