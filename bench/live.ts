@@ -33,6 +33,7 @@ import { type BenchRun, runBench } from "./harness/run.ts";
 import { spread } from "./harness/stats.ts";
 import { createCity } from "./harness/world/presets.ts";
 import { makeBodyPool, SUBMIT_HEADERS } from "./harness/world/upload-bodies.ts";
+import { serverChildEnv } from "./harness/scratch.ts";
 import { type ClientsControl, clientsControl } from "./live-support/clients-protocol.ts";
 import { mergeHistograms, type SparseHistogram, summarize } from "./live-support/delay-histogram.ts";
 import { type LiveBenchOptions, readLiveOptions } from "./live-support/options.ts";
@@ -221,10 +222,7 @@ runBench("live", options, async (run) => {
   const scratch = await run.scratch();
   const pool = run.pool(scratch.databaseUrl, 2);
   const machine = await readMachineInfo(redis, pool);
-  const childEnv = {
-    REDIS_URL: options.redisUrl, DATABASE_URL: scratch.databaseUrl, REDIS_PREFIX: scratch.prefix,
-    HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn",
-  };
+  const childEnv = { ...serverChildEnv(options.redisUrl, scratch) };
   const config = loadConfig({ ...process.env, ...childEnv });
   const keys = createKeys(scratch.prefix, config.streamPartitions);
   const bodies = makeBodyPool(createCity(), options.bodies, options.reportsPerRequest, BODY_SEED);

@@ -41,6 +41,7 @@ import { spread } from "./harness/stats.ts";
 import { regionLayout } from "./harness/world/layouts.ts";
 import { loadStations } from "./harness/world/load-stations.ts";
 import { createWorld } from "./harness/world/stations.ts";
+import { serverChildEnv } from "./harness/scratch.ts";
 import { runCeiling, type CeilingRun } from "./locate-support/ceiling.ts";
 import { isHit, type LoadRun, type LoadTarget, runLoad } from "./locate-support/load.ts";
 import { readLocateOptions } from "./locate-support/options.ts";
@@ -96,10 +97,7 @@ runBench("locate", options, async (bench) => {
   const sizes = await tableSizes(pool, scratch.databaseName);
 
   const traceDir = await bench.tempDir("trace");
-  const childEnv = {
-    REDIS_URL: options.redisUrl, DATABASE_URL: scratch.databaseUrl, REDIS_PREFIX: scratch.prefix,
-    HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn", TRUST_PROXY: "true",
-  };
+  const childEnv = { ...serverChildEnv(options.redisUrl, scratch), TRUST_PROXY: "true" };
   const config = loadConfig({ ...process.env, ...childEnv });
   const keys = createKeys(scratch.prefix, config.streamPartitions);
   const web = await startServer(WEB_CHILD, {

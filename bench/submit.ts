@@ -36,6 +36,7 @@ import { startProfiledServer, stopAndSummarize } from "./harness/server-profile.
 import { spread } from "./harness/stats.ts";
 import { createCity } from "./harness/world/presets.ts";
 import { type BodyPool, makeBodyPool, SUBMIT_HEADERS } from "./harness/world/upload-bodies.ts";
+import { serverChildEnv } from "./harness/scratch.ts";
 import { REFERENCE_PATH } from "./submit-support/ceiling-routes.ts";
 import { autocannonLoad, type LoadRun, type LoadTarget } from "./submit-support/load.ts";
 import { readSubmitOptions, type SubmitBenchOptions } from "./submit-support/options.ts";
@@ -227,10 +228,7 @@ runBench("submit", options, async (run) => {
     await pool.query("INSERT INTO api_key (valid_key, maxreq, allow_locate, store_sample_submit) VALUES (?, NULL, 1, 100)", [BENCH_KEY]);
   }
   const machine = await readMachineInfo(redis, pool);
-  const childEnv = {
-    REDIS_URL: options.redisUrl, DATABASE_URL: scratch.databaseUrl, REDIS_PREFIX: scratch.prefix,
-    HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn",
-  };
+  const childEnv = { ...serverChildEnv(options.redisUrl, scratch) };
   const config = loadConfig({ ...process.env, ...childEnv });
   const keys = createKeys(scratch.prefix, config.streamPartitions);
 

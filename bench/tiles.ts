@@ -32,6 +32,7 @@ import { writeReport } from "./harness/report.ts";
 import { runBench } from "./harness/run.ts";
 import { startProfiledServer, stopAndSummarize } from "./harness/server-profile.ts";
 import { spread } from "./harness/stats.ts";
+import { serverChildEnv } from "./harness/scratch.ts";
 import { createDatamapWorld } from "./tiles-support/datamap-world.ts";
 import { readTilesOptions } from "./tiles-support/options.ts";
 import { formatTable, PROFILE_BELOW, type Round, runLine, type TilesBenchResults, zoomBodies } from "./tiles-support/report.ts";
@@ -67,10 +68,7 @@ runBench("tiles", options, async (bench) => {
   progress(`sweep: ${n(sweep.tiles.length)} tiles over zooms 0–${sweep.zooms.length - 1} ` +
     `(${sweep.zooms.map((z) => `${z.z}:${z.chosen}${z.wholeWorld ? "w" : `/${z.covering}`}`).join(" ")}; w = the whole world)`);
 
-  const childEnv = {
-    REDIS_URL: options.redisUrl, DATABASE_URL: scratch.databaseUrl, REDIS_PREFIX: scratch.prefix,
-    HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn",
-  };
+  const childEnv = { ...serverChildEnv(options.redisUrl, scratch) };
   const target = (server: ServerChild, bodyLengths?: readonly number[]): TileTarget =>
     ({ url: server.url, serverPid: server.pid, redis, tiles: sweep.tiles, bodyLengths });
   // A fresh web process per cold pass: the tiles it has served stay in its memory for a minute

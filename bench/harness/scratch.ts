@@ -17,6 +17,13 @@ export interface Scratch {
   readonly databaseUrl: string;
 }
 
+/** The environment of a server child working in the scratch corner: loopback, any free port, quiet logs. */
+export function serverChildEnv(redisUrl: string, scratch: Scratch): Record<string, string> {
+  return {
+    REDIS_URL: redisUrl, DATABASE_URL: scratch.databaseUrl, REDIS_PREFIX: scratch.prefix, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn",
+  };
+}
+
 export function planScratch(bench: string, baseDatabaseUrl: string): Scratch {
   const tag = randomBytes(4).toString("hex");
   const url = new URL(baseDatabaseUrl);
