@@ -10,7 +10,7 @@ import { defineConsumerFamily } from "../src/stream/define-consumer.ts";
 export default defineConsumerFamily({
   name: "station",
   members(deps) {
-    const station = { batchSize: deps.stationBatch };
+    const station = { batchSize: deps.stationBatch, metrics: deps.metrics };
     return [
       ...MAC_SHARDS.map((h) => createStationProjector("wifi", h, station)),
       ...MAC_SHARDS.map((h) => createStationProjector("blue", h, station)),

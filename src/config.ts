@@ -7,16 +7,29 @@ import { parseDuration, parseSize } from "./util/units.ts";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+/** The level of the one access-log line per HTTP request; `off` writes none. */
+export const ACCESS_LOG_LEVELS = ["info", "debug", "off"] as const;
+export type AccessLogLevel = (typeof ACCESS_LOG_LEVELS)[number];
 
 export interface Config {
   readonly port: number;
   readonly host: string;
   readonly logLevel: LogLevel;
+  /** ACCESS_LOG: the level of the per-request line, or `off`. */
+  readonly accessLog: AccessLogLevel;
+  /** `ichnos work`'s port for `/metrics` and `/__lbheartbeat__`; undefined: no listener (0: any free port). */
+  readonly metricsPort: number | undefined;
   readonly redisUrl: string;
   readonly redisClusterNodes: readonly string[];
   readonly redisPrefix: string;
   readonly databaseUrl: string;
   readonly databasePoolSize: number;
+  /** Read replicas for locate's station reads and the content pages (DATABASE_READ_URL); empty: all on the primary. */
+  readonly databaseReadUrls: readonly string[];
+  /** A replica further behind its primary than this (its own Seconds_Behind_Master) gets no reads. */
+  readonly databaseReadMaxLagMs: number;
+  /** How often each replica's replication status is read in the background. */
+  readonly databaseReadCheckIntervalMs: number;
   readonly adminToken: string | undefined;
   /**
    * How many proxies in front of Ichnos append to `X-Forwarded-For`: the client address is the
@@ -105,10 +118,13 @@ export const CONFIG_DEFAULTS = {
   // Dual-stack: IPv6 and (IPv4-mapped) IPv4; the server falls back to 0.0.0.0 without IPv6.
   HOST: "::",
   LOG_LEVEL: "info",
+  ACCESS_LOG: "info",
   REDIS_URL: "redis://127.0.0.1:6379",
   REDIS_PREFIX: "ichnos",
   DATABASE_URL: "mysql://root@127.0.0.1:3306/ichnos",
   DATABASE_POOL_SIZE: "10",
+  DATABASE_READ_MAX_LAG: "30s",
+  DATABASE_READ_CHECK_INTERVAL: "5s",
   TRUST_PROXY: "false",
   STREAM_PARTITIONS: "4",
   STREAM_RETENTION: "7d",
@@ -139,6 +155,34 @@ export const CONFIG_DEFAULTS = {
   CELL_EXPORT_DIR: "data/cell-exports",
   CELL_EXPORT_RETENTION: "7d",
 } as const;
+
+/** A URL with its password masked, for problems about URLs that may carry credentials. */
+function maskPassword(url: string): string {
+  return url.replace(/(\/\/[^:/@]*:)[^@]*@/, "$1***@");
+}
+
+/**
+ * DATABASE_READ_URL: one or more comma-separated `mysql://` URLs, each naming a database. Unlike
+ * the other settings, a bad URL is reported with its password masked.
+ */
+function parseReadUrls(value: string | undefined, problems: string[]): string[] {
+  if (value === undefined) return [];
+  const urls = value.split(",").map((u) => u.trim()).filter((u) => u !== "");
+  for (const [i, u] of urls.entries()) {
+    const what = `DATABASE_READ_URL ${urls.length > 1 ? `entry ${i + 1} ` : ""}(${maskPassword(u)})`;
+    let parsed: URL;
+    try {
+      parsed = new URL(u);
+    } catch {
+      problems.push(`${what}: not a URL; expected mysql://user:password@host:port/database`);
+      continue;
+    }
+    if (parsed.protocol !== "mysql:" && parsed.protocol !== "mariadb:") problems.push(`${what}: expected a mysql: or mariadb: URL, got ${parsed.protocol}`);
+    else if (!parsed.hostname && !parsed.searchParams.get("socket")) problems.push(`${what}: the URL has no host`);
+    else if (parsed.pathname.replace(/^\//, "") === "") problems.push(`${what}: the URL names no database`);
+  }
+  return urls;
+}
 
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
@@ -217,6 +261,11 @@ export function loadConfig(env: Env = process.env): Config {
     port: check("PORT", raw("PORT"), int(0, 65535), 8000),
     host: raw("HOST"),
     logLevel,
+    accessLog: check("ACCESS_LOG", raw("ACCESS_LOG").toLowerCase(), (v) => {
+      if (!(ACCESS_LOG_LEVELS as readonly string[]).includes(v)) throw new Error(`use one of ${ACCESS_LOG_LEVELS.join(", ")}`);
+      return v as AccessLogLevel;
+    }, "info" as AccessLogLevel),
+    metricsPort: optional("METRICS_PORT") === undefined ? undefined : check("METRICS_PORT", optional("METRICS_PORT")!, int(0, 65535), undefined),
     redisUrl: check("REDIS_URL", raw("REDIS_URL"), url(["redis:", "rediss:"]), ""),
     redisClusterNodes: clusterNodes
       ? check("REDIS_CLUSTER_NODES", clusterNodes, (v) => v.split(",").map((node) => {
@@ -235,6 +284,9 @@ export function loadConfig(env: Env = process.env): Config {
       return v;
     }, ""),
     databasePoolSize: check("DATABASE_POOL_SIZE", raw("DATABASE_POOL_SIZE"), int(1, 1000), 10),
+    databaseReadUrls: parseReadUrls(optional("DATABASE_READ_URL"), problems),
+    databaseReadMaxLagMs: check("DATABASE_READ_MAX_LAG", raw("DATABASE_READ_MAX_LAG"), duration(0, 86_400_000), 0),
+    databaseReadCheckIntervalMs: check("DATABASE_READ_CHECK_INTERVAL", raw("DATABASE_READ_CHECK_INTERVAL"), duration(100, 600_000), 0),
     adminToken: optional("ADMIN_TOKEN"),
     trustProxy: check("TRUST_PROXY", raw("TRUST_PROXY"), proxyHops, 0),
     geoipPath: optional("GEOIP_PATH"),

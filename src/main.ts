@@ -7,61 +7,19 @@ import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { applyMigrations } from "./db/migrate.ts";
 import { ConsumerVersionError } from "./cli/version-gate.ts";
 import { createConsumerTables } from "./stream/consumer-tables.ts";
-import { createLogger, type Logger } from "./logger.ts";
-import { parseCommandArgs, UsageError } from "./cli/args.ts";
+import { createLogger, stderrDestination, type Logger } from "./logger.ts";
+import { durationFlag, parseCommandArgs, seeHelp, UsageError } from "./cli/args.ts";
+import { asksForHelp, commandUsage, USAGE } from "./cli/usage.ts";
+import { printVersion } from "./cli/version-command.ts";
 import { deadCommand } from "./cli/dead-command.ts";
 import { drainCommand, loadRegistryPatiently } from "./cli/drain-command.ts";
 import { groupsCommand } from "./cli/groups-command.ts";
-import { replayCommand } from "./cli/replay-command.ts";
+import { parseReplayFrom, replayCommand } from "./cli/replay-command.ts";
 import { serve } from "./cli/serve-command.ts";
 import { createServices, trimmedStreams, type Services } from "./cli/services.ts";
 import { ConsumerFileError, loadConsumers } from "./stream/consumer-registry.ts";
 import { UnknownStreamError } from "./stream/streams.ts";
 import { trimStreams } from "./stream/trimmer.ts";
-import { parseDuration } from "./util/units.ts";
-
-export const USAGE = `ichnos — geolocation service (Ichnaea API), event-sourced on Redis Streams
-
-usage: ichnos <command> [options]
-
-  start                         migrate, then web + all workers + scheduler in one process
-  web                           HTTP API only
-  work [--group G]... [--no-jobs]
-                                consumer groups (all, or those named) and periodic jobs (--no-jobs: loops only)
-  migrate                       apply pending database migrations
-  groups [--json]               every group: stream, last delivered id, checkpoint, lag, pending, dead letters, lost
-  replay G --from <start|ID|ISO-time> [--follow] [--rebuild]
-                                rewind group G; its workers re-apply from there. --rebuild
-                                re-projects into shadow tables and swaps them in at the end
-  drain [--group G]... [--timeout S] [--processes N]
-                                run groups until each has lag 0 and nothing pending, then exit;
-                                --processes N hands the projectors to N-1 worker processes
-  trim                          run the stream trimmer once
-  dead list G [--json] [--limit N]
-  dead retry G [--id ID]...     re-drive dead-lettered entries through G's projection
-  dead drop G (--id ID... | --all)
-  keys add [KEY] [column flags]
-                                create an API key (no KEY: a random UUID); "ichnos keys help" lists the flags
-  keys list [--json]
-  keys show KEY [--json]        every column, and whether the external fallback is usable
-  keys update KEY [column flags]
-  keys rm KEY                   (key changes reach running web processes within ~5 min)
-  exports add NAME --schema S [--batch N] [--url U] [--skip-keys K,..] [--skip-sources S,..] [--from-start]
-                                add an export_config row and its group export:NAME
-  exports list [--json]
-  exports rm NAME               remove the row and its group
-  restore [--export NAME]       re-create empty reports streams from the archive (then drain to rebuild)
-  archive list|verify [--export NAME] [--from T] [--to T] [--json]
-                                what the reports archive holds per partition; verify: no gaps or overlaps
-  cells export FILE [--full | --since T --until T]
-                                the public cell CSV (.gz: gzip); "ichnos cells help" for details
-  cells import FILE [--no-drain] [--timeout S]
-                                load a cell CSV (MLS export, OpenCelliD dump), then recompute areas and region_stat
-  cells publish [--at ISO-time]
-                                run the scheduled cell export job once (due diffs and full file to ASSET_BUCKET or CELL_EXPORT_DIR)
-  help                          this text
-
-Configuration comes from environment variables; see README.md.`;
 
 async function withServices(config: Config, log: Logger, fn: (s: Services) => Promise<number>): Promise<number> {
   const services = createServices(config, log);
@@ -105,6 +63,10 @@ async function run(command: string, argv: string[], config: Config, log: Logger)
       const { values, positionals } = parseCommandArgs(command, argv, {
         from: { type: "string" }, follow: { type: "boolean" }, rebuild: { type: "boolean" }, "allow-fewer-rows": { type: "boolean" },
       }, 1);
+      if (!positionals[0] || values.from === undefined) {
+        throw new UsageError(`ichnos replay: name the group and --from: ichnos replay G --from <start|ENTRY-ID|ISO-time> ${seeHelp("replay")}`);
+      }
+      parseReplayFrom(values.from);
       return withServices(config, log, async (s) => replayCommand(s, await loadConsumers(s.consumerDeps), positionals[0], values.from, {
         follow: values.follow ?? false, rebuild: values.rebuild ?? false, allowFewerRows: values["allow-fewer-rows"] ?? false,
       }));
@@ -113,9 +75,11 @@ async function run(command: string, argv: string[], config: Config, log: Logger)
       const { values } = parseCommandArgs(command, argv, {
         group: { type: "string", multiple: true }, timeout: { type: "string" }, processes: { type: "string" },
       });
-      const timeoutMs = values.timeout ? parseDuration(values.timeout) : 600_000;
+      const timeoutMs = durationFlag("drain", "timeout", values.timeout, 600_000);
       const processes = values.processes === undefined ? 1 : Number(values.processes);
-      if (!Number.isInteger(processes) || processes < 1 || processes > 64) throw new UsageError("ichnos drain: --processes must be a whole number from 1 to 64");
+      if (!/^\d+$/.test(values.processes ?? "1") || processes < 1 || processes > 64) {
+        throw new UsageError(`ichnos drain: --processes must be a whole number from 1 to 64, not "${values.processes}"`);
+      }
       return withServices(config, log, async (s) => {
         const started = Date.now();
         const registry = await loadRegistryPatiently(() => loadConsumers(s.consumerDeps), timeoutMs, s.log);
@@ -137,8 +101,9 @@ async function run(command: string, argv: string[], config: Config, log: Logger)
       const { values, positionals } = parseCommandArgs(command, argv, {
         json: { type: "boolean" }, limit: { type: "string" }, id: { type: "string", multiple: true }, all: { type: "boolean" },
       }, 2);
-      const limit = values.limit ? Number(values.limit) : 1000;
-      if (!Number.isInteger(limit) || limit < 1) throw new UsageError("ichnos dead: --limit must be a positive whole number");
+      const limit = values.limit === undefined ? 1000 : Number(values.limit);
+      if (!/^\d+$/.test(values.limit ?? "1") || limit < 1) throw new UsageError(`ichnos dead: --limit must be a positive whole number, not "${values.limit}"`);
+      if (!positionals[0] || !positionals[1]) throw new UsageError(`ichnos dead: name an action (list, retry or drop) and a group ${seeHelp("dead")}`);
       return withServices(config, log, async (s) => deadCommand(s, await loadConsumers(s.consumerDeps), positionals[0], positionals[1], {
         json: values.json ?? false, limit, ids: values.id ?? [], all: values.all ?? false,
       }));
@@ -165,15 +130,35 @@ async function run(command: string, argv: string[], config: Config, log: Logger)
       return keysCommand(config, argv);
     }
     default:
-      throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+      throw new UsageError(`ichnos: unknown command "${command}" (see "ichnos --help")`);
   }
 }
 
+/** A usage error as one line on stderr: prefixed with the command, any line breaks folded. */
+function usageFailure(command: string, message: string): number {
+  const line = message.split("\n").map((l) => l.trim()).filter(Boolean).join("; ");
+  process.stderr.write(`${/^ichnos\b/.test(line) ? line : `ichnos ${command}: ${line}`}\n`);
+  return 2;
+}
+
+/** Commands whose first argument is an action, where `help` is an action too. */
+const ACTION_COMMANDS = new Set(["keys", "exports", "cells", "archive", "dead"]);
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === "help" || command === "--help" || command === "-h") {
+  if (command === undefined) return usageFailure("", 'ichnos: name a command (see "ichnos --help")');
+  if (command === "help" || command === "--help" || command === "-h") {
     process.stdout.write(`${USAGE}\n`);
-    return command ? 0 : 2;
+    return 0;
+  }
+  if (command === "--version" || command === "-V" || command === "version") return printVersion();
+  const usage = await commandUsage(command);
+  if (usage === null) {
+    return usageFailure(command, `ichnos: ${command.startsWith("-") ? `unknown option "${command}"` : `unknown command "${command}"`} (see "ichnos --help")`);
+  }
+  if (asksForHelp(rest) || (ACTION_COMMANDS.has(command) && rest[0] === "help")) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
   }
   let config: Config;
   try {
@@ -185,14 +170,16 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const log = createLogger(config.logLevel).child({ cmd: command });
+  // With --json, stdout carries only the command's JSON: the logs go to stderr.
+  const destination = rest.includes("--json") ? stderrDestination() : undefined;
+  const log = createLogger(config.logLevel, destination).child({ cmd: command });
+  const started = performance.now();
   try {
-    return await run(command, rest, config, log);
+    const code = await run(command, rest, config, log);
+    log.debug({ code, ms: Math.round(performance.now() - started) }, `ichnos ${command} finished`);
+    return code;
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
+    if (err instanceof UsageError) return usageFailure(command, err.message);
     // A consumer file's mistake: the message says what to change; a stack trace would bury it.
     if (err instanceof UnknownStreamError || err instanceof ConsumerFileError || err instanceof ConsumerVersionError) {
       log.fatal({ error: (err as Error).message }, `ichnos ${command} cannot start`);

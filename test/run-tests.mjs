@@ -8,6 +8,13 @@ import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
+// The suites run as Node runs the service (bin/ichnos.js): with Node's own type stripping.
+if (!process.features.typescript) {
+  console.error(`[run-tests] Node.js ${process.version} cannot strip TypeScript types; use Node.js 24 (or 22.18 and later)`);
+  console.log("0 passed, 1 failed, 0 skipped");
+  process.exit(1);
+}
+
 const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["test/unit", "test/integration"];
 const GRACE_MS = 3000;
 
@@ -22,7 +29,7 @@ function listTests(path) {
 
 function runFile(file) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", file], {
+    const child = spawn(process.execPath, [file], {
       stdio: ["ignore", "pipe", "inherit"],
       env: { ...process.env, NO_COLOR: "1" },
     });

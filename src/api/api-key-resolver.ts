@@ -14,6 +14,17 @@ export interface ResolvedKey {
   readonly key: ApiKey;
 }
 
+/**
+ * The key as the access log names it: a known key by its value (Ichnaea's logs and metrics did
+ * the same; the log is the operator's), and a client's unknown or malformed string never, so the
+ * log holds no guessed keys or junk: `none`, `invalid` (malformed or unknown) or `error` (the
+ * lookup failed).
+ */
+export function keyLabel(resolved: ResolvedKey): string {
+  if (resolved.status === "found") return resolved.key.validKey ?? "invalid";
+  return resolved.status === "unknown" ? "invalid" : resolved.status;
+}
+
 export interface ApiKeyResolver {
   resolve(raw: string | undefined): Promise<ResolvedKey>;
 }

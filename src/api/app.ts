@@ -19,6 +19,8 @@ import type { GivenVersion } from "./content/version-info.ts";
 import { type EventsDeps, registerEventsRoutes } from "./routes/events.ts";
 import { type LocateDeps, registerLocateRoutes } from "./routes/locate.ts";
 import { registerMonitorRoutes } from "./routes/monitor.ts";
+import { type MetricsDeps, registerMetricsRoutes } from "./routes/metrics.ts";
+import type { RequestLog } from "./request-log.ts";
 import { registerSubmitRoutes, type SubmitDeps } from "./routes/submit.ts";
 
 export interface WebDeps {
@@ -40,6 +42,10 @@ export interface WebDeps {
   readonly stats?: StatsDeps;
   /** The public cell exports (`/downloads`); absent in processes or tests without them. */
   readonly downloads?: DownloadsDeps;
+  /** `/metrics`; absent in processes or tests without a registry. */
+  readonly metrics?: MetricsDeps;
+  /** The access log and HTTP metrics (request-log.ts); absent: neither. */
+  readonly requests?: RequestLog;
 }
 
 /** A route family (`src/api/routes/<family>.ts`) adds its routes to the app. */
@@ -51,6 +57,7 @@ export type RouteFamily = (app: H3, deps: WebDeps) => void;
  */
 export const ROUTE_FAMILIES: readonly RouteFamily[] = [
   registerMonitorRoutes,
+  (app, deps) => deps.metrics && registerMetricsRoutes(app, deps.metrics),
   (app, deps) => deps.submit && registerSubmitRoutes(app, deps.submit),
   (app, deps) => deps.locate && registerLocateRoutes(app, deps.locate),
   (app, deps) => deps.events && registerEventsRoutes(app, deps.events),
@@ -145,6 +152,7 @@ export function createWebApp(deps: WebDeps): H3 {
   const app = new H3({
     silent: true,
     onError: (error, event) => handleError(error, event, deps.log),
+    onRequest: (event) => deps.requests?.started(event),
     onResponse: (response, event) => {
       addSecurityHeaders(response, deps.log, csp);
       // Answers h3 gives before any middleware runs (405) carry the request's id too.
@@ -155,6 +163,7 @@ export function createWebApp(deps: WebDeps): H3 {
           // Immutable headers (see addSecurityHeaders): nothing to add them to.
         }
       }
+      deps.requests?.finished(response, event);
     },
   });
   app.use((event, next) => withLogFields({ reqId: requestId(event) }, next));

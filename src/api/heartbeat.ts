@@ -3,22 +3,28 @@
  * so a hung backend cannot hang the load balancer's probe. The checks are injected so the
  * composition root builds them from real clients and tests can build them from broken ones.
  */
-import type { Cluster, Redis } from "ioredis";
 import type { Pool } from "mysql2/promise";
 import type { GeoIp } from "../geoip/geoip-reader.ts";
 import type { Logger } from "../logger.ts";
 import { pingDatabase } from "../db/pool.ts";
+import { unreadyConnections } from "../redis/connection-readiness.ts";
+import type { RedisClient } from "../redis/create-redis.ts";
 import { withTimeout } from "../util/with-timeout.ts";
 
 export interface HeartbeatChecks {
   database(): Promise<{ latestMigration: string | null }>;
   redis(): Promise<void>;
   geoip(): { up: boolean; buildTime: Date | null };
+  /**
+   * The read replicas' rotation as the background checks last saw it (db/read-pools.ts), in
+   * DATABASE_READ_URL order; absent when none are configured.
+   */
+  replicas?(): readonly { readonly inRotation: boolean; readonly lagSeconds: number | null }[];
 }
 
 export interface HeartbeatChecksDeps {
   readonly pool: Pool;
-  readonly redis: Pick<Redis | Cluster, "ping">;
+  readonly redis: RedisClient;
   readonly geoip: GeoIp;
   readonly readLatestMigration: (pool: Pool) => Promise<string | null>;
 }
@@ -27,6 +33,11 @@ export interface HeartbeatBody {
   database: { up: boolean; time: number; alembic_version: string };
   geoip: { up: boolean; time: number; age_in_days: number; version: string };
   redis: { up: boolean; time: number };
+  /**
+   * Beyond SPEC §1.1.1, only with DATABASE_READ_URL set: each replica's state, never its address.
+   * A replica out of rotation does not make the heartbeat fail: its reads go to the primary.
+   */
+  database_replicas?: { up: boolean; lag_seconds: number | null }[];
 }
 
 export interface HeartbeatReport {
@@ -55,6 +66,10 @@ export function createHeartbeatChecks(deps: HeartbeatChecksDeps): HeartbeatCheck
       return { latestMigration: await deps.readLatestMigration(deps.pool) };
     },
     async redis() {
+      // A client that is not ready (a Cluster that never became ready, a blocking reader of this
+      // process that lost its connection) is down, whatever a PING sent elsewhere would say.
+      const down = unreadyConnections(deps.redis);
+      if (down.length > 0) throw new Error(`Redis connections not ready: ${down.join(", ")}`);
       await deps.redis.ping();
     },
     geoip: () => ({ up: deps.geoip.available, buildTime: deps.geoip.buildTime() }),
@@ -101,6 +116,8 @@ export async function runHeartbeat(checks: HeartbeatChecks, options: HeartbeatOp
     geoip: geoipEntry(geoip, options.now?.() ?? new Date()),
     redis: redis.ok ? { up: true, time: redis.ms } : { ...REDIS_DOWN },
   };
+  const replicas = checks.replicas?.();
+  if (replicas) body.database_replicas = replicas.map((r) => ({ up: r.inRotation, lag_seconds: r.lagSeconds }));
   const allUp = body.database.up && body.geoip.up && body.redis.up;
   return { status: allUp ? 200 : 503, body };
 }

@@ -8,7 +8,7 @@ import { listArchiveObjects } from "../archive/archive-listing.ts";
 import { archiveLocation } from "../archive/export-location.ts";
 import { loadExportConfigs } from "../db/export-configs.ts";
 import { entryIdTime } from "../stream/entry-id.ts";
-import { parseCommandArgs, UsageError } from "./args.ts";
+import { parseCommandArgs, seeHelp, UsageError } from "./args.ts";
 import type { Services } from "./services.ts";
 import { formatTable } from "./table.ts";
 
@@ -45,7 +45,9 @@ function summarize(partition: number, objects: readonly ArchiveObjectInfo[]): Pa
 
 export async function archiveCommand(services: Services, argv: readonly string[]): Promise<number> {
   const [action, ...rest] = argv;
-  if (action !== "list" && action !== "verify") throw new UsageError(ARCHIVE_USAGE);
+  if (action !== "list" && action !== "verify") {
+    throw new UsageError(action ? `ichnos archive: unknown action "${action}" ${seeHelp("archive")}` : `ichnos archive: name an action: list or verify ${seeHelp("archive")}`);
+  }
   const { values } = parseCommandArgs(`archive ${action}`, [...rest], {
     export: { type: "string" }, from: { type: "string" }, to: { type: "string" }, json: { type: "boolean" },
   });

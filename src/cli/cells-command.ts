@@ -19,8 +19,7 @@ import { createWorkerProcess } from "../process/worker-process.ts";
 import { createAppender } from "../stream/append.ts";
 import { drainGroups } from "../stream/drain.ts";
 import type { AreaUpdate } from "../domain/area/area-update.ts";
-import { parseDuration } from "../util/units.ts";
-import { parseCommandArgs, UsageError } from "./args.ts";
+import { durationFlag, parseCommandArgs, seeHelp, UsageError } from "./args.ts";
 import type { Services } from "./services.ts";
 
 export const CELLS_USAGE = `usage:
@@ -54,9 +53,9 @@ function isoTime(flag: string, value: string): Date {
 
 function exportWindow(values: { full?: boolean; since?: string; until?: string }, now: Date): ModifiedWindow {
   const diff = values.since !== undefined || values.until !== undefined;
-  if (diff && values.full) throw new UsageError(`ichnos cells export: --full and --since/--until exclude each other\n\n${CELLS_USAGE}`);
+  if (diff && values.full) throw new UsageError(`ichnos cells export: --full and --since/--until exclude each other ${seeHelp("cells")}`);
   if (!diff) return fullExportWindow(now);
-  if (values.since === undefined || values.until === undefined) throw new UsageError(`ichnos cells export: a diff needs both --since and --until\n\n${CELLS_USAGE}`);
+  if (values.since === undefined || values.until === undefined) throw new UsageError(`ichnos cells export: a diff needs both --since and --until ${seeHelp("cells")}`);
   const from = isoTime("--since", values.since);
   const until = isoTime("--until", values.until);
   if (until <= from) throw new UsageError("ichnos cells export: --until must be later than --since");
@@ -68,7 +67,7 @@ async function exportCells(services: Services, argv: string[]): Promise<number> 
     full: { type: "boolean" }, since: { type: "string" }, until: { type: "string" },
   }, 1);
   const file = positionals[0];
-  if (!file) throw new UsageError(`ichnos cells export: FILE is required\n\n${CELLS_USAGE}`);
+  if (!file) throw new UsageError(`ichnos cells export: FILE is required ${seeHelp("cells")}`);
   const window = exportWindow(values, new Date());
   const started = Date.now();
   const rows = await writeCellExport(services.pool, window, file);
@@ -126,8 +125,8 @@ function progressLine(counts: Readonly<CellImportCounts>, startedMs: number): st
 async function importCells(services: Services, argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs("cells import", argv, { "no-drain": { type: "boolean" }, timeout: { type: "string" } }, 1);
   const file = positionals[0];
-  if (!file) throw new UsageError(`ichnos cells import: FILE is required\n\n${CELLS_USAGE}`);
-  const timeoutMs = values.timeout === undefined ? 600_000 : parseDuration(values.timeout);
+  if (!file) throw new UsageError(`ichnos cells import: FILE is required ${seeHelp("cells")}`);
+  const timeoutMs = durationFlag("cells import", "timeout", values.timeout, 600_000);
   const started = Date.now();
   let lastProgress = started;
   let badRows = 0;
@@ -167,12 +166,12 @@ export async function cellsCommand(services: Services, argv: readonly string[]):
       return importCells(services, rest);
     case "publish":
       return publishCells(services, rest);
-    case undefined:
     case "help":
-    case "--help":
       stdout(CELLS_USAGE);
-      return action ? 0 : 2;
+      return 0;
+    case undefined:
+      throw new UsageError(`ichnos cells: name an action: export, import or publish ${seeHelp("cells")}`);
     default:
-      throw new UsageError(`ichnos cells: unknown action "${action}"\n\n${CELLS_USAGE}`);
+      throw new UsageError(`ichnos cells: unknown action "${action}" ${seeHelp("cells")}`);
   }
 }

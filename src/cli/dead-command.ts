@@ -1,7 +1,7 @@
 import type { AnyConsumer } from "../stream/define-consumer.ts";
 import { listDeadLetters, removeDeadLetters } from "../stream/dead-letters.ts";
 import { retryDeadLetters } from "../stream/dead-letter-retry.ts";
-import { UsageError } from "./args.ts";
+import { seeHelp, UsageError } from "./args.ts";
 import { selectConsumers } from "../process/worker-process.ts";
 import type { Services } from "./services.ts";
 import { formatTable } from "./table.ts";
@@ -15,7 +15,7 @@ export interface DeadOptions {
 
 export async function deadCommand(services: Services, consumers: readonly AnyConsumer[], action: string | undefined, group: string | undefined, options: DeadOptions): Promise<number> {
   if (!action || !group || !["list", "retry", "drop"].includes(action)) {
-    throw new UsageError("usage: ichnos dead list|retry|drop <group> [--id ID]... [--all] [--json] [--limit N]");
+    throw new UsageError(`ichnos dead: ${action && !["list", "retry", "drop"].includes(action) ? `unknown action "${action}"` : "name an action (list, retry or drop) and a group"} ${seeHelp("dead")}`);
   }
   const deadStream = services.keys.dead(group);
   if (action === "list") {

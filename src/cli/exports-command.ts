@@ -12,7 +12,7 @@ import { POSITION_SOURCES } from "../domain/report.ts";
 import { createPrismaClient, explainPrismaError, isPrismaError } from "../db/prisma-client.ts";
 import { ensureGroup } from "../stream/ensure-group.ts";
 import { removeGroup } from "../stream/remove-group.ts";
-import { parseCommandArgs, UsageError } from "./args.ts";
+import { parseCommandArgs, seeHelp, UsageError } from "./args.ts";
 import type { Services } from "./services.ts";
 import { formatTable } from "./table.ts";
 
@@ -52,16 +52,17 @@ function parseAdd(argv: string[]): { row: NewExport; fromStart: boolean } {
   const sources = values["skip-sources"] === undefined ? null : parseSkipSet(values["skip-sources"]);
   const unknown = [...(sources ?? [])].filter((s) => !(POSITION_SOURCES as readonly string[]).includes(s));
   if (unknown.length > 0) problems.push(`--skip-sources: unknown source ${unknown.join(", ")}; use ${POSITION_SOURCES.join(", ")}`);
-  if (problems.length > 0) throw new UsageError(`ichnos exports add: ${problems.join("; ")}\n\n${EXPORTS_USAGE}`);
+  if (problems.length > 0) throw new UsageError(`ichnos exports add: ${problems.join("; ")} ${seeHelp("exports")}`);
   return { row: { name, schema, batch, url, skipKeys, skipSources: formatSkipSet(sources) }, fromStart: values["from-start"] ?? false };
 }
 
 export async function exportsCommand(services: Services, argv: readonly string[]): Promise<number> {
   const [action, ...rest] = argv;
-  if (!action || action === "help" || action === "--help") {
+  if (action === "help") {
     write(EXPORTS_USAGE);
-    return action ? 0 : 2;
+    return 0;
   }
+  if (!action) throw new UsageError(`ichnos exports: name an action: add, list or rm ${seeHelp("exports")}`);
   const prisma = createPrismaClient(services.config.databaseUrl);
   try {
     switch (action) {
@@ -98,7 +99,7 @@ export async function exportsCommand(services: Services, argv: readonly string[]
       case "rm": {
         const { positionals } = parseCommandArgs("exports rm", rest, {}, 1);
         const name = positionals[0];
-        if (!name) throw new UsageError(`ichnos exports rm: NAME is required\n\n${EXPORTS_USAGE}`);
+        if (!name) throw new UsageError(`ichnos exports rm: NAME is required ${seeHelp("exports")}`);
         // Names compare case-insensitively in MySQL; the group is named after the stored spelling.
         const found = await prisma.exportConfig.findUnique({ where: { name } });
         if (!found) {
@@ -111,7 +112,7 @@ export async function exportsCommand(services: Services, argv: readonly string[]
         return 0;
       }
       default:
-        throw new UsageError(`ichnos exports: unknown action "${action}"\n\n${EXPORTS_USAGE}`);
+        throw new UsageError(`ichnos exports: unknown action "${action}" ${seeHelp("exports")}`);
     }
   } catch (err) {
     if (!isPrismaError(err)) throw err;

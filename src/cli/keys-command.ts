@@ -17,7 +17,7 @@ import {
 } from "../db/api-key-store.ts";
 import { createPrismaClient, explainPrismaError, isPrismaError } from "../db/prisma-client.ts";
 import { fallbackProblems, isWellFormedApiKey } from "../domain/api-key.ts";
-import { parseCommandArgs, UsageError } from "./args.ts";
+import { parseCommandArgs, seeHelp, UsageError } from "./args.ts";
 import { formatTable } from "./table.ts";
 
 export const KEYS_USAGE = `usage:
@@ -133,7 +133,7 @@ function readColumnFlags(values: Record<string, unknown>, problems: string[]): P
 
 function throwProblems(action: string, problems: string[]): void {
   if (problems.length === 0) return;
-  throw new UsageError(`ichnos keys ${action}: nothing was changed:\n${problems.map((p) => `  - ${p}`).join("\n")}\n(see "ichnos keys help")`);
+  throw new UsageError(`ichnos keys ${action}: nothing was changed: ${problems.join("; ")} ${seeHelp("keys")}`);
 }
 
 function describe(field: keyof ApiKeyRecord, value: ApiKeyRecord[keyof ApiKeyRecord]): string {
@@ -285,12 +285,12 @@ function plan(action: string | undefined, argv: string[]): Action {
       };
     }
     default:
-      throw new UsageError(action ? `ichnos keys: unknown action "${action}"\n\n${KEYS_USAGE}` : KEYS_USAGE);
+      throw new UsageError(action ? `ichnos keys: unknown action "${action}" ${seeHelp("keys")}` : `ichnos keys: name an action: add, list, show, update or rm ${seeHelp("keys")}`);
   }
 }
 
 function requireKey(action: string, key: string | undefined): string {
-  if (!key) throw new UsageError(`ichnos keys ${action}: name the key: ichnos keys ${action} KEY (see "ichnos keys help")`);
+  if (!key) throw new UsageError(`ichnos keys ${action}: name the key: ichnos keys ${action} KEY ${seeHelp("keys")}`);
   return key;
 }
 

@@ -1,12 +1,13 @@
 import { type AnyConsumer, tableNames } from "../stream/define-consumer.ts";
 import { readGroupStatus } from "../stream/group-status.ts";
+import { findLiveConsumers } from "../stream/consumer-liveness.ts";
 import type { ArchivedHistory } from "../archive/archive-spans.ts";
 import { archivedTotal } from "../stream/apply-history.ts";
 import { describeMissingHistory } from "../stream/history-check.ts";
 import { FewerRowsError, rebuildGroup, type RebuildOptions, type RebuildProgress } from "../stream/rebuild.ts";
 import { parseFrom, replayArchivedPart, replayGroup } from "../stream/replay.ts";
 import { formatDuration } from "../util/units.ts";
-import { UsageError } from "./args.ts";
+import { seeHelp, UsageError } from "./args.ts";
 import { archiveSpans, historyDeps, missingHistory, planRebuild } from "./rebuild-plan.ts";
 import { selectConsumers } from "../process/worker-process.ts";
 import type { Services } from "./services.ts"
@@ -18,11 +19,20 @@ export interface ReplayOptions {
   readonly allowFewerRows?: boolean;
 }
 
+/** `--from`'s value; a bad one is a usage error. */
+export function parseReplayFrom(from: string): ReturnType<typeof parseFrom> {
+  try {
+    return parseFrom(from);
+  } catch (err) {
+    throw new UsageError(`ichnos replay: ${(err as Error).message} ${seeHelp("replay")}`);
+  }
+}
+
 export async function replayCommand(
   services: Services, consumers: readonly AnyConsumer[], group: string | undefined, from: string | undefined, options: ReplayOptions = {},
 ): Promise<number> {
   if (!group || !from) {
-    throw new UsageError("usage: ichnos replay <group> --from <start|entry-id|ISO-time> [--follow] [--rebuild [--allow-fewer-rows]]");
+    throw new UsageError(`ichnos replay: name the group and --from: ichnos replay G --from <start|ENTRY-ID|ISO-time> ${seeHelp("replay")}`);
   }
   const [consumer] = selectConsumers(consumers, [group]);
   const rebuild = options.rebuild ?? false;
@@ -31,7 +41,7 @@ export async function replayCommand(
       `ichnos replay: re-applying ${group}'s entries to its live tables would count them twice; rebuild it instead: ichnos replay ${group} --from ${from} --rebuild`,
     );
   }
-  const position = parseFrom(from);
+  const position = parseReplayFrom(from);
   if (rebuild) {
     const plan = await planRebuild(services, consumer!, from);
     if (plan.kind === "refused") {
@@ -118,10 +128,33 @@ async function rebuildCommand(
   return 0;
 }
 
+/**
+ * Says so, once per change, when no worker consumes the group (none alive within
+ * CONSUMER_LIVENESS, consumer-liveness.ts): the progress would otherwise stand still silently.
+ */
+function livenessNotice(services: Services, consumer: AnyConsumer): () => Promise<void> {
+  const streams = services.keys.resolve(consumer.reads);
+  const ttlMs = services.config.consumerLivenessMs;
+  let consumed: boolean | null = null;
+  return async () => {
+    const live = await findLiveConsumers(services.redis, services.keys, consumer.name, streams, ttlMs);
+    if (consumed === live.length > 0) return;
+    const first = consumed === null;
+    consumed = live.length > 0;
+    if (!consumed) {
+      process.stderr.write(`\n${consumer.name}: no worker is consuming this group (none alive within CONSUMER_LIVENESS, ${formatDuration(ttlMs)}); ` +
+        `nothing will be re-applied until one runs it: ichnos work (or ichnos drain --group ${consumer.name})\n`);
+    } else if (!first) {
+      process.stderr.write(`\n${consumer.name}: a worker is consuming the group again (${live.join(", ")})\n`);
+    }
+  };
+}
+
 /** Prints done/total, rate and ETA until the group has caught up. */
 async function followProgress(services: Services, consumer: AnyConsumer, total: number): Promise<void> {
   const group = consumer.name;
   const started = Date.now();
+  const checkConsumers = livenessNotice(services, consumer);
   for (;;) {
     const rows = await readGroupStatus(services.redis, services.pool, services.keys, [consumer]);
     const lag = rows.reduce((n, r) => n + (r.lag ?? 0), 0);
@@ -132,6 +165,7 @@ async function followProgress(services: Services, consumer: AnyConsumer, total: 
     const eta = rate > 0 ? formatDuration((lag / rate) * 1000) : "?";
     process.stderr.write(`\r${group}: ${done}/${total} entries, ${Math.round(rate)}/s, ETA ${eta}, pending ${pending}   `);
     if (lag === 0 && pending === 0) break;
+    await checkConsumers();
     await new Promise((r) => setTimeout(r, 1000));
   }
   process.stderr.write("\ncaught up\n");

@@ -8,6 +8,7 @@
 import { applyMigrations } from "../db/migrate.ts";
 import { createWebProcess, type WebProcess } from "../process/web-process.ts";
 import { createWorkerProcess, type WorkerProcess } from "../process/worker-process.ts";
+import { type MetricsListener, startMetricsListener } from "../process/metrics-listener.ts";
 import { checkEvictionPolicy } from "../redis/eviction-policy.ts";
 import type { Services } from "./services.ts";
 
@@ -29,6 +30,7 @@ export async function serve(services: Services, parts: ServeParts): Promise<numb
   void checkEvictionPolicy(redis, log);
 
   let web: WebProcess | null = null;
+  let metrics: MetricsListener | null = null;
   let ready: Promise<void> = Promise.resolve();
   // Handlers first: a signal that arrives while the parts start (after their "started" logs) must
   // stop them gracefully, not kill the process with the default action; it waits for the start.
@@ -50,6 +52,7 @@ export async function serve(services: Services, parts: ServeParts): Promise<numb
         await ready.catch(() => undefined);
         await web?.stop();
         await worker?.stop();
+        await metrics?.close();
         await services.close();
         clearTimeout(force);
         process.off("SIGINT", onSignal);
@@ -64,6 +67,12 @@ export async function serve(services: Services, parts: ServeParts): Promise<numb
 
   ready = (async () => {
     if (parts.web) web = await createWebProcess(services);
+    // `start` has /metrics on its web port already, covering the whole process.
+    else if (worker && config.metricsPort !== undefined) {
+      metrics = await startMetricsListener({
+        host: config.host, port: config.metricsPort, registry: services.metrics.registry, adminToken: config.adminToken, log,
+      });
+    }
     worker?.start();
   })();
   await ready;

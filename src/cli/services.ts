@@ -6,6 +6,7 @@ import type { ConsumerDeps } from "../stream/consumer-deps.ts";
 import type { Config } from "../config.ts";
 import { createPool, type Pool } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
+import { createProcessMetrics, type ProcessMetrics } from "../metrics/process-metrics.ts";
 import { closeRedis, createRedis, type RedisClient } from "../redis/create-redis.ts";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createArchiveS3Client } from "../archive/s3-client.ts";
@@ -20,6 +21,8 @@ export interface Services {
   readonly redis: RedisClient;
   readonly pool: Pool;
   readonly keys: Keys;
+  /** The process's one metrics registry and the metrics on it: `/metrics` shows them (web port, METRICS_PORT). */
+  readonly metrics: ProcessMetrics;
   /** What the consumer files' factories need (consumers/*.ts). */
   readonly consumerDeps: ConsumerDeps;
   close(): Promise<void>;
@@ -40,15 +43,16 @@ export function createServices(config: Config, log: Logger, options: ServicesOpt
   });
   const pool = createPool(config.databaseUrl, config.databasePoolSize, { lockWaitTimeoutS: config.lockWaitTimeoutMs / 1000 });
   const keys = createKeys(config.redisPrefix, config.streamPartitions, options.streams);
+  const metrics = createProcessMetrics();
   let closing: Promise<void> | null = null;
   let s3: S3Client | undefined;
   const consumerDeps: ConsumerDeps = {
     pool, redis, keys, regions: lazyRegionLookup(), stationBatch: config.stationBatch,
     archive: { s3: () => (s3 ??= createArchiveS3Client(config)), backupUrl: config.backupUrl, maxAgeMs: config.backupMaxAgeMs },
-    partnerTimeoutMs: config.partnerTimeoutMs,
+    partnerTimeoutMs: config.partnerTimeoutMs, metrics: metrics.pipeline,
   };
   return {
-    config, log, redis, pool, keys, consumerDeps,
+    config, log, redis, pool, keys, metrics, consumerDeps,
     close: () => {
       closing ??= (async () => {
         await closeRedis(redis).catch(() => undefined);

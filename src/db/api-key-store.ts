@@ -59,16 +59,22 @@ export const API_KEY_DEFAULTS: ApiKeyFields = Object.freeze({
 });
 
 export class ApiKeyExistsError extends Error {
-  constructor(readonly key: string, readonly existingKey: string) {
+  readonly key: string;
+  readonly existingKey: string;
+  constructor(key: string, existingKey: string) {
     super(`API key "${existingKey}" already exists`);
     this.name = "ApiKeyExistsError";
+    this.key = key;
+    this.existingKey = existingKey;
   }
 }
 
 export class ApiKeyNotFoundError extends Error {
-  constructor(readonly key: string) {
+  readonly key: string;
+  constructor(key: string) {
     super(`no API key "${key}"`);
     this.name = "ApiKeyNotFoundError";
+    this.key = key;
   }
 }
 

@@ -19,7 +19,7 @@ export interface GridBox {
 }
 
 /** Distinct merged cells as `[lat index, lon index]` of `step`-sized cells (index × step = units). */
-export async function datamapCellsIn(db: Pool, tables: readonly string[], box: GridBox, step: number): Promise<[number, number][]> {
+export async function datamapCellsIn(db: Pick<Pool, "query">, tables: readonly string[], box: GridBox, step: number): Promise<[number, number][]> {
   const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
   const latMin = clamp(box.latMin, -90_000, 90_000);
   const latMax = clamp(box.latMax, -90_000, 90_000);

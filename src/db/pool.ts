@@ -19,7 +19,13 @@ function formatQuery(sql: string, values: unknown, timezone?: string): string {
  * migration runner (UTC dates: SPEC §5's DATETIME columns hold naive UTC; utf8mb4). Big unsigned
  * numbers come back as strings so nothing is rounded.
  */
-export function createPool(databaseUrl: string, connectionLimit: number, options: { lockWaitTimeoutS?: number } = {}): Pool {
+export interface PoolOptions {
+  readonly lockWaitTimeoutS?: number;
+  /** Every session READ ONLY: a replica's pool, where a write by mistake must fail, not land. */
+  readonly readOnly?: boolean;
+}
+
+export function createPool(databaseUrl: string, connectionLimit: number, options: PoolOptions = {}): Pool {
   const pool = mysql.createPool({
     ...toConnectionOptions(databaseUrl),
     connectionLimit,
@@ -32,7 +38,13 @@ export function createPool(databaseUrl: string, connectionLimit: number, options
     trace: false,
     queryFormat: formatQuery,
   });
-  const { lockWaitTimeoutS } = options;
+  const { lockWaitTimeoutS, readOnly } = options;
+  if (readOnly) {
+    // Queued before the connection's first statement, like the lock wait below.
+    pool.pool.on("connection", (conn) => {
+      conn.query("SET SESSION TRANSACTION READ ONLY");
+    });
+  }
   if (lockWaitTimeoutS !== undefined) {
     // A projector batch waiting on a lock should give up and retry well before InnoDB's 50 s.
     pool.pool.on("connection", (conn) => {

@@ -48,7 +48,7 @@ export async function replaceRegionStats(tx: PoolConnection, counts: ReadonlyMap
   }
 }
 
-export async function loadRegionStats(db: Pool): Promise<Map<string, RegionCounts>> {
+export async function loadRegionStats(db: Pick<Pool, "query">): Promise<Map<string, RegionCounts>> {
   const [rows] = await db.query<RowDataPacket[]>("SELECT region, gsm, wcdma, lte, nr, blue, wifi FROM region_stat ORDER BY region");
   return new Map(rows.map((r) => [r.region as string, {
     gsm: Number(r.gsm ?? 0), wcdma: Number(r.wcdma ?? 0), lte: Number(r.lte ?? 0), nr: Number(r.nr ?? 0),

@@ -13,9 +13,11 @@ import { RetryLaterError } from "../stream/retry-later.ts";
 const gzipAsync = promisify(gzip);
 
 export class PartnerRefusedError extends Error {
-  constructor(readonly status: number, body: string) {
+  readonly status: number;
+  constructor(status: number, body: string) {
     super(`the partner refused the reports with ${status}: ${body.slice(0, 300)}`);
     this.name = "PartnerRefusedError";
+    this.status = status;
   }
 }
 

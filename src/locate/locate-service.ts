@@ -2,9 +2,11 @@
  * The locate and region searchers (SPEC §3.4): position sources internal → GeoIP → external
  * fallback, region sources internal → GeoIP; the best combined result is the answer (SPEC §3.5),
  * null meaning 404. A position answered from the internal source may become a `query` report
- * (SPEC §3.9); appending it can fail without failing the request (DESIGN §5).
+ * (SPEC §3.9); appending it can fail without failing the request (DESIGN §5). Each search is
+ * counted as upstream's `locate.query`, `locate.result` and `locate.source` metrics (SPEC §8.2).
  */
 import { type ApiKey, shouldStoreSample } from "../domain/api-key.ts";
+import { accuracyClass, meetsAccuracy } from "../domain/locate/accuracy.ts";
 import { bestPosition, bestRegion, positionsSatisfy } from "../domain/locate/combine-results.ts";
 import { estimateGeoIp, type GeoIpEstimate, geoIpPosition, geoIpRegion } from "../domain/locate/geoip-result.ts";
 import type { LocateRequest } from "../domain/locate/parse-locate-request.ts";
@@ -12,6 +14,8 @@ import { type ApiType, createQuery, parseClientIp, type Query } from "../domain/
 import type { PositionResult, RegionResult } from "../domain/locate/result.ts";
 import type { RegionLookup } from "../geo/region-lookup.ts";
 import type { GeoIp } from "../geoip/geoip-reader.ts";
+import type { LocateMetrics, NetworkCount, QueryShape } from "../metrics/locate-metrics.ts";
+import type { AppendFailures } from "../metrics/submit-metrics.ts";
 import { EntryTooLargeError, type ReportSubmitter } from "../submit/report-submitter.ts";
 import type { FallbackSource } from "./fallback/fallback-source.ts";
 import type { FallbackQuery } from "./fallback/query.ts";
@@ -26,6 +30,9 @@ export interface LocateServiceDeps extends InternalSourceDeps {
   readonly submitter: ReportSubmitter;
   /** `MAX_ENTRY_BYTES`: a larger query report is dropped (and counted), the answer unaffected. */
   readonly maxEntryBytes: number;
+  readonly metrics: LocateMetrics;
+  /** Counts a query report Redis did not take beside the submit API's failed appends. */
+  readonly appendFailed: AppendFailures;
   readonly now?: () => number;
   readonly random?: () => number;
   /** SPEC §2.4 `global_locate_sample_rate`; 100 when absent. */
@@ -42,18 +49,25 @@ export interface LocateService {
   createQuery(request: LocateRequest, clientIp: string | null, apiType: ApiType): Query;
   locate(query: Query, key: ApiKey, context?: LocateContext): Promise<PositionResult | null>;
   region(query: Query, key: ApiKey): Promise<RegionResult | null>;
-  /** Query reports that could not be appended since start (DESIGN §5: counted, not surfaced). */
-  droppedQueryReports(): number;
 }
 
 const networkCounts = (query: Query): FallbackQuery["counts"] => ({ blue: query.blue.length, wifi: query.wifi.length, cell: query.cell.length });
+
+/** The query's upstream metric tags (`geoip:false`, `blue:one` …) as labels. */
+function queryShape(query: Query): QueryShape {
+  const tags = new Map(query.metricTags().map((t) => t.split(":") as [string, string]));
+  const count = (kind: string) => (tags.get(kind) ?? "none") as NetworkCount;
+  return { geoip: tags.get("geoip") !== "false", blue: count("blue"), cell: count("cell"), wifi: count("wifi") };
+}
+
+const meets = (accuracy: number | undefined, query: Query) => accuracy !== undefined && meetsAccuracy(accuracyClass(accuracy), query.expectedAccuracy);
 
 export function createLocateService(deps: LocateServiceDeps): LocateService {
   const { geoip, regions, fallback, submitter, log } = deps;
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const internal = createInternalSource(deps);
-  let dropped = 0;
+  const { metrics } = deps;
 
   function estimate(ip: string | null): GeoIpEstimate | null {
     const record = ip === null ? null : geoip.lookup(ip);
@@ -81,10 +95,14 @@ export function createLocateService(deps: LocateServiceDeps): LocateService {
         maxEntryBytes: deps.maxEntryBytes,
       });
     } catch (err) {
-      dropped += 1;
       if (err instanceof EntryTooLargeError) {
-        log.warn({ bytes: err.bytes, limit: err.limit, dropped }, "query report over MAX_ENTRY_BYTES; dropped");
-      } else log.warn({ err, dropped }, "could not append the query report; dropped");
+        metrics.queryReportDropped("too_large");
+        log.warn({ bytes: err.bytes, limit: err.limit }, "query report over MAX_ENTRY_BYTES; dropped");
+      } else {
+        metrics.queryReportDropped("append_failed");
+        deps.appendFailed("locate");
+        log.warn({ err }, "could not append the query report; dropped");
+      }
     }
   }
 
@@ -98,25 +116,43 @@ export function createLocateService(deps: LocateServiceDeps): LocateService {
     },
     async locate(query, key, context = {}) {
       const at = new Date(now());
+      const expected = query.expectedAccuracy;
+      // Upstream counts results and sources only for a query that could expect anything.
+      const counted = expected !== "none";
+      const sourceMetric = (source: "internal" | "geoip" | "fallback", found: readonly PositionResult[]) => {
+        if (counted) metrics.source("locate", source, expected, positionsSatisfy(found, expected));
+      };
+      metrics.query("locate", queryShape(query));
       const internalResults = hasNetworks(query) ? await internal.positions(query, at) : [];
+      if (hasNetworks(query)) sourceMetric("internal", internalResults);
       const results = [...internalResults];
       const ip = geoipFor(query);
       if (ip) results.push(geoIpPosition(ip, query.geoipOnly === true));
+      if (query.fallbacks.ipf && query.ip !== null) sourceMetric("geoip", results.slice(internalResults.length));
       const counts = networkCounts(query);
-      if (shouldSearchFallback(key, counts, positionsSatisfy(results, query.expectedAccuracy))) {
+      if (shouldSearchFallback(key, counts, positionsSatisfy(results, expected))) {
         // The outbound body is built only when a provider is asked.
         const found = await fallback.search({ json: query.toJson(), counts }, key);
         if (found) results.push(found);
+        sourceMetric("fallback", found ? [found] : []);
       }
       await storeQuery(query, key, internalResults, context);
-      return bestPosition(results);
+      const best = bestPosition(results);
+      if (counted) metrics.result("locate", expected, meets(best?.accuracy, query), key.allowFallback === true);
+      return best;
     },
-    async region(query, _key) {
+    async region(query, key) {
+      const expected = query.expectedAccuracy;
+      const counted = expected !== "none";
+      metrics.query("region", queryShape(query));
       const results = hasNetworks(query) ? await internal.regions(query, new Date(now())) : [];
+      if (counted && hasNetworks(query)) metrics.source("region", "internal", expected, results.some((r) => meets(r.accuracy, query)));
       const ip = geoipFor(query);
       if (ip) results.push(geoIpRegion(ip, query.geoipOnly === true));
-      return bestRegion(results);
+      if (counted && query.fallbacks.ipf && query.ip !== null) metrics.source("region", "geoip", expected, ip !== null && meets(results.at(-1)?.accuracy, query));
+      const best = bestRegion(results);
+      if (counted) metrics.result("region", expected, meets(best?.accuracy, query), key.allowFallback === true);
+      return best;
     },
-    droppedQueryReports: () => dropped,
   };
 }

@@ -7,7 +7,7 @@
  */
 import { datamapCellsIn } from "../db/datamap-read.ts";
 import { DATAMAP_SHARDS, datamapTable } from "../db/datamap.ts";
-import type { Pool } from "../db/pool.ts";
+import type { ReadPool } from "../db/read-pools.ts";
 import { datamapShard } from "../domain/datamap/grid.ts";
 import { regionPolygons } from "../geo/region-codes.ts";
 import type { Logger } from "../logger.ts";
@@ -54,7 +54,7 @@ function bordersGeoJson(): string {
 }
 
 export function createMapData(deps: {
-  readonly pool: Pool; readonly redis: RedisClient; readonly prefix: string; readonly log: Logger; readonly now?: () => number;
+  readonly pool: ReadPool; readonly redis: RedisClient; readonly prefix: string; readonly log: Logger; readonly now?: () => number;
 }): MapData {
   let borders: string | null = null;
   const memory = createTileMemory({ ttlMs: TILE_MEMORY_MS, maxBytes: TILE_MEMORY_BYTES, now: deps.now ?? Date.now });

@@ -14,7 +14,8 @@ import { areaKey, encodeCellId } from "../domain/observation/cell-id.ts";
 import { expandObservationBatch } from "../domain/observation/observation-batch.ts";
 import { macToBytes } from "../domain/observation/mac.ts";
 import type { CellStation, StationRow } from "../domain/station/station-row.ts";
-import { planStationUpdates, stationKey } from "../domain/station/update-stations.ts";
+import { planStationUpdates, type StationStatus, stationKey } from "../domain/station/update-stations.ts";
+import type { PipelineMetrics } from "../metrics/pipeline-metrics.ts";
 import { loadAreaIdsOfCells } from "../db/cell-areas.ts";
 import { addStatCounters, type CounterIncrement } from "../db/stat-counter.ts";
 import { stationTable } from "../db/station-tables.ts";
@@ -27,6 +28,8 @@ import { getOrCreate } from "../util/get-or-create.ts";
 export interface StationProjectorDeps {
   /** Observation entries per transaction (each holds up to a splitter batch's observations). */
   readonly batchSize: number;
+  /** Counts observations and decisions once a batch has committed (none in tools and tests without it). */
+  readonly metrics?: Pick<PipelineMetrics, "stations">;
 }
 
 const ENTRY_ID = /^\d+-\d+$/;
@@ -85,6 +88,8 @@ export function createStationProjector(kind: StationKind, shard: MacShard | Stat
       // Cell key → the time of the last entry that changed it (the area's change time).
       const touched = new Map<string, number>();
       const counters = new Map<string, CounterIncrement>();
+      let weighed = 0;
+      const decisions: Partial<Record<StationStatus, number>> = {};
       const count = (name: CounterIncrement["name"], day: string, value: number) => {
         const key = `${name} ${day}`;
         counters.set(key, { name, day, value: (counters.get(key)?.value ?? 0) + value });
@@ -100,11 +105,16 @@ export function createStationProjector(kind: StationKind, shard: MacShard | Stat
         for (const key of plan.touched) touched.set(key, Math.floor(now.getTime() / 1000) * 1000);
         count(counterNames.observations, utcDay(now), plan.observations);
         count(counterNames.stations as CounterIncrement["name"], utcDay(now), plan.newStations);
+        weighed += plan.observations;
+        for (const [status, n] of Object.entries(plan.statuses) as [StationStatus, number][]) {
+          if (status !== "no_change") decisions[status] = (decisions[status] ?? 0) + n;
+        }
       }
       await upsertStations(ctx.tx, kind, ctx.table(table), [...dirty].map((key) => ({ row: state.get(key)!, id: ids.get(key)! })));
       // A rebuild re-derives rows from history that was already counted and already fed the
       // area projection (areas are re-queued wholesale after the swap).
       if (ctx.rebuilding) return;
+      ctx.afterCommit(() => deps.metrics?.stations(kind, weighed, decisions));
       await addStatCounters(ctx.tx, ctx.stream.replace(/^obs:/, ""), [...counters.values()]);
       if (kind === "cell" && touched.size > 0) {
         // Appended while this transaction still holds the changed cell rows: the area projection

@@ -48,6 +48,7 @@ export async function createWebProcess(given: Services, options: WebProcessOptio
         await live.stop();
         await server.close();
         await deps.close();
+        geoip.close();
       })();
       return stopping;
     },

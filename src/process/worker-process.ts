@@ -15,6 +15,8 @@ import type { LoopDeps, LoopSettings } from "../stream/consumer-loop.ts";
 import { createConsumerRuntime, type ConsumerRuntime } from "../stream/consumer-runtime.ts";
 import type { AnyConsumer } from "../stream/define-consumer.ts";
 import { trimStreams } from "../stream/trimmer.ts";
+import { registerStreamGauges } from "../metrics/stream-gauges.ts";
+import { createLogStateReader } from "./log-state-reader.ts";
 import { overriddenServices, type ProcessOverrides } from "./overrides.ts";
 
 /**
@@ -96,7 +98,11 @@ export async function createWorkerProcess(given: Services, options: WorkerProces
     afterCommit: overrides.afterCommit,
     prepare: versionGate(services),
     regions: services.consumerDeps.regions,
+    metrics: services.metrics.pipeline,
   });
+  // The groups as last started or synced, for the gauges read on scrape.
+  let current: readonly AnyConsumer[] = consumers;
+  registerStreamGauges(services.metrics.registry, createLogStateReader(services, () => current));
   let scheduler: Scheduler | null = null;
   let reload: NodeJS.Timeout | null = null;
   let stopping: Promise<void> | null = null;
@@ -112,7 +118,8 @@ export async function createWorkerProcess(given: Services, options: WorkerProces
       busy = true;
       void registry.reloadable()
         .then((exports) => {
-          return runtime.sync(wrap([...exports, ...fixed].filter(matches)));
+          current = wrap([...exports, ...fixed].filter(matches));
+          return runtime.sync(current);
         })
         .catch((err) => log.warn({ err }, "could not re-read export_config; keeping the current export groups"))
         .finally(() => { busy = false; });
@@ -131,7 +138,7 @@ export async function createWorkerProcess(given: Services, options: WorkerProces
         scheduler = startScheduler({ redis, keys, log }, [{
           name: "trim-streams",
           intervalMs: config.trimIntervalMs,
-          run: async () => void (await trimStreams({ redis, pool, log, keys }, streams, {
+          run: async () => void (await trimStreams({ redis, pool, log, keys, trimMetrics: services.metrics.pipeline }, streams, {
             retentionMs: config.streamRetentionMs, maxBytes: config.streamMaxBytes,
           })),
         }, ...pipelineJobs(services, overrides.clock)]);

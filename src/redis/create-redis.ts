@@ -1,6 +1,8 @@
 import type { Socket } from "node:net";
 import { Cluster, Redis, type Command, type RedisOptions } from "ioredis";
 import { createLogger, type Logger } from "../logger.ts";
+import { boundClusterCommands, createCluster } from "./cluster-client.ts";
+import { trackReadiness } from "./connection-readiness.ts";
 
 export type RedisClient = Redis | Cluster;
 
@@ -117,6 +119,15 @@ function singleNode(client: Redis, family: Family, name: string): Redis {
   return client;
 }
 
+function clusterClient(cluster: Cluster, family: Family, name: string): Cluster {
+  families.set(cluster, family);
+  cluster.on("error", (err: Error) => family.warn(name, err));
+  // A node that cannot be reached is reported as a node error, not a Cluster error.
+  cluster.on("node error", (err: Error, node: string) => family.warn(`${name} ${node}`, err));
+  if (family.commandTimeoutMs !== undefined) boundClusterCommands(cluster, family.commandTimeoutMs, guardLateWrites);
+  return cluster;
+}
+
 /**
  * RESP2 is requested explicitly: the stream parsers in src/stream/ read RESP2's flat array
  * shapes, and ioredis 6 would otherwise negotiate RESP3.
@@ -134,25 +145,16 @@ export function createRedis(options: RedisConnectionOptions): RedisClient {
     lazyConnect: options.lazyConnect ?? false,
     ...failFastOptions(options.commandTimeoutMs),
   };
+  let client: RedisClient;
   if (options.clusterNodes && options.clusterNodes.length > 0) {
-    const nodes = options.clusterNodes.map((node) => {
-      const [host, port] = node.split(":");
-      return { host: host!, port: Number(port) };
-    });
     const url = new URL(options.url);
-    const cluster = new Cluster(nodes, {
-      lazyConnect: common.lazyConnect,
-      redisOptions: {
-        ...common,
-        username: url.username || undefined,
-        password: url.password ? decodeURIComponent(url.password) : undefined,
-      },
-    });
-    families.set(cluster, family);
-    cluster.on("error", (err: Error) => family.warn(name, err));
-    return cluster;
+    const auth = { username: url.username || undefined, password: url.password ? decodeURIComponent(url.password) : undefined };
+    client = clusterClient(createCluster(options.clusterNodes, { ...common, ...auth }, options.commandTimeoutMs), family, name);
+  } else {
+    client = singleNode(new Redis(options.url, common), family, name);
   }
-  return singleNode(new Redis(options.url, common), family, name);
+  trackReadiness(client, client, name);
+  return client;
 }
 
 /**
@@ -171,12 +173,15 @@ export function duplicateForBlocking(client: RedisClient, name: string): RedisCl
     ...(timeoutMs === undefined ? { maxRetriesPerRequest: null } : failFastOptions(timeoutMs)),
   };
   if (client instanceof Cluster) {
+    // The blocking settings go to every node connection (redisOptions); the Cluster's own options,
+    // set by createRedis, are copied.
     const duplicate = client.duplicate([], { redisOptions: { ...client.options.redisOptions, ...blocking } });
-    families.set(duplicate, { ...family, commandTimeoutMs: timeoutMs });
-    duplicate.on("error", (err: Error) => family.warn(name, err));
-    return duplicate;
+    trackReadiness(client, duplicate, name);
+    return clusterClient(duplicate, { ...family, commandTimeoutMs: timeoutMs }, name);
   }
-  return singleNode(client.duplicate(blocking), { ...family, commandTimeoutMs: timeoutMs }, name);
+  const duplicate = singleNode(client.duplicate(blocking), { ...family, commandTimeoutMs: timeoutMs }, name);
+  trackReadiness(client, duplicate, name);
+  return duplicate;
 }
 
 /**

@@ -4,7 +4,7 @@
  * and the monthly series of `/stats_{blue,cell,wifi}.json`.
  */
 import { loadRegionStats } from "../db/region-stat.ts";
-import type { Pool } from "../db/pool.ts";
+import type { ReadPool } from "../db/read-pools.ts";
 import { loadLatestTotals, loadMonthlyMaxima } from "../db/stat-queries.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
@@ -27,7 +27,9 @@ export interface StatsService {
 }
 
 export interface StatsDeps {
-  readonly pool: Pool;
+  readonly pool: ReadPool;
+  /** Where `/stats/regions` reads; `pool` when absent (web-deps.ts keeps it on the primary). */
+  readonly regionsPool?: ReadPool;
   readonly redis: RedisClient;
   readonly prefix: string;
   readonly log: Logger;
@@ -41,7 +43,7 @@ export function createStatsService(deps: StatsDeps): StatsService {
   const key = (name: string) => KEY_FORMATS.contentCache(deps.prefix, name);
   return {
     global: () => cached(deps.redis, key(STATS_CACHE.global), deps.log, async () => globalStats(await loadLatestTotals(deps.pool, today()))),
-    regions: () => cached(deps.redis, key(STATS_CACHE.regions), deps.log, async () => regionRows(await loadRegionStats(deps.pool))),
+    regions: () => cached(deps.redis, key(STATS_CACHE.regions), deps.log, async () => regionRows(await loadRegionStats(deps.regionsPool ?? deps.pool))),
     series: (kind) => cached(deps.redis, key(STATS_CACHE.series[kind]), deps.log,
       async () => statsSeries(kind, await loadMonthlyMaxima(deps.pool, SERIES[kind].key, yearBefore(today())))),
   };

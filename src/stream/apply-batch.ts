@@ -9,7 +9,7 @@ import type { Pool } from "../db/pool.ts";
 import { withTransaction } from "../db/tx.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
-import { type ApplyEngine, ProjectionFailure, projectEntries, sortEntries } from "./apply-engine.ts";
+import { type ApplyEngine, ProjectionFailure, projectEntries, runCommitted, sortEntries } from "./apply-engine.ts";
 import { writeDeadLetters, type DeadLetterInput } from "./dead-letters.ts";
 import { consumerVersion } from "./define-consumer.ts";
 import { VersionChangedError } from "./consumer-version.ts";
@@ -48,7 +48,7 @@ function isRegression(prev: KnownEntry, entry: RawEntry, head: KnownEntry | null
 }
 
 export type ApplyResult =
-  | { kind: "done"; settled: string[]; released: string[]; applied: number; lost: number; waiting: boolean }
+  | { kind: "done"; settled: string[]; released: string[]; applied: number; lost: number; waiting: boolean; deadLettered: number }
   | { kind: "failed"; error: unknown; attempted: RawEntry[] };
 
 export class MissingCheckpointError extends Error {}
@@ -103,6 +103,8 @@ interface Outcome {
   readonly dead: readonly DeadLetterInput[];
   /** Whether the checkpoint moved (else there is nothing for afterCommit to see). */
   readonly moved: boolean;
+  /** The projection's `ctx.afterCommit` callbacks. */
+  readonly committed?: readonly (() => void)[];
 }
 
 export async function applyBatch(ctx: ApplyContext, held: readonly RawEntry[], options: ApplyOptions = {}): Promise<ApplyResult> {
@@ -167,13 +169,14 @@ export async function applyBatch(ctx: ApplyContext, held: readonly RawEntry[], o
       const lost = incidents.reduce((n, i) => n + i.lost, trimmed);
       const sorted = sortEntries(engine, run, options.giveUp);
       attempted = sorted.project;
-      await projectEntries(tx, engine, sorted.project);
+      const committed: (() => void)[] = [];
+      await projectEntries(tx, engine, sorted.project, (fn) => committed.push(fn));
       await advanceCheckpoint(tx, { group, stream, lastId: prev.id, lastEntry: prev.seq, applied: sorted.project.length, lost });
       // Dead letters are written before the commit: a crash in between duplicates a dead letter
       // rather than losing the entry.
       await writeDeadLetters(redis, ctx.deadStream, group, sorted.dead);
       return {
-        settled: [...stale, ...run].map((e) => e.id), released, applied: sorted.project.length, lost, waiting, incidents, trimmed, firstApplied: run[0]!.id, dead: sorted.dead, moved: true,
+        settled: [...stale, ...run].map((e) => e.id), released, applied: sorted.project.length, lost, waiting, incidents, trimmed, firstApplied: run[0]!.id, dead: sorted.dead, moved: true, committed,
       };
     });
   } catch (err) {
@@ -183,6 +186,7 @@ export async function applyBatch(ctx: ApplyContext, held: readonly RawEntry[], o
     throw err;
   }
 
+  runCommitted(outcome.committed ?? [], log);
   if (outcome.moved) await ctx.afterCommit?.(outcome.settled);
   await ack(redis, stream, group, outcome.settled);
   for (const incident of outcome.incidents) logIncident(log, incident);
@@ -191,5 +195,5 @@ export async function applyBatch(ctx: ApplyContext, held: readonly RawEntry[], o
     log.error({ entryId: d.entry.id, deliveries: d.deliveries, error: d.error }, "entry moved to the dead letters");
   }
   const { settled, released, applied, lost, waiting } = outcome;
-  return { kind: "done", settled, released, applied, lost, waiting };
+  return { kind: "done", settled, released, applied, lost, waiting, deadLettered: outcome.dead.length };
 }

@@ -99,30 +99,46 @@ export function sortEntries<E extends ApplicableEntry>(
  * (checkpoint, dead letters) failing in the same transaction. `error` is what it threw.
  */
 export class ProjectionFailure extends Error {
-  constructor(readonly error: unknown) {
+  readonly error: unknown;
+  constructor(error: unknown) {
     super(error instanceof Error ? error.message : String(error));
     this.name = "ProjectionFailure";
+    this.error = error;
   }
 }
 
 /**
  * Projects `entries` (already sorted: sortEntries) in one call of the consumer's `project`, in
  * `tx`. A throw from the projection comes out as a ProjectionFailure, so that the caller's
- * transaction rolls back and the caller can tell it apart.
+ * transaction rolls back and the caller can tell it apart. What the projection asked to run after
+ * the commit goes to `onCommit`; the caller runs it once `tx` has committed.
  */
-export async function projectEntries(tx: PoolConnection, engine: ApplyEngine, entries: readonly ApplicableEntry[]): Promise<void> {
+export async function projectEntries(
+  tx: PoolConnection, engine: ApplyEngine, entries: readonly ApplicableEntry[], onCommit: (fn: () => void) => void,
+): Promise<void> {
   if (entries.length === 0) return;
   const { consumer, streamKey } = engine;
   const asText = consumer.payload === "text";
   const list = entries.map((e) => projectionEntry(streamKey, e, asText ? (storedText(e) ?? encodePayload(e.data)) : undefined));
   const ctx = projectContext({
     tx, log: engine.log, group: consumer.name, streamKey, redis: engine.redis, keys: engine.keys, consumer: engine.consumerName,
-    regions: engine.regions, table: engine.table, rebuilding: engine.rebuilding,
+    regions: engine.regions, table: engine.table, rebuilding: engine.rebuilding, onCommit,
   });
   try {
     await consumer.project(list, ctx);
   } catch (error) {
     throw new ProjectionFailure(error);
+  }
+}
+
+/** Runs a committed batch's `afterCommit` callbacks; one that throws is logged, never undoes the commit. */
+export function runCommitted(callbacks: readonly (() => void)[], log: Logger): void {
+  for (const fn of callbacks) {
+    try {
+      fn();
+    } catch (err) {
+      log.error({ err }, "an afterCommit callback failed; the batch stays committed");
+    }
   }
 }
 
@@ -142,7 +158,9 @@ export async function projectInTransaction(
 ): Promise<{ readonly error: unknown; readonly kind: FailureKind } | null> {
   for (let conflicts = 0; ; conflicts++) {
     try {
-      await withTransaction(pool, (tx) => projectEntries(tx, engine, entries));
+      const committed: (() => void)[] = [];
+      await withTransaction(pool, (tx) => projectEntries(tx, engine, entries, (fn) => committed.push(fn)));
+      runCommitted(committed, engine.log);
       return null;
     } catch (err) {
       const error = projectionError(err) ?? new Error("projection failed");

@@ -5,6 +5,7 @@
 import type { Pool } from "../db/pool.ts";
 import type { ArchiveDeps } from "../exports/export-consumer.ts";
 import type { RegionLookup } from "../geo/region-lookup.ts";
+import type { PipelineMetrics } from "../metrics/pipeline-metrics.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import type { Keys } from "./keys.ts";
 
@@ -19,4 +20,6 @@ export interface ConsumerDeps {
   readonly archive?: ArchiveDeps;
   /** PARTNER_TIMEOUT for `geosubmit` exports. */
   readonly partnerTimeoutMs?: number;
+  /** The process's pipeline metrics (station decisions); absent in tools and tests that count nothing. */
+  readonly metrics?: PipelineMetrics;
 }

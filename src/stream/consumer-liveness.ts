@@ -10,8 +10,10 @@
  */
 import { readlinkSync } from "node:fs";
 import { hostname } from "node:os";
+import { Cluster } from "ioredis";
 import type { Logger } from "../logger.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
+import { fieldsToRecord } from "./entry.ts";
 import type { Keys } from "./keys.ts";
 
 export interface ProcessIdentity {
@@ -58,16 +60,27 @@ export interface ConsumerSeen {
   readonly idleMs: number;
 }
 
+/**
+ * One key per consumer, each with its own hash tag, so in different slots: neither MGET nor a
+ * pipeline may span them on a Cluster (ioredis refuses a pipeline over several nodes), so there
+ * each is its own GET and ioredis sends them to their nodes together.
+ */
+async function readAliveKeys(redis: RedisClient, aliveKeys: readonly string[]): Promise<[Error | null, unknown][]> {
+  if (redis instanceof Cluster) {
+    return Promise.all(aliveKeys.map((key) => redis.get(key).then((v): [null, unknown] => [null, v], (err: Error): [Error, null] => [err, null])));
+  }
+  const pipeline = redis.pipeline();
+  for (const key of aliveKeys) pipeline.get(key);
+  return (await pipeline.exec()) ?? [];
+}
+
 /** The names among `consumers` that are provably dead (see the file comment). */
 export async function findDeadConsumers(
   redis: RedisClient, keys: Keys, consumers: readonly ConsumerSeen[], ttlMs: number, self: ProcessIdentity = THIS_PROCESS,
 ): Promise<Set<string>> {
   const dead = new Set<string>();
   if (consumers.length === 0) return dead;
-  // One key per consumer, each with its own hash tag: a pipeline, not MGET, so Cluster works.
-  const pipeline = redis.pipeline();
-  for (const c of consumers) pipeline.get(keys.alive(c.name));
-  const replies = (await pipeline.exec()) ?? [];
+  const replies = await readAliveKeys(redis, consumers.map((c) => keys.alive(c.name)));
   consumers.forEach((c, i) => {
     const [err, value] = replies[i] ?? [null, null];
     if (err) return;
@@ -118,4 +131,34 @@ export function createLiveness(redis: RedisClient, keys: Keys, consumerName: str
       await redis.del(key).catch(() => undefined);
     },
   };
+}
+
+/**
+ * The consumers of `group` on `streams` that may be alive: those with a liveness key, and those
+ * Redis has heard from within `ttlMs` (XINFO CONSUMERS `idle`; a working consumer's blocking reads
+ * keep it low). Empty when nothing is consuming the group, e.g. no worker runs it.
+ */
+export async function findLiveConsumers(
+  redis: RedisClient, keys: Keys, group: string, streams: readonly string[], ttlMs: number,
+): Promise<string[]> {
+  const seen = new Map<string, number>();
+  for (const stream of streams) {
+    let reply: unknown[][];
+    try {
+      reply = (await redis.call("XINFO", ["CONSUMERS", stream, group])) as unknown[][];
+    } catch {
+      // NOGROUP or no such stream: nobody consumes the group there.
+      continue;
+    }
+    for (const flat of reply) {
+      const c = fieldsToRecord(flat.map(String));
+      const name = c.name ?? "";
+      seen.set(name, Math.min(seen.get(name) ?? Number.POSITIVE_INFINITY, Number(c.idle)));
+    }
+  }
+  const names = [...seen.keys()];
+  if (names.length === 0) return [];
+  // readAliveKeys: one pipeline on a single node, single GETs across a Cluster's nodes.
+  const replies = await readAliveKeys(redis, names.map((name) => keys.alive(name)));
+  return names.filter((name, i) => (replies[i]?.[1] ?? null) !== null || (seen.get(name) ?? Number.POSITIVE_INFINITY) <= ttlMs);
 }

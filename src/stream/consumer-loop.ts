@@ -5,6 +5,7 @@
  */
 import type { Pool } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
+import type { PipelineMetrics } from "../metrics/pipeline-metrics.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import { applyBatch, MissingCheckpointError, type ApplyContext } from "./apply-batch.ts";
 import { applyEngine, type ApplyEngine } from "./apply-engine.ts";
@@ -50,6 +51,8 @@ export interface LoopDeps {
   readonly consumerName: string;
   readonly afterCommit?: ApplyContext["afterCommit"];
   readonly regions?: ApplyEngine["regions"];
+  /** Batch latency, entries applied, lost and dead-lettered; absent in tools that count nothing. */
+  readonly metrics?: Pick<PipelineMetrics, "batch" | "deadLettered">;
 }
 
 export interface LoopStats {
@@ -176,9 +179,12 @@ export async function runConsumerLoop(
       // logger rather than an async context: AsyncLocalStorage costs every promise on Node 20.
       const attempted = isolate > 0 ? 1 : held.length;
       const batchFields = { firstId: held[0]!.id, lastId: held[attempted - 1]!.id, entries: attempted };
+      const started = performance.now();
       const result = await applyBatch({ ...ctx, engine: { ...engine, log: log.child(batchFields) } }, held, { limit: isolate > 0 ? 1 : undefined, giveUp, knownHead });
       failures = 0;
       if (result.kind === "done") {
+        deps.metrics?.batch(group, result, (performance.now() - started) / 1000);
+        if (result.deadLettered > 0) deps.metrics?.deadLettered(group, result.deadLettered);
         const gone = new Set([...result.settled, ...result.released]);
         held = held.filter((e) => !gone.has(e.id));
         for (const id of result.settled) giveUp.delete(id);

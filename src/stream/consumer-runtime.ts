@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import type { Pool } from "../db/pool.ts";
 import type { RegionLookup } from "../geo/region-lookup.ts";
 import type { Logger } from "../logger.ts";
+import type { PipelineMetrics } from "../metrics/pipeline-metrics.ts";
 import { closeRedis, duplicateForBlocking, type RedisClient } from "../redis/create-redis.ts";
 import type { AnyConsumer } from "./define-consumer.ts";
 import type { Keys } from "./keys.ts";
@@ -27,6 +28,8 @@ export interface ConsumerRuntimeOptions {
   readonly afterCommit?: LoopDeps["afterCommit"];
   /** What projections get as `ctx.regions`; the country boundaries, loaded on first use, by default. */
   readonly regions?: RegionLookup;
+  /** The process's pipeline metrics; absent in tools and tests that count nothing. */
+  readonly metrics?: PipelineMetrics;
   /**
    * Runs before a group's loops start (a worker rebuilds a group whose consumer version was
    * raised, cli/version-gate.ts); false keeps the group from running in this process.
@@ -94,6 +97,7 @@ export function createConsumerRuntime(options: ConsumerRuntimeOptions): Consumer
       stats[key] ??= { applied: 0, lost: 0, deadLettered: 0, batches: 0 };
       const deps: LoopDeps = {
         redis, reader, pool: options.pool, keys, log, consumerName, afterCommit: options.afterCommit, regions: options.regions,
+        metrics: options.metrics,
       };
       entry.loops.push(
         ready

@@ -36,6 +36,11 @@ export interface ProjectContext {
   append(stream: StreamName, payloads: readonly unknown[]): Promise<string[]>;
   /** Appends that happen exactly once per entry of this stream, with source marks the runtime keeps. */
   readonly output: OnceOutput;
+  /**
+   * Runs `fn` once the batch's transaction has committed, and never when it rolls back (a lock
+   * conflict retried, a failing entry isolated): for counting what a batch did, in metrics, once.
+   */
+  afterCommit(fn: () => void): void;
 }
 
 /**

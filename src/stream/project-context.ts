@@ -48,6 +48,8 @@ export interface ContextParts {
   readonly regions?: RegionLookup;
   readonly table?: (name: string) => string;
   readonly rebuilding?: boolean;
+  /** Collects the projection's `afterCommit` callbacks for whoever commits its transaction. */
+  readonly onCommit: (fn: () => void) => void;
 }
 
 export function projectContext(parts: ContextParts): ProjectContext {
@@ -59,6 +61,7 @@ export function projectContext(parts: ContextParts): ProjectContext {
     regions: regionsOrDefault(parts.regions),
     append: (target, payloads) => appenderOf(redis, keys).append(keys.stream(target), payloads),
     output: onceOutput(redis, keys, `${parts.group}@${stream}`),
+    afterCommit: parts.onCommit,
   };
 }
 

@@ -7,6 +7,7 @@
 import { loadCheckpoints, type Checkpoint } from "../db/stream-checkpoint.ts";
 import type { Pool } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
+import type { PipelineMetrics } from "../metrics/pipeline-metrics.ts";
 import type { RedisClient } from "../redis/create-redis.ts";
 import { compareEntryIds, previousEntryId } from "./entry-id.ts";
 import type { Keys } from "./keys.ts";
@@ -100,13 +101,16 @@ export async function trimStream(
 }
 
 export async function trimStreams(
-  deps: { redis: RedisClient; pool: Pool; log: Logger; keys: Keys }, streams: readonly string[], settings: TrimSettings,
+  deps: { redis: RedisClient; pool: Pool; log: Logger; keys: Keys; trimMetrics?: Pick<PipelineMetrics, "trimmed"> }, streams: readonly string[], settings: TrimSettings,
 ): Promise<TrimReport[]> {
   const checkpoints = await loadCheckpoints(deps.pool);
   const reports: TrimReport[] = [];
   const heads: { stream: string; id: string; seq: number }[] = [];
   for (const stream of streams) {
-    reports.push(await trimStream(deps, stream, checkpoints, settings));
+    const report = await trimStream(deps, stream, checkpoints, settings);
+    reports.push(report);
+    deps.trimMetrics?.trimmed(deps.keys.logicalName(stream), "retention", report.trimmed);
+    deps.trimMetrics?.trimmed(deps.keys.logicalName(stream), "max_bytes", report.forced);
     const head = await lastEntry(deps.redis, stream);
     if (head && head.seq > 0) heads.push({ stream, ...head });
   }

@@ -4,7 +4,10 @@
  * region names or API key descriptions can never inject markup.
  */
 export class Html {
-  constructor(readonly text: string) {}
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
   toString(): string {
     return this.text;
   }

@@ -29,6 +29,7 @@ import { pipelineJobs } from "../../src/jobs/pipeline-jobs.ts";
 import { runCli } from "../support/run-cli.ts";
 import { startTestS3, type TestS3 } from "../support/s3-server.ts";
 import { createStreamTestEnv, type StreamTestEnv } from "../support/stream-setup.ts";
+import { createProcessMetrics } from "../../src/metrics/process-metrics.ts";
 
 const S = suite<{ env: StreamTestEnv; s3: TestS3; dirs: string[] }>("scheduled cell exports");
 
@@ -185,7 +186,7 @@ S("the worker's cell-export job runs at the process clock and writes to CELL_EXP
   const dir = tempDir(ctx, "worker-job");
   const config = loadConfig({ DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, REDIS_PREFIX: env.prefix, STREAM_PARTITIONS: "2", CELL_EXPORT_DIR: dir });
   const services: Services = {
-    config, log: env.log, redis: env.redis, pool: env.pool, keys: env.keys,
+    config, log: env.log, redis: env.redis, pool: env.pool, keys: env.keys, metrics: createProcessMetrics(),
     consumerDeps: { pool: env.pool, redis: env.redis, keys: env.keys, regions: lazyRegionLookup(), stationBatch: config.stationBatch },
     close: async () => undefined,
   };

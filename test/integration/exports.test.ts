@@ -190,7 +190,7 @@ S("exports add rejects a bad schema, name, batch or source with exit 2, a duplic
   ]);
   assert.is(schema.code, 2, schema.stderr);
   assert.match(schema.stderr, /--schema must be one of internal, dummy, s3, geosubmit/);
-  assert.match(schema.stderr, /usage:\n\s+ichnos exports add NAME/);
+  assert.match(schema.stderr, /^ichnos exports add: .*\(see "ichnos exports --help"\)\n$/);
   assert.is(name.code, 2, name.stderr);
   assert.match(name.stderr, /NAME must be 1-40 letters, digits, _ \. -/);
   assert.is(source.code, 2, source.stderr);

@@ -8,7 +8,10 @@ import { createFallbackSource, type FallbackSource } from "../../src/locate/fall
 import { fallbackRateLimitKey } from "../../src/locate/fallback/fallback-keys.ts";
 import type { FallbackQuery } from "../../src/locate/fallback/query.ts";
 import { closeRedis, createRedis, type RedisClient } from "../../src/redis/create-redis.ts";
+import { createLocateMetrics } from "../../src/metrics/locate-metrics.ts";
+import { createMetricsRegistry, type MetricsRegistry } from "../../src/metrics/registry.ts";
 import { captureLog } from "../support/capture-log.ts";
+import { readMetrics, sampleSum } from "../support/metrics.ts";
 import { redisUrl, uniquePrefix } from "../support/infra.ts";
 
 interface Seen { path: string; userAgent: string | undefined; body: Record<string, unknown> }
@@ -47,7 +50,16 @@ async function startProvider(): Promise<Provider> {
   };
 }
 
-interface Ctx { provider: Provider; redis: RedisClient; deadRedis: Redis; prefix: string; source: FallbackSource; log: ReturnType<typeof captureLog> }
+interface Ctx {
+  provider: Provider; redis: RedisClient; deadRedis: Redis; prefix: string; source: FallbackSource; log: ReturnType<typeof captureLog>; registry: MetricsRegistry;
+}
+
+/** A fresh registry with the locate metrics on it, and the fallback's part of them. */
+function fallbackMetrics() {
+  const registry = createMetricsRegistry();
+  return { registry, metrics: createLocateMetrics(registry).fallback };
+}
+const counted = async (registry: MetricsRegistry, name: string, status: string) => sampleSum(await readMetrics(registry), name, { status });
 const S = suite<Ctx>("fallback source");
 const NOW = 1_750_000_000_000;
 
@@ -61,7 +73,9 @@ S.before(async (ctx) => {
   ctx.deadRedis.on("error", () => {});
   ctx.prefix = uniquePrefix("fallback");
   ctx.log = captureLog();
-  ctx.source = createFallbackSource({ redis: ctx.redis, prefix: ctx.prefix, log: ctx.log.log, timeoutMs: 300, now: () => NOW });
+  const { registry, metrics } = fallbackMetrics();
+  ctx.registry = registry;
+  ctx.source = createFallbackSource({ redis: ctx.redis, prefix: ctx.prefix, log: ctx.log.log, metrics, timeoutMs: 300, now: () => NOW });
 });
 S.after(async (ctx) => {
   // Guarded so a failed `before` reports its own error, not this hook's.
@@ -118,13 +132,13 @@ S("a miss calls the provider and caches for exactly the key's expire; the next q
     assert.ok(ttl > 50 && ttl <= 60, `ttl ${ttl}`);
   }
   // Same networks, other signal strengths: the same cache entries answer.
-  const before = ctx.source.counters().cache;
+  const before = await counted(ctx.registry, "ichnos_fallback_cache_total", "hit");
   const firstKey = cacheKey(ctx, "ichnaea", "wifi", macsOf(query)[0]!);
   await ctx.redis.expire(firstKey, 30);
   const second = await ctx.source.search(wifiQueryFor(macsOf(query), -40), key);
   assert.equal(second, first);
   assert.is(ctx.provider.seen.length, 1, "no second call");
-  assert.is(ctx.source.counters().cache.hit, before.hit + 1);
+  assert.is(await counted(ctx.registry, "ichnos_fallback_cache_total", "hit"), before + 1);
   assert.ok((await ctx.redis.ttl(firstKey)) <= 30, "a cached answer is not written again");
 });
 
@@ -183,7 +197,7 @@ S("a provider slower than timeoutMs gives null quickly", async (ctx) => {
   const started = Date.now();
   assert.is(await ctx.source.search(wifiQuery(), apiKey("/slow", ctx)), null);
   assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
-  assert.ok((ctx.source.counters().lookup.timeout ?? 0) >= 1);
+  assert.ok((await counted(ctx.registry, "ichnos_fallback_lookups_total", "timeout")) >= 1);
 });
 
 S("500, 403, invalid JSON, an invalid body and a closed port give null and cache nothing", async (ctx) => {
@@ -231,11 +245,12 @@ S("unwiredlabs/v1 sends the token from the URL; 'No matches found' is a cached n
 
 S("with Redis down the rate limit refuses the call, but a failed cache read still calls out", async (ctx) => {
   ctx.provider.replies.set("/ichnaea", found());
-  const source = createFallbackSource({ redis: ctx.deadRedis, prefix: ctx.prefix, log: ctx.log.log, timeoutMs: 300, redisTimeoutMs: 300 });
+  const { registry, metrics } = fallbackMetrics();
+  const source = createFallbackSource({ redis: ctx.deadRedis, prefix: ctx.prefix, log: ctx.log.log, metrics, timeoutMs: 300, redisTimeoutMs: 300 });
   const started = Date.now();
   assert.is(await source.search(wifiQuery(), apiKey("/ichnaea", ctx, { fallbackRatelimit: 10 })), null);
   assert.is(ctx.provider.seen.length, 0);
-  assert.is(source.counters().cache.failure, 1);
+  assert.is(await counted(registry, "ichnos_fallback_cache_total", "failure"), 1);
   const result = await source.search(wifiQuery(), apiKey("/ichnaea", ctx, { fallbackRatelimit: 0 }));
   assert.is(result?.lat, 51.5);
   assert.is(ctx.provider.seen.length, 1);

@@ -62,8 +62,15 @@ interface Client {
   omitted: number;
 }
 
+/**
+ * The `ws` client, which crossws's Node build picks when given options: the stalled-reader test
+ * pauses its socket. Node 22 and later also have a global WebSocket (undici), which crossws
+ * prefers otherwise and which has no socket to pause.
+ */
+const WsClient = WebSocket as unknown as new (url: string, protocols: string[], options: object) => WebSocket;
+
 function connect(url: string): Promise<Client> {
-  const ws = new WebSocket(url);
+  const ws = new WsClient(url, [], {});
   const client: Client = { ws, frames: [], reports: [], omitted: 0 };
   ws.addEventListener("message", (e) => {
     // Text frames, as a browser's JSON.parse(e.data) needs: a binary frame would arrive as bytes.

@@ -16,6 +16,8 @@ import { readLatestMigration } from "../../src/db/migrate.ts";
 import type { Pool } from "../../src/db/pool.ts";
 import type { GeoIpEstimate } from "../../src/domain/locate/geoip-result.ts";
 import { createGeoIp } from "../../src/geoip/geoip-reader.ts";
+import { createProcessMetrics } from "../../src/metrics/process-metrics.ts";
+import { parseExposition, sampleSum } from "../support/metrics.ts";
 import { assertError, call, clearRedis, createLocateTestEnv, GB, insertCell, insertMacs, LONDON_IP, londonEstimate, testGeoIp } from "../support/locate-setup.ts";
 import { daysAgo } from "../support/station-cases.ts";
 import { storedCount, type WebTestEnv } from "../support/web-setup.ts";
@@ -74,7 +76,7 @@ S("Redis down: station answers, no daily limit, query reports dropped and counte
   const checks = createHeartbeatChecks({ pool: env.pool, redis: broken, geoip, readLatestMigration });
   const lines: string[] = [];
   const log = createLogger("info", new Writable({ write: (chunk, _enc, done) => { lines.push(String(chunk)); done(); } }));
-  const deps = createWebDeps({ ...env.services, redis: broken, log }, checks, geoip);
+  const deps = createWebDeps({ ...env.services, redis: broken, log, metrics: createProcessMetrics() }, checks, geoip);
   const app = createWebApp(deps);
   const before = await storedCount(env);
   const started = performance.now();
@@ -85,7 +87,6 @@ S("Redis down: station answers, no daily limit, query reports dropped and counte
   const cell = await answer(await app.request("/v1/geolocate?key=once", { method: "POST", body: JSON.stringify(cellBody) }));
   assert.equal(cell, { location: { lat: GB.lat, lng: GB.lon }, accuracy: 1000 });
   assert.ok(performance.now() - started < 5000, `three requests took ${Math.round(performance.now() - started)} ms`);
-  assert.is(deps.locate?.locate.droppedQueryReports(), 3, "each answer's query report was dropped and counted");
   assert.is(await storedCount(env), before, "nothing reached the real streams");
   // /v1/country is never limited anyway; it still answers from the stations' region.
   const region = await app.request("/v1/country?key=once", { method: "POST", body: JSON.stringify(wifiBody) });
@@ -97,11 +98,12 @@ S("Redis down: station answers, no daily limit, query reports dropped and counte
   const body = (await heartbeat.json()) as HeartbeatBody;
   assert.equal([body.database.up, body.geoip.up, body.redis.up], [true, true, false]);
 
-  // Operators see the count: the process's last counters line says how many reports were lost.
+  // Operators see the count: /metrics says how many query reports were lost, and why.
+  const metrics = parseExposition(await (await app.request("/metrics")).text());
+  assert.is(sampleSum(metrics, "ichnos_locate_query_reports_dropped_total", { reason: "append_failed" }), 3, "each answer's query report was dropped and counted");
+  assert.is(sampleSum(metrics, "ichnos_stream_append_failures_total", { caller: "locate" }), 3);
   await deps.close();
-  const counters = lines.map((l) => JSON.parse(l) as { msg: string; counts?: { droppedQueryReports: number } })
-    .filter((l) => l.msg === "locate counters since start");
-  assert.is(counters.at(-1)?.counts?.droppedQueryReports, 3, lines.join(""));
+  assert.ok(lines.some((l) => l.includes("could not append the query report; dropped")), lines.join(""));
 });
 
 S("no GeoIP database: heartbeat geoip down; Wi-Fi and cell answers work; IP-only requests are 404", async ({ env }) => {

@@ -9,7 +9,9 @@ import { createWebApp } from "../../src/api/app.ts";
 import { createHeartbeatChecks } from "../../src/api/heartbeat.ts";
 import { createWebDeps } from "../../src/cli/web-deps.ts";
 import { readLatestMigration } from "../../src/db/migrate.ts";
+import { createProcessMetrics } from "../../src/metrics/process-metrics.ts";
 import { captureLog } from "../support/capture-log.ts";
+import { parseExposition, sampleSum } from "../support/metrics.ts";
 import { clearRedis, GB, insertMacs, testGeoIp } from "../support/locate-setup.ts";
 import { daysAgo } from "../support/station-cases.ts";
 import { createWebTestEnv, storedCount, storedEntries, type WebTestEnv } from "../support/web-setup.ts";
@@ -182,7 +184,7 @@ S("locate: a query report over MAX_ENTRY_BYTES is dropped, counted and logged; t
   const { log, lines } = captureLog();
   const geoip = await testGeoIp();
   const checks = createHeartbeatChecks({ pool: env.pool, redis: env.redis, geoip, readLatestMigration });
-  const deps = createWebDeps({ ...env.services, log }, checks, geoip);
+  const deps = createWebDeps({ ...env.services, log, metrics: createProcessMetrics() }, checks, geoip);
   const app = createWebApp(deps);
   try {
     const known = KNOWN.map((macAddress) => ({ macAddress, signalStrength: -60 }));
@@ -192,7 +194,8 @@ S("locate: a query report over MAX_ENTRY_BYTES is dropped, counted and logged; t
     const answer = (await res.json()) as { location: { lat: number; lng: number } };
     assert.ok(Math.abs(answer.location.lat - GB.lat) < 0.001, JSON.stringify(answer));
     assert.is(await storedCount(env), 0);
-    assert.is(deps.locate?.locate.droppedQueryReports(), 1);
+    const metrics = parseExposition(await (await app.request("/metrics")).text());
+    assert.is(sampleSum(metrics, "ichnos_locate_query_reports_dropped_total", { reason: "too_large" }), 1);
     const warning = lines.find((l) => l.msg === "query report over MAX_ENTRY_BYTES; dropped");
     assert.ok(warning && (warning.bytes as number) > LIMIT && warning.limit === LIMIT, JSON.stringify(lines));
 

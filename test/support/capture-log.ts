@@ -1,8 +1,9 @@
 import { Writable } from "node:stream";
+import type { LogLevel } from "../../src/config.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
 
 /** A logger whose JSON lines land in `lines`, for tests where logs are part of the contract. */
-export function captureLog(): { log: Logger; lines: Array<Record<string, unknown>> } {
+export function captureLog(level: LogLevel = "info"): { log: Logger; lines: Array<Record<string, unknown>> } {
   const lines: Array<Record<string, unknown>> = [];
   const stream = new Writable({
     write(chunk, _enc, done) {
@@ -10,5 +11,5 @@ export function captureLog(): { log: Logger; lines: Array<Record<string, unknown
       done();
     },
   });
-  return { log: createLogger("info", stream), lines };
+  return { log: createLogger(level, stream), lines };
 }

@@ -65,10 +65,16 @@ export function createFuzzRandom(seed: number, index: number): FuzzRandom {
 
 /** A JSON value plus tokens plain JSON cannot hold: raw text (NaN, 1e400, nesting) and duplicate keys. */
 export class Raw {
-  constructor(readonly text: string) {}
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
 }
 export class DupKeys {
-  constructor(readonly pairs: readonly (readonly [string, Tree])[]) {}
+  readonly pairs: readonly (readonly [string, Tree])[];
+  constructor(pairs: readonly (readonly [string, Tree])[]) {
+    this.pairs = pairs;
+  }
 }
 export type Tree = null | boolean | number | string | Raw | DupKeys | Tree[] | { [key: string]: Tree };
 

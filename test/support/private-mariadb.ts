@@ -11,6 +11,14 @@ import { promisify } from "node:util";
 import mysql from "mysql2/promise";
 import { freePort } from "./private-redis.ts";
 
+export interface PrivateMariaDbOptions {
+  /**
+   * Server options after the defaults (mariadb-replica.ts: server ids, read-only). A `--log-bin…`
+   * among them replaces the default `--skip-log-bin`.
+   */
+  readonly args?: readonly string[];
+}
+
 export interface PrivateMariaDb {
   readonly port: number;
   /** The server's root URL (no database); `databaseUrl(name)` names one. */
@@ -41,7 +49,7 @@ async function waitForQuery(url: string, timeoutMs: number, child: () => ChildPr
   }
 }
 
-export async function startPrivateMariaDb(): Promise<PrivateMariaDb> {
+export async function startPrivateMariaDb(options: PrivateMariaDbOptions = {}): Promise<PrivateMariaDb> {
   const dir = mkdtempSync(join(tmpdir(), "ichnos-mariadb-"));
   const datadir = join(dir, "data");
   // --user=root: test machines and containers often run as root, which mariadbd refuses otherwise.
@@ -51,11 +59,14 @@ export async function startPrivateMariaDb(): Promise<PrivateMariaDb> {
   const port = await freePort();
   const url = `mysql://root@127.0.0.1:${port}/`;
   let child: ChildProcess | null = null;
+  const extra = options.args ?? [];
+  const binlog = extra.some((a) => a.startsWith("--log-bin"));
   const args = [
     "--no-defaults", `--datadir=${datadir}`, `--port=${port}`, `--socket=${join(dir, "sock")}`, `--pid-file=${join(dir, "pid")}`,
-    "--bind-address=127.0.0.1", "--user=root", "--skip-name-resolve", "--skip-log-bin", "--innodb-buffer-pool-size=32M",
+    "--bind-address=127.0.0.1", "--user=root", "--skip-name-resolve", ...(binlog ? [] : ["--skip-log-bin"]), "--innodb-buffer-pool-size=32M",
     // Durability is not what these tests measure; fsyncs would make the migrations slow.
     "--innodb-flush-log-at-trx-commit=0", "--innodb-doublewrite=0", "--innodb-flush-method=nosync",
+    ...extra,
   ];
   const self: PrivateMariaDb = {
     port,

@@ -25,8 +25,17 @@ export interface PrivateRedis {
   restoreSnapshot(copy: string): void;
   /** Removes the data files, so the next start begins with an empty Redis. */
   wipe(): void;
+  /** Whether the server process is running (started and not killed). */
+  running(): boolean;
   close(): Promise<void>;
 }
+
+// Servers still running when the test process exits (a suite that threw before its `after`)
+// are killed with it, so no redis-server outlives its test.
+const live = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of live) child.kill("SIGKILL");
+});
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -76,7 +85,10 @@ export async function startPrivateRedis(extraArgs: readonly string[] = []): Prom
     url: `redis://127.0.0.1:${port}`,
     dir,
     async start() {
-      child = spawn("redis-server", args, { stdio: "ignore" });
+      const started = spawn("redis-server", args, { stdio: "ignore" });
+      child = started;
+      live.add(started);
+      started.once("exit", () => live.delete(started));
       await waitForPing(port, 10_000);
     },
     async kill() {
@@ -106,6 +118,7 @@ export async function startPrivateRedis(extraArgs: readonly string[] = []): Prom
     restoreSnapshot(copy) {
       cpSync(copy, join(dir, "dump.rdb"));
     },
+    running: () => child !== null && child.exitCode === null && child.signalCode === null,
     wipe() {
       rmSync(join(dir, "dump.rdb"), { force: true });
       rmSync(join(dir, "appendonlydir"), { recursive: true, force: true });

@@ -13,7 +13,7 @@ export interface WorkerHandle {
 }
 
 export function spawnWorker(env: Record<string, string>, script = defaultScript): WorkerHandle {
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
+  const child = spawn(process.execPath, [script], {
     env: { ...process.env, CELL_EXPORT_DIR: scratchExportDir(), ...env }, stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -14,6 +14,7 @@ import { readLatestMigration } from "../../src/db/migrate.ts";
 import type { ReportEntry } from "../../src/domain/report.ts";
 import { createGeoIp } from "../../src/geoip/geoip-reader.ts";
 import { lazyRegionLookup } from "../../src/geo/lazy-regions.ts";
+import { createProcessMetrics } from "../../src/metrics/process-metrics.ts";
 import { readRange } from "../../src/stream/stream-commands.ts";
 import { createStreamTestEnv, type StreamTestEnv } from "./stream-setup.ts";
 
@@ -24,15 +25,24 @@ export interface WebTestEnv extends StreamTestEnv {
   readonly flushUsage: () => Promise<void>;
 }
 
-export async function createWebTestEnv(label: string, env: Record<string, string> = {}): Promise<WebTestEnv> {
+export interface WebTestOptions {
+  /** The logger the app writes to (a captured one, for tests of the access log); else the suite's. */
+  readonly log?: Services["log"];
+}
+
+export async function createWebTestEnv(label: string, env: Record<string, string> = {}, options: WebTestOptions = {}): Promise<WebTestEnv> {
   const partitions = Number(env.STREAM_PARTITIONS ?? 2);
   const base = await createStreamTestEnv(label, partitions);
   const config = loadConfig({
     DATABASE_URL: base.databaseUrl, REDIS_URL: base.redisUrl, REDIS_PREFIX: base.prefix, STREAM_PARTITIONS: String(partitions), ...env,
   });
-  const consumerDeps = { pool: base.pool, redis: base.redis, keys: base.keys, regions: lazyRegionLookup(), stationBatch: config.stationBatch };
+  // A registry of its own, as each process has: the suite reads only its own counts.
+  const metrics = createProcessMetrics();
+  const consumerDeps = {
+    pool: base.pool, redis: base.redis, keys: base.keys, regions: lazyRegionLookup(), stationBatch: config.stationBatch, metrics: metrics.pipeline,
+  };
   const services: Services = {
-    config, log: base.log, redis: base.redis, pool: base.pool, keys: base.keys, consumerDeps, close: async () => undefined,
+    config, log: options.log ?? base.log, redis: base.redis, pool: base.pool, keys: base.keys, metrics, consumerDeps, close: async () => undefined,
   };
   const geoip = await createGeoIp({ log: base.log });
   const checks = createHeartbeatChecks({ pool: base.pool, redis: base.redis, geoip, readLatestMigration });

@@ -98,4 +98,19 @@ test("USAGE_FLUSH: 1 s by default, 0 allowed (each count at once), more than 60 
   assert.throws(() => loadConfig({ USAGE_FLUSH: "2m" }), /USAGE_FLUSH="2m": must be at most 60s/);
 });
 
+test("ACCESS_LOG: info by default, debug or off; anything else is refused with the choices", () => {
+  assert.is(loadConfig({}).accessLog, "info");
+  assert.is(loadConfig({ ACCESS_LOG: "DEBUG" }).accessLog, "debug");
+  assert.is(loadConfig({ ACCESS_LOG: "off" }).accessLog, "off");
+  assert.throws(() => loadConfig({ ACCESS_LOG: "warn" }), /ACCESS_LOG="warn": use one of info, debug, off/);
+});
+
+test("METRICS_PORT: unset means no listener; 0 is any free port; a port out of range is refused", () => {
+  assert.is(loadConfig({}).metricsPort, undefined);
+  assert.is(loadConfig({ METRICS_PORT: "9100" }).metricsPort, 9100);
+  assert.is(loadConfig({ METRICS_PORT: "0" }).metricsPort, 0);
+  assert.throws(() => loadConfig({ METRICS_PORT: "70000" }), /METRICS_PORT="70000": expected a number from 0 to 65535/);
+  assert.throws(() => loadConfig({ METRICS_PORT: "metrics" }), /METRICS_PORT="metrics": expected a whole number/);
+});
+
 test.run();

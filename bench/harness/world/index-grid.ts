@@ -3,12 +3,15 @@ export class IndexGrid {
   private readonly offsets: Uint32Array;
   private readonly order: Uint32Array;
   private readonly width: number;
-  constructor(
-    private readonly xs: Float32Array,
-    private readonly ys: Float32Array,
-    private readonly size: number,
-    private readonly extent: number,
-  ) {
+  private readonly xs: Float32Array;
+  private readonly ys: Float32Array;
+  private readonly size: number;
+  private readonly extent: number;
+  constructor(xs: Float32Array, ys: Float32Array, size: number, extent: number) {
+    this.xs = xs;
+    this.ys = ys;
+    this.size = size;
+    this.extent = extent;
     this.width = Math.ceil((2 * extent) / size) + 1;
     const cellOf = new Uint32Array(xs.length);
     const counts = new Uint32Array(this.width * this.width + 1);

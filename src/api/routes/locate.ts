@@ -10,7 +10,7 @@ import type { PositionResult, RegionResult } from "../../domain/locate/result.ts
 import type { LocateService } from "../../locate/locate-service.ts";
 import type { Logger } from "../../logger.ts";
 import { defineApiRoute } from "../api-route.ts";
-import type { ApiKeyResolver } from "../api-key-resolver.ts";
+import { type ApiKeyResolver, keyLabel } from "../api-key-resolver.ts";
 import { clientIp, requestIp } from "../client-ip.ts";
 import { dailyLimitExceeded, invalidApiKey, locationNotFound, parseError } from "../errors.ts";
 import { firstQueryValue } from "../query.ts";
@@ -29,7 +29,9 @@ export interface LocateDeps {
 
 /** SPEC §1.4.4: locate and region refuse missing, unknown and disallowed keys; a DB error passes. */
 async function resolveKey(event: H3Event, deps: LocateDeps, kind: "locate" | "region"): Promise<{ key: ApiKey; found: boolean }> {
-  const { status, key } = await deps.keys.resolve(firstQueryValue(event, "key"));
+  const resolved = await deps.keys.resolve(firstQueryValue(event, "key"));
+  event.context.apiKey = keyLabel(resolved);
+  const { status, key } = resolved;
   if (status === "error") return { key, found: false };
   if (status !== "found" || !isAllowed(key, kind)) throw invalidApiKey();
   return { key, found: true };

@@ -8,9 +8,10 @@ import type { H3 } from "h3";
 import { shouldStoreSample } from "../../domain/api-key.ts";
 import { normalizeSubmission, type SubmitSchema } from "../../domain/submit/normalize.ts";
 import type { Logger } from "../../logger.ts";
+import type { AppendFailures, SubmitMetrics } from "../../metrics/submit-metrics.ts";
 import { type EncodedReports, EntryTooLargeError, type ReportSubmitter, type SubmitInput } from "../../submit/report-submitter.ts";
 import { defineApiRoute } from "../api-route.ts";
-import type { ApiKeyResolver } from "../api-key-resolver.ts";
+import { type ApiKeyResolver, keyLabel } from "../api-key-resolver.ts";
 import { clientIp } from "../client-ip.ts";
 import { firstQueryValue } from "../query.ts";
 import { dailyLimitExceeded, parseError, serviceUnavailable } from "../errors.ts";
@@ -27,6 +28,8 @@ export interface SubmitDeps {
   /** `MAX_ENTRY_BYTES`: a report whose stream entry would be larger fails its request (400). */
   readonly maxEntryBytes: number;
   readonly trustProxy: number;
+  readonly metrics: SubmitMetrics;
+  readonly appendFailed: AppendFailures;
   readonly now?: () => number;
   readonly random?: () => number;
 }
@@ -47,9 +50,9 @@ function encodeOrReject(submitter: ReportSubmitter, input: SubmitInput, itemInde
   }
 }
 
-function tooManyItems(data: unknown, maxItems: number): boolean {
+function itemCount(data: unknown): number {
   const items = (data as { items?: unknown } | null)?.items;
-  return Array.isArray(items) && items.length > maxItems;
+  return Array.isArray(items) ? items.length : 0;
 }
 
 export function registerSubmitRoutes(app: H3, deps: SubmitDeps): void {
@@ -57,7 +60,9 @@ export function registerSubmitRoutes(app: H3, deps: SubmitDeps): void {
   const random = deps.random ?? Math.random;
   for (const route of SUBMIT_ROUTES) {
     defineApiRoute(app, route.path, async (event) => {
-      const { status, key } = await deps.keys.resolve(firstQueryValue(event, "key"));
+      const resolved = await deps.keys.resolve(firstQueryValue(event, "key"));
+      event.context.apiKey = keyLabel(resolved);
+      const { status, key } = resolved;
       if (status === "found" && key.validKey) {
         const over = await overDailyLimit(deps.usage, "submit", { validKey: key.validKey, maxreq: key.maxreq }, route.counter,
           clientIp(event, deps.trustProxy), new Date(now()));
@@ -65,7 +70,7 @@ export function registerSubmitRoutes(app: H3, deps: SubmitDeps): void {
       }
       const body = await readJsonBody(event, deps.maxBodyBytes);
       if (body.empty) throw parseError();
-      if (tooManyItems(body.data, deps.maxItems)) {
+      if (itemCount(body.data) > deps.maxItems) {
         throw parseError({ validation: { items: `At most ${deps.maxItems} reports per request; send the rest in further requests.` } });
       }
       const received = now();
@@ -76,14 +81,19 @@ export function registerSubmitRoutes(app: H3, deps: SubmitDeps): void {
         reports: result.reports, apiKey: key.validKey, userAgent: event.req.headers.get("user-agent"), receivedMs: received,
         maxEntryBytes: deps.maxEntryBytes,
       }, result.itemIndex);
+      const reports = result.reports.length;
+      deps.metrics.dropped("unusable", itemCount(body.data) - reports);
       if (shouldStoreSample(key, "submit", random())) {
         try {
           await deps.submitter.append(encoded);
         } catch (err) {
-          deps.log.error({ err, reports: result.reports.length }, "could not append reports; is Redis reachable?");
+          deps.metrics.dropped("append_failed", reports);
+          deps.appendFailed("submit");
+          deps.log.error({ err, reports }, "could not append reports; is Redis reachable?");
           throw serviceUnavailable();
         }
-      }
+        deps.metrics.accepted(reports);
+      } else deps.metrics.dropped("sampled", reports);
       if (route.noContent) {
         event.res.status = 204;
         return null;

@@ -1,7 +1,7 @@
 /**
  * The external fallback position source (SPEC §3.12): cache, then rate limit, then one call to
  * the key's provider. Failures stay inside: a broken provider or Redis means "no fallback
- * result", logged and counted, never an error for the locate request.
+ * result", logged and counted (metrics/locate-metrics.ts), never an error for the locate request.
  */
 import { type ApiKey, canFallback } from "../../domain/api-key.ts";
 import type { PositionResult } from "../../domain/locate/result.ts";
@@ -9,7 +9,7 @@ import { roundHalfEven } from "../../geo/round.ts";
 import type { Logger } from "../../logger.ts";
 import type { RedisClient } from "../../redis/create-redis.ts";
 import { createFallbackCache } from "./cache.ts";
-import { createFallbackCounters, type FallbackCounters } from "./counters.ts";
+import type { FallbackMetrics } from "../../metrics/locate-metrics.ts";
 import { callProvider, type FetchLike, ProviderTimeout } from "./provider-call.ts";
 import type { FallbackQuery } from "./query.ts";
 import { createFallbackRateLimit } from "./rate-limit.ts";
@@ -22,14 +22,14 @@ import { hasFallbackNetworks } from "./should-search.ts";
 export interface FallbackSource {
   /** A position from the provider or its cache; null for not-found, skipped and failed lookups. */
   search(query: FallbackQuery, key: ApiKey): Promise<PositionResult | null>;
-  /** Counts since start: cache statuses, lookups by HTTP status (and `timeout`/`error`/`invalid`), limited calls. */
-  counters(): FallbackCounters;
 }
 
 export interface FallbackSourceOptions {
   readonly redis: RedisClient;
   readonly prefix: string;
   readonly log: Logger;
+  /** Cache statuses, lookups by HTTP status (and `timeout`/`error`/`invalid`) with their time, limited calls. */
+  readonly metrics: FallbackMetrics;
   readonly fetch?: FetchLike;
   /** SPEC §3.12: 5 s. */
   readonly timeoutMs?: number;
@@ -65,7 +65,7 @@ export function createFallbackSource(options: FallbackSourceOptions): FallbackSo
   const { redis, prefix, log, fetch = globalThis.fetch, timeoutMs = 5000, redisTimeoutMs = 1000, now = Date.now } = options;
   const cache = createFallbackCache({ redis, prefix, log, timeoutMs: redisTimeoutMs });
   const rateLimit = createFallbackRateLimit({ redis, prefix, log, now, timeoutMs: redisTimeoutMs });
-  const counters = createFallbackCounters();
+  const counters = options.metrics;
 
   /** The provider's definite answer, or null for an error (which is not cached). */
   async function lookup(schema: FallbackSchema, query: FallbackQuery, key: ApiKey): Promise<FallbackAnswer | null> {
@@ -73,7 +73,7 @@ export function createFallbackSource(options: FallbackSourceOptions): FallbackSo
     const started = performance.now();
     try {
       const reply = await callProvider(fetch, buildOutboundRequest(schema, key.fallbackUrl ?? "", query.json), timeoutMs);
-      counters.lookup(String(reply.status));
+      counters.lookup(String(reply.status), (performance.now() - started) / 1000);
       if (reply.status === 404) return NOT_FOUND;
       if (reply.status < 200 || reply.status > 299) {
         log.warn({ ...context, status: reply.status, ms: Math.round(performance.now() - started) }, "fallback provider answered with an error");
@@ -87,7 +87,7 @@ export function createFallbackSource(options: FallbackSourceOptions): FallbackSo
       return answer;
     } catch (err) {
       const timedOut = err instanceof ProviderTimeout;
-      counters.lookup(timedOut ? "timeout" : "error");
+      counters.lookup(timedOut ? "timeout" : "error", (performance.now() - started) / 1000);
       log.warn({ ...context, err, ms: Math.round(performance.now() - started) }, timedOut ? "fallback provider timed out" : "fallback lookup failed");
       return null;
     }
@@ -124,6 +124,5 @@ export function createFallbackSource(options: FallbackSourceOptions): FallbackSo
         return null;
       }
     },
-    counters: () => counters.snapshot(),
   };
 }

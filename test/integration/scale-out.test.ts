@@ -1,0 +1,201 @@
+/**
+ * Several hosts' worth of processes on one Redis and one database: two `ichnos web` and three
+ * `ichnos work`, real processes, under submit and locate load. One worker is killed mid-run; the
+ * others take over its pending entries. At the end every group is at lag 0 with nothing
+ * pending, every report was split exactly once, the station tables are those one process
+ * would have built from the same reports (a twice-applied entry would double its samples), and
+ * locate answers the same from either web process as from that reference.
+ */
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import type { GroupStreamStatus } from "../../src/stream/group-status.ts";
+import { type CliProcess, startCli } from "../support/cli-process.ts";
+import { runCli } from "../support/run-cli.ts";
+import { waitFor } from "../support/stream-setup.ts";
+import { syntheticGeosubmits } from "../support/synthetic-reports.ts";
+import { rowCount, snapshotTables, STATION_TABLES, withoutTimes } from "../support/table-snapshot.ts";
+import { createWebTestEnv, type WebTestEnv } from "../support/web-setup.ts";
+
+const S = suite("scale-out: two web and three worker processes");
+
+const REPORTS = 900;
+const SEED = 31;
+const KEYS = "INSERT INTO api_key (valid_key, maxreq, allow_fallback, allow_locate, allow_region, store_sample_locate, store_sample_submit) VALUES ('scale', 0, 0, 1, 1, 0, 100)";
+
+/**
+ * Rows that do not depend on how observations were batched (as in two-instances.test.ts), with
+ * positions and weights to 12 significant digits: sums added in another order differ in the
+ * last ones. Counts (samples) stay exact, so an entry applied twice still shows.
+ */
+function comparable(snapshot: Record<string, unknown[]>): Record<string, unknown[]> {
+  const round = (v: unknown) => (typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v);
+  return Object.fromEntries(Object.entries(withoutTimes(snapshot)).map(([t, rows]) =>
+    [t, (rows as Record<string, unknown>[]).map(({ region, ...rest }) => {
+      const row = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, round(v)]));
+      return rest.block_count === null ? { region, ...row } : row;
+    })]));
+}
+
+interface Answer {
+  location?: { lat: number; lng: number };
+  accuracy?: number;
+}
+/** The same answer, to the last digits the station sums leave alone (see comparable()): 1e-6° and 1 cm. */
+function sameAnswer(actual: Answer, expected: Answer): boolean {
+  if (!expected.location || !actual.location) return JSON.stringify(actual) === JSON.stringify(expected);
+  return Math.abs(actual.location.lat - expected.location.lat) < 1e-6 && Math.abs(actual.location.lng - expected.location.lng) < 1e-6 &&
+    Math.abs((actual.accuracy ?? 0) - (expected.accuracy ?? 0)) < 0.01;
+}
+
+const cliEnv = (env: WebTestEnv) => ({
+  DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, REDIS_PREFIX: env.prefix, STREAM_PARTITIONS: "2",
+  CONSUMER_BLOCK: "100ms", CONSUMER_BATCH: "50", CONSUMER_LIVENESS: "2s", LOG_LEVEL: "info",
+});
+
+async function groups(env: WebTestEnv): Promise<GroupStreamStatus[]> {
+  const out = await runCli(["groups", "--json"], { ...cliEnv(env), LOG_LEVEL: "error" });
+  assert.is(out.code, 0, out.stderr);
+  return JSON.parse(out.stdout) as GroupStreamStatus[];
+}
+
+/** The Wi-Fi networks of a body's reports, as geolocate queries (a known key that stores no query reports). */
+function queriesOf(body: { items: unknown[] }): string[] {
+  return (body.items as { wifiAccessPoints?: { macAddress: string; signalStrength?: number }[] }[]).slice(0, 5).map((item) =>
+    JSON.stringify({ considerIp: false, wifiAccessPoints: (item.wifiAccessPoints ?? []).map((w) => ({ macAddress: w.macAddress, signalStrength: w.signalStrength })) }));
+}
+
+const record = (flat: unknown[]): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[String(flat[i])] = flat[i + 1];
+  return out;
+};
+
+/** Per worker pid, the entries it holds unacknowledged now, over every group of every stream. */
+async function pendingByPid(env: WebTestEnv): Promise<Map<number, number>> {
+  const byPid = new Map<number, number>();
+  const keys = await env.redis.keys(`${env.prefix}:{*}`);
+  for (const key of keys) {
+    if ((await env.redis.type(key)) !== "stream") continue;
+    for (const g of (await env.redis.call("XINFO", "GROUPS", key)) as unknown[][]) {
+      for (const c of (await env.redis.call("XINFO", "CONSUMERS", key, String(record(g).name))) as unknown[][]) {
+        const { name, pending } = record(c);
+        const pid = Number(/-(\d+)-[0-9a-f]{6}$/.exec(String(name))?.[1]);
+        if (Number(pending) > 0) byPid.set(pid, (byPid.get(pid) ?? 0) + Number(pending));
+      }
+    }
+  }
+  return byPid;
+}
+
+const locate = async (base: string, body: string) => {
+  const res = await fetch(new URL("v1/geolocate?key=scale", base), { method: "POST", body, headers: { "content-type": "application/json" } });
+  return { status: res.status, body: await res.json() };
+};
+
+S("submissions through two web processes, applied by three workers (one killed mid-run), end as one process would have left them", async () => {
+  const [scaled, alone] = await Promise.all([createWebTestEnv("scale-out"), createWebTestEnv("scale-alone")]);
+  const processes: CliProcess[] = [];
+  let stopSampling = async () => undefined;
+  try {
+    await Promise.all([scaled.pool.query(KEYS), alone.pool.query(KEYS)]);
+    const env = cliEnv(scaled);
+    const webs = [0, 1].map(() => startCli(["web"], { ...env, PORT: "0", HOST: "127.0.0.1" }));
+    processes.push(...webs);
+    const urls = await Promise.all(webs.map(async (w) => (await w.waitForLog(/"url":"(http:[^"]+)"[^\n]*"msg":"http server listening"/))[1]!));
+    const workers = [0, 1, 2].map(() => startCli(["work"], env));
+    processes.push(...workers);
+    await Promise.all(workers.map((w) => w.waitForLog(/"msg":"consumers started"/)));
+
+    // Submit load, spread over both web processes by four senders, with locate load beside it.
+    const bodies = syntheticGeosubmits({ reports: REPORTS, seed: SEED }, 25);
+    let next = 0;
+    let sent = 0;
+    let located = 0;
+    const statuses: number[] = [];
+    const sender = async (lane: number) => {
+      for (let i = next++; i < bodies.length; i = next++) {
+        const res = await fetch(new URL("v2/geosubmit?key=scale", urls[(i + lane) % 2]!), {
+          method: "POST", body: JSON.stringify(bodies[i]), headers: { "content-type": "application/json" },
+        });
+        statuses.push(res.status);
+        sent += bodies[i]!.items.length;
+        for (const q of queriesOf(bodies[Math.max(0, i - 4)]!).slice(0, 1)) {
+          const answer = await locate(urls[(i + lane + 1) % 2]!, q);
+          assert.ok(answer.status === 200 || answer.status === 404, `locate answered ${answer.status}`);
+          located += 1;
+        }
+      }
+    };
+    // Which workers held entries at some point: the load reached all three.
+    const holders = new Set<number>();
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        for (const pid of (await pendingByPid(scaled)).keys()) holders.add(pid);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    stopSampling = async () => {
+      sampling = false;
+      await sampler;
+    };
+    let heldAtDeath = 0;
+    const killer = (async () => {
+      // Mid-run, while it holds entries: the first worker dies without a word (no SIGTERM hand-over).
+      await waitFor("half the reports sent", async () => sent >= REPORTS / 2, 60_000);
+      const victim = workers[0]!.child.pid!;
+      heldAtDeath = await waitFor("the first worker holding entries", async () => {
+        const held = (await pendingByPid(scaled)).get(victim) ?? 0;
+        if (held > 0) workers[0]!.child.kill("SIGKILL");
+        return held;
+      }, 60_000);
+      await workers[0]!.exited;
+    })();
+    await Promise.all([0, 1, 2, 3].map(sender));
+    await killer;
+    assert.ok(heldAtDeath > 0, "the killed worker held entries when it died");
+    assert.ok(statuses.every((s) => s === 200), `every submission accepted: ${JSON.stringify([...new Set(statuses)])}`);
+    assert.is(sent, REPORTS);
+    assert.ok(located >= bodies.length, "locate ran beside the submissions");
+
+    const settled = await waitFor("every group at lag 0 with nothing pending", async () => {
+      const rows = await groups(scaled);
+      return rows.length > 0 && rows.every((r) => r.lag === 0 && r.pending === 0) && rows;
+    }, 120_000);
+    await stopSampling();
+    assert.equal([...holders].filter((pid) => workers.some((w) => w.child.pid === pid)).sort(), workers.map((w) => w.child.pid!).sort(),
+      "every worker was handed entries");
+    const split = settled.filter((r) => r.group === "export:internal");
+    assert.is(split.reduce((n, r) => n + r.applied, 0), REPORTS, "every report split exactly once");
+    assert.ok(settled.every((r) => r.deadLetters === 0 && r.lost === 0), "no dead letters, nothing lost");
+
+    // The survivors took over what the dead one held (lag 0, nothing pending above) and stop cleanly.
+    for (const w of workers.slice(1)) assert.is(await w.stop(10_000), 0, w.output());
+
+    // The reference: the same reports, one process.
+    for (const body of bodies) {
+      const res = await alone.app.request("/v2/geosubmit?key=scale", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+      assert.is(res.status, 200);
+    }
+    const drained = await runCli(["drain", "--timeout", "90s"], cliEnv(alone), 120_000);
+    assert.is(drained.code, 0, drained.stderr);
+    const stations = comparable(await snapshotTables(scaled.pool, STATION_TABLES));
+    assert.ok(rowCount(stations) >= 100, `stations were learned (${rowCount(stations)})`);
+    assert.equal(stations, comparable(await snapshotTables(alone.pool, STATION_TABLES)), "the stations one process would have built: nothing applied twice, nothing missed");
+
+    // Either web process answers as the reference does.
+    for (const q of bodies.slice(0, 6).flatMap(queriesOf).slice(0, 12)) {
+      const expected: unknown = await (await alone.app.request("/v1/geolocate?key=scale", { method: "POST", body: q, headers: { "content-type": "application/json" } })).json();
+      for (const url of urls) {
+        const actual = (await locate(url!, q)).body as Answer;
+        assert.ok(sameAnswer(actual, expected as Answer), `${url}: ${JSON.stringify(actual)} against ${JSON.stringify(expected)}`);
+      }
+    }
+  } finally {
+    await stopSampling();
+    await Promise.all(processes.map((p) => p.stop(5000)));
+    await Promise.all([scaled.close(), alone.close()]);
+  }
+});
+
+S.run();
