@@ -158,10 +158,15 @@ S("submissions through two web processes, applied by three workers (one killed m
     assert.is(sent, REPORTS);
     assert.ok(located >= bodies.length, "locate ran beside the submissions");
 
+    let last: GroupStreamStatus[] = [];
     const settled = await waitFor("every group at lag 0 with nothing pending", async () => {
-      const rows = await groups(scaled);
-      return rows.length > 0 && rows.every((r) => r.lag === 0 && r.pending === 0) && rows;
-    }, 120_000);
+      last = await groups(scaled);
+      return last.length > 0 && last.every((r) => r.lag === 0 && r.pending === 0) && last;
+    }, 120_000).catch((err: unknown) => {
+      const behind = last.filter((r) => r.lag !== 0 || r.pending !== 0).map((r) => `${r.group} ${r.stream} lag ${r.lag} pending ${r.pending} consumers ${r.consumers}`);
+      const tails = workers.map((w, i) => `worker ${i} (pid ${w.child.pid}, exit ${w.child.exitCode ?? w.child.signalCode ?? "running"}):\n${w.output().split("\n").filter((l) => !l.includes("export backup is off")).slice(-8).join("\n")}`);
+      throw new Error(`${String(err)}; still behind: ${behind.join("; ")}\n${tails.join("\n")}`);
+    });
     await stopSampling();
     assert.equal([...holders].filter((pid) => workers.some((w) => w.child.pid === pid)).sort(), workers.map((w) => w.child.pid!).sort(),
       "every worker was handed entries");
