@@ -162,10 +162,12 @@ S("submissions through two web processes, applied by three workers (one killed m
     const settled = await waitFor("every group at lag 0 with nothing pending", async () => {
       last = await groups(scaled);
       return last.length > 0 && last.every((r) => r.lag === 0 && r.pending === 0) && last;
-    }, 120_000).catch((err: unknown) => {
+    }, 120_000).catch(async (err: unknown) => {
       const behind = last.filter((r) => r.lag !== 0 || r.pending !== 0).map((r) => `${r.group} ${r.stream} lag ${r.lag} pending ${r.pending} consumers ${r.consumers}`);
       const tails = workers.map((w, i) => `worker ${i} (pid ${w.child.pid}, exit ${w.child.exitCode ?? w.child.signalCode ?? "running"}):\n${w.output().split("\n").filter((l) => !l.includes("export backup is off")).slice(-8).join("\n")}`);
-      throw new Error(`${String(err)}; still behind: ${behind.join("; ")}\n${tails.join("\n")}`);
+      const [trx] = await scaled.pool.query("SELECT trx_state, trx_started, trx_mysql_thread_id, trx_query FROM information_schema.innodb_trx");
+      const [locks] = await scaled.pool.query("SELECT ID, COMMAND, TIME, STATE, LEFT(INFO, 120) AS info FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND COMMAND <> 'Sleep'");
+      throw new Error(`${String(err)}; still behind: ${behind.join("; ")}\nMySQL transactions: ${JSON.stringify(trx)}\nbusy connections: ${JSON.stringify(locks)}\n${tails.join("\n")}`);
     });
     await stopSampling();
     assert.equal([...holders].filter((pid) => workers.some((w) => w.child.pid === pid)).sort(), workers.map((w) => w.child.pid!).sort(),
