@@ -5,7 +5,6 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
@@ -17,6 +16,7 @@ import { loadConfig } from "../../src/config.ts";
 import type { HeartbeatChecks } from "../../src/api/heartbeat.ts";
 import { type HttpServer, startHttpServer } from "../../src/api/serve.ts";
 import { createLogger } from "../../src/logger.ts";
+import { rawStatus } from "../support/raw-request.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const PACKAGE = JSON.parse(readFileSync(new URL("package.json", ROOT), "utf8")) as { version: string };
@@ -38,17 +38,6 @@ S.after(async (ctx) => {
 
 const get = (server: HttpServer, path: string, init?: RequestInit) => fetch(new URL(path, server.url), init);
 
-/** The raw request path reaches the server as written (fetch would normalise dot segments). */
-function rawStatus(server: HttpServer, path: string): Promise<number> {
-  const { hostname, port } = new URL(server.url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.write(`GET ${path} HTTP/1.1\r\nHost: ichnos.test\r\nConnection: close\r\n\r\n`));
-    let data = "";
-    socket.on("data", (chunk) => { data += chunk; });
-    socket.once("error", reject);
-    socket.once("close", () => resolve(Number(/^HTTP\/1\.1 (\d{3}) /.exec(data)?.[1] ?? 0)));
-  });
-}
 
 function assertNoCors(res: Response, what: string): void {
   for (const name of res.headers.keys()) assert.not.ok(name.startsWith("access-control-"), `${what}: ${name}`);
@@ -164,9 +153,9 @@ S("no way out of static/: encoded separators and dot segments are 404", async ({
     "/static/..%252fpackage.json", "/static/%2fetc%2fpasswd", "/static//etc/passwd", "/static/site.css%00.png", "/static/../package.json",
     "/static/css/../../package.json",
   ];
-  for (const path of escapes) assert.is(await rawStatus(server, path), 404, path);
+  for (const path of escapes) assert.is(await rawStatus(server.url, path), 404, path);
   // Broken escapes and overlong UTF-8 are refused by the framework before routing (400).
-  for (const path of ["/static/%zz", "/static/..%c0%afpackage.json"]) assert.ok([400, 404].includes(await rawStatus(server, path)), path);
+  for (const path of ["/static/%zz", "/static/..%c0%afpackage.json"]) assert.ok([400, 404].includes(await rawStatus(server.url, path)), path);
 });
 
 S("file names with a content hash are immutable for a year; a link out of the directory is not followed", async () => {

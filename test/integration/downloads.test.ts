@@ -5,7 +5,6 @@
  * is deleted; from a local CELL_EXPORT_DIR the files the job wrote, byte for byte; strict names.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
@@ -18,6 +17,7 @@ import { diffExportName, fullExportName } from "../../src/cells/export-schedule.
 import { createLocalExportStore } from "../../src/cells/export-store-local.ts";
 import { startTestS3, type TestS3 } from "../support/s3-server.ts";
 import { createWebTestEnv, type WebTestEnv } from "../support/web-setup.ts";
+import { rawStatus } from "../support/raw-request.ts";
 
 interface Site {
   readonly env: WebTestEnv;
@@ -59,17 +59,6 @@ S.after(async (ctx) => {
 
 const get = (s: Site, path: string) => fetch(new URL(path, s.server.url));
 
-/** The raw request path reaches the server as written (fetch would normalise dot segments). */
-function rawStatus(s: Site, path: string): Promise<number> {
-  const { hostname, port } = new URL(s.server.url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.write(`GET ${path} HTTP/1.1\r\nHost: ichnos.test\r\nConnection: close\r\n\r\n`));
-    let data = "";
-    socket.on("data", (chunk) => { data += chunk; });
-    socket.once("error", reject);
-    socket.once("close", () => resolve(Number(/^HTTP\/1\.1 (\d{3}) /.exec(data)?.[1] ?? 0)));
-  });
-}
 
 /** The listed files as [name, size] per section, in page order. */
 function sections(page: string): { full: string[][]; diff: string[][] } {
@@ -129,8 +118,8 @@ S("anything but a published export's exact name is 404", async ({ bucket }) => {
     assert.is(res.status, 404, path);
     await res.body?.cancel();
   }
-  assert.is(await rawStatus(bucket, "/downloads/../x"), 404);
-  assert.is(await rawStatus(bucket, "/downloads/../../etc/passwd"), 404);
+  assert.is(await rawStatus(bucket.server.url, "/downloads/../x"), 404);
+  assert.is(await rawStatus(bucket.server.url, "/downloads/../../etc/passwd"), 404);
 });
 
 S("from CELL_EXPORT_DIR: the job's files are listed (links to ASSET_URL), cache dropped on publish, served byte for byte", async ({ local, dir }) => {
@@ -148,7 +137,7 @@ S("from CELL_EXPORT_DIR: the job's files are listed (links to ASSET_URL), cache 
   assert.is(res.status, 200);
   assert.is(res.headers.get("content-type"), "application/gzip");
   assert.ok(Buffer.from(await res.arrayBuffer()).equals(readFileSync(join(dir, DIFF_14))));
-  assert.is(await rawStatus(local, `/downloads/..%2F${DIFF_14}`), 404);
+  assert.is(await rawStatus(local.server.url, `/downloads/..%2F${DIFF_14}`), 404);
 });
 
 S.run();
