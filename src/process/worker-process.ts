@@ -13,6 +13,7 @@ import { startScheduler, type Scheduler } from "../jobs/scheduler.ts";
 import { consumerRegistry } from "../stream/consumer-registry.ts";
 import type { LoopDeps, LoopSettings } from "../stream/consumer-loop.ts";
 import { createConsumerRuntime, type ConsumerRuntime } from "../stream/consumer-runtime.ts";
+import { registerStuckLoopGauge } from "../metrics/loop-gauges.ts";
 import type { AnyConsumer } from "../stream/define-consumer.ts";
 import { trimStreams } from "../stream/trimmer.ts";
 import { registerStreamGauges } from "../metrics/stream-gauges.ts";
@@ -103,6 +104,7 @@ export async function createWorkerProcess(given: Services, options: WorkerProces
   // The groups as last started or synced, for the gauges read on scrape.
   let current: readonly AnyConsumer[] = consumers;
   registerStreamGauges(services.metrics.registry, createLogStateReader(services, () => current));
+  const unwatch = registerStuckLoopGauge(services.metrics.registry, runtime.watch);
   let scheduler: Scheduler | null = null;
   let reload: NodeJS.Timeout | null = null;
   let stopping: Promise<void> | null = null;
@@ -149,6 +151,7 @@ export async function createWorkerProcess(given: Services, options: WorkerProces
       stopping ??= (async () => {
         if (reload) clearInterval(reload);
         await runtime.stop();
+        unwatch();
         await scheduler?.stop();
       })();
       return stopping;

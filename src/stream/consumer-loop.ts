@@ -22,6 +22,7 @@ import { entryBytes, readGroupBounded } from "./bounded-read.ts";
 import { recoverPending } from "./recover-pending.ts";
 import { isNoGroupError, pendingRange, readGroup, redeliver } from "./stream-commands.ts";
 import { sleep } from "../util/sleep.ts";
+import type { LoopMark } from "./loop-watch.ts";
 
 export interface LoopSettings {
   readonly batchSize: number;
@@ -34,6 +35,8 @@ export interface LoopSettings {
   readonly livenessMs?: number;
   /** Apply partial batches at once, even for consumers that `gather` (drains). */
   readonly flush?: boolean;
+  /** A loop step lasting longer is reported as stuck (loop-watch.ts); the runtime derives it from blockMs. */
+  readonly stuckAfterMs?: number;
 }
 
 export const DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
@@ -53,6 +56,8 @@ export interface LoopDeps {
   readonly regions?: ApplyEngine["regions"];
   /** Batch latency, entries applied, lost and dead-lettered; absent in tools that count nothing. */
   readonly metrics?: Pick<PipelineMetrics, "batch" | "deadLettered">;
+  /** Told each step the loop takes, so a step that never ends is seen (loop-watch.ts). */
+  readonly mark?: LoopMark;
 }
 
 export interface LoopStats {
@@ -75,6 +80,7 @@ export async function runConsumerLoop(
   deps: LoopDeps, consumer: AnyConsumer, stream: string, settings: LoopSettings, signal: AbortSignal, stats: LoopStats,
 ): Promise<void> {
   const { redis, reader, keys, consumerName } = deps;
+  const at = deps.mark ? deps.mark.step : () => undefined;
   const group = consumer.name;
   const log = deps.log.child({ group, stream: keys.logicalName(stream) });
   const batchSize = consumer.batchSize ?? settings.batchSize;
@@ -90,6 +96,8 @@ export async function runConsumerLoop(
   let lastClaim = 0;
   let isolate = 0; // entries left to apply one at a time after a batch failed
   let failures = 0; // consecutive infrastructure failures, for back-off
+  // The batch in hand waits for earlier entries another consumer holds (apply-batch.ts).
+  let waitingForEarlier = false;
   const giveUp = new Map<string, { error: string; deliveries: number }>();
   const parsePayload = consumer.payload === undefined;
   const stamp = consumerStamp(consumer);
@@ -105,10 +113,13 @@ export async function runConsumerLoop(
     const budget = batchBytes - heldBytes();
     if (held.length > 0 && budget <= 0) return [];
     const limits = { count: batchSize - held.length, budget, allowOversized: held.length === 0 };
+    at("reading new entries");
     const got = await readGroupBounded(reader, stream, group, consumerName, limits, parsePayload);
     if (got.length > 0 || held.length > 0) return got;
+    at("waiting for new entries");
     const first = await readGroup(reader, stream, group, consumerName, 1, settings.blockMs, parsePayload);
     if (first.length === 0 || batchSize === 1) return first;
+    at("reading new entries");
     const rest = await readGroupBounded(reader, stream, group, consumerName, {
       count: batchSize - 1, budget: batchBytes - entryBytes(first[0]!), allowOversized: false,
     }, parsePayload);
@@ -127,7 +138,9 @@ export async function runConsumerLoop(
       }
       const wait = Math.min(10_000, 100 * 2 ** Math.min(attempt, 7));
       log.error({ err, retryInMs: wait }, "cannot set up the consumer group; is Redis or MySQL reachable? retrying");
+      at("backing off");
       await sleep(wait, signal);
+      at("setting up the group");
     }
   }
 
@@ -147,6 +160,7 @@ export async function runConsumerLoop(
   });
   const refreshKnownHead = async () => {
     if (Date.now() - headReadAt < KNOWN_HEAD_REFRESH_MS) return;
+    at("reading the known head");
     knownHead = await loadKnownHead(deps.pool, stream);
     headReadAt = Date.now();
   };
@@ -154,10 +168,13 @@ export async function runConsumerLoop(
     try {
       if (Date.now() - lastClaim >= claimEveryMs) {
         lastClaim = Date.now();
-        const got = await recoverPending(
-          { redis, keys, log }, stream, group, consumerName, recovery,
-          { count: batchSize - held.length, budget: batchBytes - heldBytes(), allowOversized: held.length === 0 }, parsePayload,
-        );
+        at("taking over pending entries");
+        // A full batch that waits for earlier entries must still be able to take them over when
+        // their holder dies, or neither would ever be applied: it may then hold one batch more.
+        const room = waitingForEarlier
+          ? { count: batchSize, budget: batchBytes, allowOversized: true }
+          : { count: batchSize - held.length, budget: batchBytes - heldBytes(), allowOversized: held.length === 0 };
+        const got = await recoverPending({ redis, keys, log }, stream, group, consumerName, recovery, room, parsePayload);
         if (got.removedConsumers.length > 0) log.info({ removed: got.removedConsumers }, "removed dead consumers that held nothing");
         for (const [id, reason] of got.giveUp) giveUp.set(id, reason);
         held = mergeHeld(held, got.claimed);
@@ -170,6 +187,7 @@ export async function runConsumerLoop(
       const waitMs = gatherWait();
       if (waitMs > 0) {
         // Not a full batch yet: look again shortly (a blocking read could not keep the byte bound).
+        at("gathering a batch");
         await sleep(Math.min(waitMs, GATHER_POLL_MS), signal);
         continue;
       }
@@ -180,6 +198,7 @@ export async function runConsumerLoop(
       const attempted = isolate > 0 ? 1 : held.length;
       const batchFields = { firstId: held[0]!.id, lastId: held[attempted - 1]!.id, entries: attempted };
       const started = performance.now();
+      at("applying a batch");
       const result = await applyBatch({ ...ctx, engine: { ...engine, log: log.child(batchFields) } }, held, { limit: isolate > 0 ? 1 : undefined, giveUp, knownHead });
       failures = 0;
       if (result.kind === "done") {
@@ -192,10 +211,17 @@ export async function runConsumerLoop(
         stats.lost += result.lost;
         stats.batches += 1;
         if (isolate > 0) isolate -= result.settled.length > 0 ? 1 : 0;
+        waitingForEarlier = result.waiting && held.length > 0;
         // Handed-back entries normally return at once (a replay moved the group back). If Redis
         // lost track of the entries before them, only rewinding the group brings those back.
-        if (result.released.length > 0) await ensure();
-        if (result.waiting && held.length > 0) await sleep(Math.min(200, claimEveryMs), signal);
+        if (result.released.length > 0) {
+          at("re-creating the group");
+          await ensure();
+        }
+        if (result.waiting && held.length > 0) {
+          at("backing off");
+          await sleep(Math.min(200, claimEveryMs), signal);
+        }
         continue;
       }
       // The apply failed: what next is loop-policy.ts's decision.
@@ -203,6 +229,7 @@ export async function runConsumerLoop(
       // Not the entries' fault: back off below, as for any outage.
       if (failure !== "projection") throw result.error;
       const entry = result.attempted[0]!;
+      at("handing back an entry");
       const deliveries = needsDeliveries(failure, result.attempted.length)
         ? (await pendingRange(redis, stream, group, previousEntryId(entry.id), entry.id, 1))[0]?.deliveries ?? 1
         : undefined;
@@ -219,6 +246,7 @@ export async function runConsumerLoop(
       } else if (step.kind === "redeliver") {
         log.warn({ err: result.error, entryId: entry.id, deliveries }, "entry failed; it will be delivered again");
         await redeliver(redis, stream, group, consumerName, entry.id);
+        at("backing off");
         await sleep(step.waitMs, signal);
       }
     } catch (err) {
@@ -230,6 +258,8 @@ export async function runConsumerLoop(
       if (isNoGroupError(err) || err instanceof MissingCheckpointError) {
         log.warn({ err }, "group state missing; re-creating it from the checkpoint");
         held = [];
+        waitingForEarlier = false;
+        at("re-creating the group");
         const retired = await ensure().then(() => false, (e) => {
           if (e instanceof RetiredGroupError) return true;
           log.error({ err: e }, "could not re-create the group; will retry");
@@ -239,6 +269,7 @@ export async function runConsumerLoop(
           log.info("group was removed; its loop ends");
           return;
         }
+        at("backing off");
         await sleep(100, signal);
         continue;
       }
@@ -253,6 +284,7 @@ export async function runConsumerLoop(
       } else {
         log.error({ err, retryInMs: wait }, "consumer loop error; is Redis or MySQL reachable? retrying");
       }
+      at("backing off");
       await sleep(wait, signal);
     }
   }

@@ -16,6 +16,7 @@ import type { Keys } from "./keys.ts";
 import { UnknownStreamError } from "./streams.ts";
 import { DEFAULT_LIVENESS_MS, runConsumerLoop, type LoopDeps, type LoopSettings, type LoopStats } from "./consumer-loop.ts";
 import { createLiveness } from "./consumer-liveness.ts";
+import { createLoopWatch, type LoopWatch } from "./loop-watch.ts";
 import { deleteConsumer, pendingRange } from "./stream-commands.ts";
 
 export interface ConsumerRuntimeOptions {
@@ -45,6 +46,13 @@ export interface ConsumerRuntime {
   /** Resolves when every loop has stopped; idempotent. */
   stop(): Promise<void>;
   stats(): Record<string, LoopStats>;
+  /** The loops stuck in one step for far longer than it takes (loop-watch.ts). */
+  readonly watch: Pick<LoopWatch, "stuck">;
+}
+
+/** A step lasting this long is stuck: far beyond any read (CONSUMER_BLOCK), claim or batch. */
+export function stuckAfterMs(blockMs: number): number {
+  return Math.max(30_000, 3 * blockMs);
 }
 
 interface Running {
@@ -80,6 +88,7 @@ export function createConsumerRuntime(options: ConsumerRuntimeOptions): Consumer
   let stopping: Promise<void> | null = null;
   // Lets other workers tell at once that this consumer's process is gone (consumer-liveness.ts).
   const liveness = createLiveness(redis, keys, consumerName, options.settings.livenessMs ?? DEFAULT_LIVENESS_MS, log);
+  const watch = createLoopWatch(log, options.settings.stuckAfterMs ?? stuckAfterMs(options.settings.blockMs));
 
   function launch(consumer: AnyConsumer): void {
     const controller = new AbortController();
@@ -95,15 +104,21 @@ export function createConsumerRuntime(options: ConsumerRuntimeOptions): Consumer
       const reader = duplicateForBlocking(redis, keys.connection(consumer.name));
       entry.readers.push(reader);
       stats[key] ??= { applied: 0, lost: 0, deadLettered: 0, batches: 0 };
-      const deps: LoopDeps = {
-        redis, reader, pool: options.pool, keys, log, consumerName, afterCommit: options.afterCommit, regions: options.regions,
-        metrics: options.metrics,
-      };
       entry.loops.push(
         ready
           .then(async (go) => {
             if (!go || controller.signal.aborted) return;
-            await runConsumerLoop(deps, consumer, stream, options.settings, controller.signal, stats[key]!);
+            // Watched from here: a version rebuild in `prepare` may rightly take long.
+            const mark = watch.track(consumer.name, keys.logicalName(stream));
+            const deps: LoopDeps = {
+              redis, reader, pool: options.pool, keys, log, consumerName, afterCommit: options.afterCommit, regions: options.regions,
+              metrics: options.metrics, mark,
+            };
+            try {
+              await runConsumerLoop(deps, consumer, stream, options.settings, controller.signal, stats[key]!);
+            } finally {
+              mark.done();
+            }
             await tidyConsumer(consumer.name, stream);
           })
           .catch((err) => log.error({ err, group: consumer.name, stream }, "consumer loop stopped with an error")),
@@ -154,10 +169,11 @@ export function createConsumerRuntime(options: ConsumerRuntimeOptions): Consumer
       stopped = true;
       await Promise.all([...running.values()].map(halt));
       await liveness.stop();
+      watch.stop();
       log.info({ consumer: consumerName }, "consumers stopped");
     })();
     return stopping;
   }
 
-  return { consumerName, start, sync, stop, stats: () => structuredClone(stats) };
+  return { consumerName, start, sync, stop, stats: () => structuredClone(stats), watch };
 }

@@ -6,7 +6,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { datamapShard, encodeGrid, scaleDatamap } from "../../src/domain/datamap/grid.ts";
-import { artifactPath } from "../support/browser.ts";
+import { artifactPath } from "../support/artifacts.ts";
 import { type BrowserWebEnv, closeBrowserWebEnv, createBrowserWebEnv } from "../support/browser-web-env.ts";
 import type { WebTestEnv } from "../support/web-setup.ts";
 

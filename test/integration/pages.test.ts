@@ -6,7 +6,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { STAT_KEYS } from "../../src/db/stat.ts";
-import { artifactPath } from "../support/browser.ts";
+import { artifactPath } from "../support/artifacts.ts";
 import { type BrowserWebEnv, closeBrowserWebEnv, createBrowserWebEnv } from "../support/browser-web-env.ts";
 import { insertStat } from "../support/stat-rows.ts";
 import { clearContentCache } from "../support/web-setup.ts";

@@ -6,9 +6,11 @@
  * would have built from the same reports (a twice-applied entry would double its samples), and
  * locate answers the same from either web process as from that reference.
  */
+import { writeFileSync } from "node:fs";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import type { GroupStreamStatus } from "../../src/stream/group-status.ts";
+import { artifactPath } from "../support/artifacts.ts";
 import { type CliProcess, startCli } from "../support/cli-process.ts";
 import { runCli } from "../support/run-cli.ts";
 import { waitFor } from "../support/stream-setup.ts";
@@ -164,7 +166,9 @@ S("submissions through two web processes, applied by three workers (one killed m
       return last.length > 0 && last.every((r) => r.lag === 0 && r.pending === 0) && last;
     }, 120_000).catch(async (err: unknown) => {
       const behind = last.filter((r) => r.lag !== 0 || r.pending !== 0).map((r) => `${r.group} ${r.stream} lag ${r.lag} pending ${r.pending} consumers ${r.consumers}`);
-      const tails = workers.map((w, i) => `worker ${i} (pid ${w.child.pid}, exit ${w.child.exitCode ?? w.child.signalCode ?? "running"}):\n${w.output().split("\n").filter((l) => !l.includes("export backup is off")).slice(-8).join("\n")}`);
+      const tails = workers.map((w, i) => `worker ${i} (pid ${w.child.pid}, exit ${w.child.exitCode ?? w.child.signalCode ?? "running"}):\n${w.output().split("\n").filter((l) => /"level":[456]0/.test(l) && !l.includes("export backup is off")).slice(-20).join("\n")}\n${w.output().split("\n").filter((l) => !l.includes("export backup is off")).slice(-8).join("\n")}`);
+      // Whole logs as artifacts: the tails above may miss where a loop went quiet.
+      for (const [i, w] of workers.entries()) writeFileSync(artifactPath(`scale-out-worker-${i}.log`), w.output());
       const [trx] = await scaled.pool.query("SELECT trx_state, trx_started, trx_mysql_thread_id, trx_query FROM information_schema.innodb_trx");
       const [locks] = await scaled.pool.query("SELECT ID, COMMAND, TIME, STATE, LEFT(INFO, 120) AS info FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND COMMAND <> 'Sleep'");
       throw new Error(`${String(err)}; still behind: ${behind.join("; ")}\nMySQL transactions: ${JSON.stringify(trx)}\nbusy connections: ${JSON.stringify(locks)}\n${tails.join("\n")}`);

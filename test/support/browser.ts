@@ -3,7 +3,7 @@
  * no browser of its own). `.ci/run` installs chromium when it is missing; CHROMIUM_PATH points
  * elsewhere.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -18,8 +18,3 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Where a test's screenshot goes: test-artifacts/<name> (kept by CI, ignored by git). */
-export function artifactPath(name: string): string {
-  mkdirSync("test-artifacts", { recursive: true });
-  return `test-artifacts/${name}`;
-}
