@@ -4,14 +4,21 @@
  * others take over its pending entries. At the end every group is at lag 0 with nothing
  * pending, every report was split exactly once, the station tables are those one process
  * would have built from the same reports (a twice-applied entry would double its samples), and
- * locate answers the same from either web process as from that reference.
+ * locate answers the same from either web process as from that reference. The run is made on one
+ * Redis server, then again on a three-master Redis Cluster (REDIS_CLUSTER_NODES); one reference
+ * serves both.
  */
 import { writeFileSync } from "node:fs";
+import { Cluster } from "ioredis";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import type { Pool } from "../../src/db/pool.ts";
+import type { RedisClient } from "../../src/redis/create-redis.ts";
 import type { GroupStreamStatus } from "../../src/stream/group-status.ts";
 import { artifactPath } from "../support/artifacts.ts";
 import { type CliProcess, startCli } from "../support/cli-process.ts";
+import { createOutageWebEnv } from "../support/outage-web-setup.ts";
+import { startRedisCluster } from "../support/redis-cluster.ts";
 import { runCli } from "../support/run-cli.ts";
 import { waitFor } from "../support/stream-setup.ts";
 import { syntheticGeosubmits } from "../support/synthetic-reports.ts";
@@ -49,13 +56,24 @@ function sameAnswer(actual: Answer, expected: Answer): boolean {
     Math.abs((actual.accuracy ?? 0) - (expected.accuracy ?? 0)) < 0.01;
 }
 
-const cliEnv = (env: WebTestEnv) => ({
-  DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, REDIS_PREFIX: env.prefix, STREAM_PARTITIONS: "2",
-  CONSUMER_BLOCK: "100ms", CONSUMER_BATCH: "50", CONSUMER_LIVENESS: "2s", LOG_LEVEL: "info",
-});
+/** Where the scaled processes run: their database, Redis (one server or a cluster) and key prefix. */
+interface Target {
+  readonly label: string;
+  readonly pool: Pool;
+  /** A client of the target's Redis (a Cluster client on the cluster) for looking at consumers. */
+  readonly redis: RedisClient;
+  readonly prefix: string;
+  /** DATABASE_URL, REDIS_URL, REDIS_PREFIX (and REDIS_CLUSTER_NODES) for the CLI processes. */
+  readonly env: Record<string, string>;
+  close(): Promise<void>;
+}
 
-async function groups(env: WebTestEnv): Promise<GroupStreamStatus[]> {
-  const out = await runCli(["groups", "--json"], { ...cliEnv(env), LOG_LEVEL: "error" });
+const PROCESS_ENV = { STREAM_PARTITIONS: "2", CONSUMER_BLOCK: "100ms", CONSUMER_BATCH: "50", CONSUMER_LIVENESS: "2s", LOG_LEVEL: "info" };
+
+const cliEnv = (env: WebTestEnv) => ({ DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, REDIS_PREFIX: env.prefix, ...PROCESS_ENV });
+
+async function groups(target: Target): Promise<GroupStreamStatus[]> {
+  const out = await runCli(["groups", "--json"], { ...target.env, LOG_LEVEL: "error" });
   assert.is(out.code, 0, out.stderr);
   return JSON.parse(out.stdout) as GroupStreamStatus[];
 }
@@ -72,14 +90,21 @@ const record = (flat: unknown[]): Record<string, unknown> => {
   return out;
 };
 
+/** The target's keys under its prefix: KEYS on each master of a cluster. */
+async function keysOf(target: Target): Promise<string[]> {
+  const pattern = `${target.prefix}:{*}`;
+  const nodes = target.redis instanceof Cluster ? target.redis.nodes("master") : [target.redis];
+  return (await Promise.all(nodes.map((node) => node.keys(pattern)))).flat();
+}
+
 /** Per worker pid, the entries it holds unacknowledged now, over every group of every stream. */
-async function pendingByPid(env: WebTestEnv): Promise<Map<number, number>> {
+async function pendingByPid(target: Target): Promise<Map<number, number>> {
   const byPid = new Map<number, number>();
-  const keys = await env.redis.keys(`${env.prefix}:{*}`);
-  for (const key of keys) {
-    if ((await env.redis.type(key)) !== "stream") continue;
-    for (const g of (await env.redis.call("XINFO", "GROUPS", key)) as unknown[][]) {
-      for (const c of (await env.redis.call("XINFO", "CONSUMERS", key, String(record(g).name))) as unknown[][]) {
+  const { redis } = target;
+  for (const key of await keysOf(target)) {
+    if ((await redis.type(key)) !== "stream") continue;
+    for (const g of (await redis.call("XINFO", "GROUPS", key)) as unknown[][]) {
+      for (const c of (await redis.call("XINFO", "CONSUMERS", key, String(record(g).name))) as unknown[][]) {
         const { name, pending } = record(c);
         const pid = Number(/-(\d+)-[0-9a-f]{6}$/.exec(String(name))?.[1]);
         if (Number(pending) > 0) byPid.set(pid, (byPid.get(pid) ?? 0) + Number(pending));
@@ -94,13 +119,63 @@ const locate = async (base: string, body: string) => {
   return { status: res.status, body: await res.json() };
 };
 
-S("submissions through two web processes, applied by three workers (one killed mid-run), end as one process would have left them", async () => {
-  const [scaled, alone] = await Promise.all([createWebTestEnv("scale-out"), createWebTestEnv("scale-alone")]);
+/** The reference: the same reports submitted to one in-process app and drained by one process. */
+interface Reference {
+  readonly env: WebTestEnv;
+  readonly stations: Record<string, unknown[]>;
+}
+let reference: Promise<Reference> | null = null;
+const bodies = syntheticGeosubmits({ reports: REPORTS, seed: SEED }, 25);
+
+function referenceRun(): Promise<Reference> {
+  reference ??= (async () => {
+    const env = await createWebTestEnv("scale-alone");
+    await env.pool.query(KEYS);
+    for (const body of bodies) {
+      const res = await env.app.request("/v2/geosubmit?key=scale", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+      assert.is(res.status, 200);
+    }
+    const drained = await runCli(["drain", "--timeout", "90s"], cliEnv(env), 120_000);
+    assert.is(drained.code, 0, drained.stderr);
+    return { env, stations: comparable(await snapshotTables(env.pool, STATION_TABLES)) };
+  })();
+  return reference;
+}
+
+S.after(async () => {
+  if (reference) await (await reference).env.close();
+});
+
+async function singleRedisTarget(): Promise<Target> {
+  const env = await createWebTestEnv("scale-out");
+  return { label: "one Redis", pool: env.pool, redis: env.redis, prefix: env.prefix, env: cliEnv(env), close: () => env.close() };
+}
+
+async function clusterTarget(): Promise<Target> {
+  const cluster = await startRedisCluster();
+  try {
+    const web = await createOutageWebEnv("scale-cluster", cluster.env.REDIS_URL, { REDIS_CLUSTER_NODES: cluster.env.REDIS_CLUSTER_NODES });
+    const { config, pool, redis } = web.services;
+    return {
+      label: "the cluster", pool, redis, prefix: config.redisPrefix,
+      env: { DATABASE_URL: web.databaseUrl, ...cluster.env, REDIS_PREFIX: config.redisPrefix, ...PROCESS_ENV },
+      async close() {
+        await web.close();
+        await cluster.close();
+      },
+    };
+  } catch (err) {
+    await cluster.close();
+    throw err;
+  }
+}
+
+async function scaleOut(scaled: Target): Promise<void> {
   const processes: CliProcess[] = [];
   let stopSampling = async () => undefined;
   try {
-    await Promise.all([scaled.pool.query(KEYS), alone.pool.query(KEYS)]);
-    const env = cliEnv(scaled);
+    await scaled.pool.query(KEYS);
+    const { env } = scaled;
     const webs = [0, 1].map(() => startCli(["web"], { ...env, PORT: "0", HOST: "127.0.0.1" }));
     processes.push(...webs);
     const urls = await Promise.all(webs.map(async (w) => (await w.waitForLog(/"url":"(http:[^"]+)"[^\n]*"msg":"http server listening"/))[1]!));
@@ -109,7 +184,6 @@ S("submissions through two web processes, applied by three workers (one killed m
     await Promise.all(workers.map((w) => w.waitForLog(/"msg":"consumers started"/)));
 
     // Submit load, spread over both web processes by four senders, with locate load beside it.
-    const bodies = syntheticGeosubmits({ reports: REPORTS, seed: SEED }, 25);
     let next = 0;
     let sent = 0;
     let located = 0;
@@ -168,7 +242,7 @@ S("submissions through two web processes, applied by three workers (one killed m
       const behind = last.filter((r) => r.lag !== 0 || r.pending !== 0).map((r) => `${r.group} ${r.stream} lag ${r.lag} pending ${r.pending} consumers ${r.consumers}`);
       const tails = workers.map((w, i) => `worker ${i} (pid ${w.child.pid}, exit ${w.child.exitCode ?? w.child.signalCode ?? "running"}):\n${w.output().split("\n").filter((l) => /"level":[456]0/.test(l) && !l.includes("export backup is off")).slice(-20).join("\n")}\n${w.output().split("\n").filter((l) => !l.includes("export backup is off")).slice(-8).join("\n")}`);
       // Whole logs as artifacts: the tails above may miss where a loop went quiet.
-      for (const [i, w] of workers.entries()) writeFileSync(artifactPath(`scale-out-worker-${i}.log`), w.output());
+      for (const [i, w] of workers.entries()) writeFileSync(artifactPath(`scale-out-${scaled.label.replaceAll(" ", "-")}-worker-${i}.log`), w.output());
       const [trx] = await scaled.pool.query("SELECT trx_state, trx_started, trx_mysql_thread_id, trx_query FROM information_schema.innodb_trx");
       const [locks] = await scaled.pool.query("SELECT ID, COMMAND, TIME, STATE, LEFT(INFO, 120) AS info FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND COMMAND <> 'Sleep'");
       throw new Error(`${String(err)}; still behind: ${behind.join("; ")}\nMySQL transactions: ${JSON.stringify(trx)}\nbusy connections: ${JSON.stringify(locks)}\n${tails.join("\n")}`);
@@ -184,15 +258,10 @@ S("submissions through two web processes, applied by three workers (one killed m
     for (const w of workers.slice(1)) assert.is(await w.stop(10_000), 0, w.output());
 
     // The reference: the same reports, one process.
-    for (const body of bodies) {
-      const res = await alone.app.request("/v2/geosubmit?key=scale", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
-      assert.is(res.status, 200);
-    }
-    const drained = await runCli(["drain", "--timeout", "90s"], cliEnv(alone), 120_000);
-    assert.is(drained.code, 0, drained.stderr);
+    const { env: alone, stations: expectedStations } = await referenceRun();
     const stations = comparable(await snapshotTables(scaled.pool, STATION_TABLES));
     assert.ok(rowCount(stations) >= 100, `stations were learned (${rowCount(stations)})`);
-    assert.equal(stations, comparable(await snapshotTables(alone.pool, STATION_TABLES)), "the stations one process would have built: nothing applied twice, nothing missed");
+    assert.equal(stations, expectedStations, "the stations one process would have built: nothing applied twice, nothing missed");
 
     // Either web process answers as the reference does.
     for (const q of bodies.slice(0, 6).flatMap(queriesOf).slice(0, 12)) {
@@ -205,8 +274,22 @@ S("submissions through two web processes, applied by three workers (one killed m
   } finally {
     await stopSampling();
     await Promise.all(processes.map((p) => p.stop(5000)));
-    await Promise.all([scaled.close(), alone.close()]);
   }
-});
+}
+
+async function withTarget(make: () => Promise<Target>): Promise<void> {
+  // The reference is built beside the first run's processes starting.
+  const [target] = await Promise.all([make(), referenceRun()]);
+  try {
+    await scaleOut(target);
+  } finally {
+    await target.close();
+  }
+}
+
+S("submissions through two web processes, applied by three workers (one killed mid-run), end as one process would have left them", () =>
+  withTarget(singleRedisTarget));
+
+S("the same on a three-master Redis Cluster", () => withTarget(clusterTarget));
 
 S.run();
