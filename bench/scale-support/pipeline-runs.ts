@@ -15,6 +15,7 @@ import { type BenchChild, spawnChild } from "../harness/children.ts";
 import type { BenchRun } from "../harness/run.ts";
 import { inFlight } from "../harness/stats.ts";
 import { countObservations } from "../pipeline-support/outcome.ts";
+import { freePort } from "../../test/support/private-redis.ts";
 import { type CpuShares, mysqlPids, startCpuWindow } from "./cpu-meter.ts";
 import type { RedisTarget } from "./targets.ts";
 
@@ -36,8 +37,16 @@ export interface PipelineRun {
   readonly observationsPerSecond: number;
   readonly reportsPerSecond: number;
   readonly cpu: CpuShares;
+  /** Batches the workers committed, every group together (ichnos_consumer_batch_duration_seconds_count). */
+  readonly batches: number;
   /** CPU ms per observation, every process together (workers, Redis, MariaDB, the appending bench). */
   readonly cpuMsPerObservation: { readonly work: number; readonly redis: number; readonly mysql: number };
+}
+
+async function batchCount(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return text.split("\n").filter((l) => l.startsWith("ichnos_consumer_batch_duration_seconds_count{"))
+    .reduce((n, l) => n + Number(l.split(" ").pop()), 0);
 }
 
 async function waitForLine(child: BenchChild, pattern: RegExp, timeoutMs: number): Promise<void> {
@@ -55,8 +64,13 @@ export async function runPipeline(run: BenchRun, target: RedisTarget, workers: n
   const env = {
     ...target.env, DATABASE_URL: scratch.databaseUrl, REDIS_PREFIX: scratch.prefix, STREAM_PARTITIONS: String(plan.partitions), LOG_LEVEL: "info",
   };
-  const children = Array.from({ length: workers }, (_, i) =>
-    spawnChild(BIN, { label: `${target.name === "cluster" ? "cluster " : ""}work ${i + 1}/${workers}`, env, args: ["work"], collectStdout: true }));
+  // Each worker's /metrics tells how many batches (transactions) it committed per group.
+  const ports = await Promise.all(Array.from({ length: workers }, () => freePort()));
+  const children = ports.map((port, i) =>
+    spawnChild(BIN, {
+      label: `${target.name === "cluster" ? "cluster " : ""}work ${i + 1}/${workers}`, env: { ...env, METRICS_PORT: String(port), HOST: "127.0.0.1" },
+      args: ["work"], collectStdout: true,
+    }));
   try {
     await Promise.all(children.map((c) => waitForLine(c, /"msg":"consumers started"/, 60_000)));
     // Every group's checkpoint exists before the window opens (each worker created or found them).
@@ -79,11 +93,12 @@ export async function runPipeline(run: BenchRun, target: RedisTarget, workers: n
     }
     const windowMs = performance.now() - started;
     const { shares, spentMs } = await cpu.end();
+    const batches = (await Promise.all(ports.map((port) => batchCount(port)))).reduce((x, y) => x + y, 0);
     const observations = (await countObservations(target.client, keys)).total;
     const per = (ms: number) => ms / observations;
     return {
       target: target.name, workers, windowMs, appendMs, observations,
-      observationsPerSecond: (observations * 1000) / windowMs, reportsPerSecond: (plan.reports * 1000) / windowMs, cpu: shares,
+      observationsPerSecond: (observations * 1000) / windowMs, reportsPerSecond: (plan.reports * 1000) / windowMs, cpu: shares, batches,
       cpuMsPerObservation: { work: per(spentMs.work), redis: per(spentMs.redis), mysql: per(spentMs.mysql) },
     };
   } finally {

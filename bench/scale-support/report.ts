@@ -25,14 +25,14 @@ const us = (ms: number) => `${(ms * 1000).toFixed(ms < 0.01 ? 2 : 1)} µs`;
 export function formatTable(r: ScaleBenchResults): string {
   const lines = [...reportHeading("bench:scale", r.machine), ""];
   lines.push(`Pipeline: ${n(r.reports)} reports appended while K \`ichnos work\` processes run, until every group is at lag 0 (${r.partitions} partitions)`);
-  lines.push("| Redis | workers | drained in | observations/s | vs 1 worker, same Redis | vs one Redis, same workers | CPU (% of one core) |");
-  lines.push("|---|---:|---:|---:|---:|---:|---|");
+  lines.push("| Redis | workers | drained in | observations/s | vs 1 worker, same Redis | vs one Redis, same workers | batches | worker CPU per observation | CPU (% of one core) |");
+  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const p of r.pipeline) {
     const single = r.pipeline.find((x) => x.target === p.target && x.workers === 1);
     const plain = r.pipeline.find((x) => x.target === "one Redis" && x.workers === p.workers);
     lines.push(`| ${p.target} | ${p.workers} | ${(p.windowMs / 1000).toFixed(1)} s | ${n(p.observationsPerSecond)} | ` +
       `${single ? percent(p.observationsPerSecond / single.observationsPerSecond) : "–"} | ${plain ? percent(p.observationsPerSecond / plain.observationsPerSecond) : "–"} | ` +
-      `${cpuLine(p.cpu, ["work", "redis", "mysql", "bench"])} |`);
+      `${n(p.batches)} | ${us(p.cpuMsPerObservation.work)} | ${cpuLine(p.cpu, ["work", "redis", "mysql", "bench"])} |`);
   }
   lines.push("");
   lines.push("Submit: gzipped 50-report uploads, connections split over W `ichnos web` processes");

@@ -43,6 +43,8 @@ export const DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_LIVENESS_MS = 15_000;
 const KNOWN_HEAD_REFRESH_MS = 2000;
 const GATHER_POLL_MS = 250;
+/** How long a loop leaves a stream to the worker it found ahead of it (see yieldUntil). */
+const YIELD_MS = 1000;
 
 export interface LoopDeps {
   readonly redis: RedisClient;
@@ -98,6 +100,7 @@ export async function runConsumerLoop(
   let failures = 0; // consecutive infrastructure failures, for back-off
   // The batch in hand waits for earlier entries another consumer holds (apply-batch.ts).
   let waitingForEarlier = false;
+  let yieldUntil = 0; // no new entries read before this time (another worker has the stream)
   const giveUp = new Map<string, { error: string; deliveries: number }>();
   const parsePayload = consumer.payload === undefined;
   const stamp = consumerStamp(consumer);
@@ -182,6 +185,12 @@ export async function runConsumerLoop(
         // Come back at once for the rest of what dead consumers left.
         if (got.more) lastClaim = 0;
       }
+      if (held.length === 0 && Date.now() < yieldUntil) {
+        // Another worker is working through this stream: leave the next entries to it.
+        at("leaving the stream to another worker");
+        await sleep(Math.min(yieldUntil - Date.now(), claimEveryMs), signal);
+        continue;
+      }
       if (held.length < batchSize) held = mergeHeld(held, await readMore());
       if (held.length === 0) continue;
       const waitMs = gatherWait();
@@ -212,6 +221,11 @@ export async function runConsumerLoop(
         stats.batches += 1;
         if (isolate > 0) isolate -= result.settled.length > 0 ? 1 : 0;
         waitingForEarlier = result.waiting && held.length > 0;
+        // Entries of one stream are applied in order, so two workers taking turns at a stream's
+        // batches wait for each other at every turn and make small batches. The one that had to
+        // wait steps back from reading this stream for a while; the other takes its batches
+        // whole. Its own pending entries and the take-over of dead workers' go on meanwhile.
+        if (result.waiting) yieldUntil = Date.now() + YIELD_MS;
         // Handed-back entries normally return at once (a replay moved the group back). If Redis
         // lost track of the entries before them, only rewinding the group brings those back.
         if (result.released.length > 0) {

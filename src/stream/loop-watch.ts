@@ -17,7 +17,8 @@ export type LoopStep =
   | "applying a batch"
   | "handing back an entry"
   | "re-creating the group"
-  | "backing off";
+  | "backing off"
+  | "leaving the stream to another worker";
 
 export interface LoopMark {
   /** Records that the loop now does `step`. */
