@@ -6,8 +6,8 @@ import { formatTable } from "./table.ts";
 export function formatGroupStatus(rows: readonly GroupStreamStatus[]): string {
   if (rows.length === 0) return "no consumer groups (no consumer files in consumers/ and no checkpoints)";
   return formatTable(
-    ["GROUP", "STREAM", "LAST DELIVERED", "CHECKPOINT", "LAG", "PENDING", "DEAD", "LOST", "APPLIED", "VERSION"],
-    rows.map((r) => [r.group, r.stream, r.lastDeliveredId, r.checkpointId, r.lag, r.pending, r.deadLetters, r.lost, r.applied, r.version]),
+    ["GROUP", "STREAM", "LAST DELIVERED", "CHECKPOINT", "LAG", "PENDING", "DEAD", "LOST", "APPLIED", "VERSION", "READER"],
+    rows.map((r) => [r.group, r.stream, r.lastDeliveredId, r.checkpointId, r.lag, r.pending, r.deadLetters, r.lost, r.applied, r.version, r.reader]),
   );
 }
 

@@ -23,6 +23,7 @@ import { recoverPending } from "./recover-pending.ts";
 import { isNoGroupError, pendingRange, readGroup, redeliver } from "./stream-commands.ts";
 import { sleep } from "../util/sleep.ts";
 import type { LoopMark } from "./loop-watch.ts";
+import { LEASE_POLL_MS, type PairLease } from "./stream-ownership.ts";
 
 export interface LoopSettings {
   readonly batchSize: number;
@@ -43,8 +44,6 @@ export const DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_LIVENESS_MS = 15_000;
 const KNOWN_HEAD_REFRESH_MS = 2000;
 const GATHER_POLL_MS = 250;
-/** How long a loop leaves a stream to the worker it found ahead of it (see yieldUntil). */
-const YIELD_MS = 1000;
 
 export interface LoopDeps {
   readonly redis: RedisClient;
@@ -60,6 +59,8 @@ export interface LoopDeps {
   readonly metrics?: Pick<PipelineMetrics, "batch" | "deadLettered">;
   /** Told each step the loop takes, so a step that never ends is seen (loop-watch.ts). */
   readonly mark?: LoopMark;
+  /** The pair's reader lease: new entries are read only while it is held; absent: always. */
+  readonly lease?: PairLease;
 }
 
 export interface LoopStats {
@@ -100,7 +101,6 @@ export async function runConsumerLoop(
   let failures = 0; // consecutive infrastructure failures, for back-off
   // The batch in hand waits for earlier entries another consumer holds (apply-batch.ts).
   let waitingForEarlier = false;
-  let yieldUntil = 0; // no new entries read before this time (another worker has the stream)
   const giveUp = new Map<string, { error: string; deliveries: number }>();
   const parsePayload = consumer.payload === undefined;
   const stamp = consumerStamp(consumer);
@@ -185,13 +185,16 @@ export async function runConsumerLoop(
         // Come back at once for the rest of what dead consumers left.
         if (got.more) lastClaim = 0;
       }
-      if (held.length === 0 && Date.now() < yieldUntil) {
-        // Another worker is working through this stream: leave the next entries to it.
-        at("leaving the stream to another worker");
-        await sleep(Math.min(yieldUntil - Date.now(), claimEveryMs), signal);
-        continue;
+      if (held.length < batchSize) {
+        // New entries only while this worker holds the stream's reader lease (stream-ownership.ts).
+        if (!deps.lease || (await deps.lease.mayRead(held.length === 0))) {
+          held = mergeHeld(held, await readMore());
+        } else if (held.length === 0) {
+          at("leaving the stream to another worker");
+          await sleep(LEASE_POLL_MS, signal);
+          continue;
+        }
       }
-      if (held.length < batchSize) held = mergeHeld(held, await readMore());
       if (held.length === 0) continue;
       const waitMs = gatherWait();
       if (waitMs > 0) {
@@ -221,11 +224,6 @@ export async function runConsumerLoop(
         stats.batches += 1;
         if (isolate > 0) isolate -= result.settled.length > 0 ? 1 : 0;
         waitingForEarlier = result.waiting && held.length > 0;
-        // Entries of one stream are applied in order, so two workers taking turns at a stream's
-        // batches wait for each other at every turn and make small batches. The one that had to
-        // wait steps back from reading this stream for a while; the other takes its batches
-        // whole. Its own pending entries and the take-over of dead workers' go on meanwhile.
-        if (result.waiting) yieldUntil = Date.now() + YIELD_MS;
         // Handed-back entries normally return at once (a replay moved the group back). If Redis
         // lost track of the entries before them, only rewinding the group brings those back.
         if (result.released.length > 0) {

@@ -17,6 +17,7 @@ import { UnknownStreamError } from "./streams.ts";
 import { DEFAULT_LIVENESS_MS, runConsumerLoop, type LoopDeps, type LoopSettings, type LoopStats } from "./consumer-loop.ts";
 import { createLiveness } from "./consumer-liveness.ts";
 import { createLoopWatch, type LoopWatch } from "./loop-watch.ts";
+import { createStreamOwnership, type StreamOwnership } from "./stream-ownership.ts";
 import { deleteConsumer, pendingRange } from "./stream-commands.ts";
 
 export interface ConsumerRuntimeOptions {
@@ -48,6 +49,8 @@ export interface ConsumerRuntime {
   stats(): Record<string, LoopStats>;
   /** The loops stuck in one step for far longer than it takes (loop-watch.ts). */
   readonly watch: Pick<LoopWatch, "stuck">;
+  /** How many of its pairs this runtime reads now, and its share (stream-ownership.ts). */
+  readonly ownership: Pick<StreamOwnership, "held">;
 }
 
 /** A step lasting this long is stuck: far beyond any read (CONSUMER_BLOCK), claim or batch. */
@@ -89,6 +92,9 @@ export function createConsumerRuntime(options: ConsumerRuntimeOptions): Consumer
   // Lets other workers tell at once that this consumer's process is gone (consumer-liveness.ts).
   const liveness = createLiveness(redis, keys, consumerName, options.settings.livenessMs ?? DEFAULT_LIVENESS_MS, log);
   const watch = createLoopWatch(log, options.settings.stuckAfterMs ?? stuckAfterMs(options.settings.blockMs));
+  // A lease outlives several blocking reads, so a reading loop renews it in time.
+  const leaseTtlMs = Math.max(options.settings.livenessMs ?? DEFAULT_LIVENESS_MS, 3 * options.settings.blockMs + 1000);
+  const ownership = createStreamOwnership({ redis, keys, consumerName, ttlMs: leaseTtlMs });
 
   function launch(consumer: AnyConsumer): void {
     const controller = new AbortController();
@@ -110,14 +116,16 @@ export function createConsumerRuntime(options: ConsumerRuntimeOptions): Consumer
             if (!go || controller.signal.aborted) return;
             // Watched from here: a version rebuild in `prepare` may rightly take long.
             const mark = watch.track(consumer.name, keys.logicalName(stream));
+            const lease = ownership.pair(consumer.name, stream);
             const deps: LoopDeps = {
               redis, reader, pool: options.pool, keys, log, consumerName, afterCommit: options.afterCommit, regions: options.regions,
-              metrics: options.metrics, mark,
+              metrics: options.metrics, mark, lease,
             };
             try {
               await runConsumerLoop(deps, consumer, stream, options.settings, controller.signal, stats[key]!);
             } finally {
               mark.done();
+              await lease.release();
             }
             await tidyConsumer(consumer.name, stream);
           })
@@ -138,6 +146,7 @@ export function createConsumerRuntime(options: ConsumerRuntimeOptions): Consumer
     if (started) return;
     started = true;
     liveness.start();
+    ownership.start();
     for (const consumer of options.consumers) launch(consumer);
     log.info({ consumer: consumerName, groups: running.size }, "consumers started");
   }
@@ -169,11 +178,12 @@ export function createConsumerRuntime(options: ConsumerRuntimeOptions): Consumer
       stopped = true;
       await Promise.all([...running.values()].map(halt));
       await liveness.stop();
+      await ownership.stop();
       watch.stop();
       log.info({ consumer: consumerName }, "consumers stopped");
     })();
     return stopping;
   }
 
-  return { consumerName, start, sync, stop, stats: () => structuredClone(stats), watch };
+  return { consumerName, start, sync, stop, stats: () => structuredClone(stats), watch, ownership };
 }

@@ -30,6 +30,8 @@ export interface GroupStreamStatus {
   readonly applied: number;
   /** The consumer version its checkpoint was written with (consumer-version.ts); null before one was recorded. */
   readonly version: number | null;
+  /** The consumer that reads the pair's new entries now (its reader lease, stream-ownership.ts); null: none. */
+  readonly reader: string | null;
 }
 
 interface StreamFacts {
@@ -122,7 +124,9 @@ export async function readGroupStatus(
   const deadCounts = new Map<string, number>();
   await Promise.all([...new Set(pairs.map((p) => p.group))].map(async (g) => deadCounts.set(g, await countDeadLetters(redis, keys.dead(g)))));
 
-  return pairs.map(({ group, stream }) => {
+  // One GET per pair: each lease lives in its stream's slot, so a Cluster client sends each to its node.
+  const readers = await Promise.all(pairs.map((p) => redis.get(keys.readerLease(p.group, p.stream))));
+  return pairs.map(({ group, stream }, i) => {
     const f = facts.get(stream)!;
     const info = f.groups.find((g) => g.name === group);
     const cp = checkpoints.find((c) => c.group === group && c.stream === stream);
@@ -132,7 +136,7 @@ export async function readGroupStatus(
       lastDeliveredId: info?.lastDeliveredId ?? null, checkpointId: cp?.lastId ?? null, lag: lag?.lag ?? null,
       pending: info?.pending ?? 0, consumers: info?.consumers ?? 0, deadLetters: deadCounts.get(group) ?? 0,
       lost: (cp?.lost ?? 0) + (lag?.unnoticedLost ?? 0), applied: cp?.applied ?? 0,
-      version: cp && cp.stamp.version > 0 ? cp.stamp.version : null,
+      version: cp && cp.stamp.version > 0 ? cp.stamp.version : null, reader: readers[i] ?? null,
     };
   });
 }

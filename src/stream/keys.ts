@@ -39,6 +39,10 @@ export interface Keys {
   archiveAttempts(streamKey: string, group: string): string;
   dead(group: string): string;
   lease(job: string): string;
+  /** Who reads a group's stream now (stream-ownership.ts); same hash tag as the stream. */
+  readerLease(group: string, streamKey: string): string;
+  /** The workers running a group now, with their last heartbeat (stream-ownership.ts). */
+  workers(group: string): string;
   /** A consumer's liveness key: it exists while the process running that consumer is up. */
   alive(consumerName: string): string;
   /** A Redis connection's name (CLIENT LIST), under the prefix so installations sharing a Redis tell theirs apart. */
@@ -67,6 +71,8 @@ export function createKeys(prefix: string, partitions: number, extraFamilies: re
     archiveAttempts: (streamKey, group) => `${streamKey}:archive:${group}`,
     dead: (group) => stream(`dead:${group}`),
     lease: (job) => `${prefix}:{lease:${job}}`,
+    readerLease: (group, streamKey) => `${streamKey}:reader:${group}`,
+    workers: (group) => `${prefix}:{workers:${group}}`,
     alive: (consumerName) => `${prefix}:{alive:${consumerName}}`,
     connection: (name) => `${prefix}:${name}`,
     catalogue,

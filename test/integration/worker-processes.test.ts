@@ -31,7 +31,7 @@ function start(ctx: { env: StreamTestEnv; workers: WorkerHandle[] }, group: stri
 }
 
 async function waitDrained(env: StreamTestEnv, group: string, reads: string) {
-  const consumer = countingConsumer(group, reads);
+  const consumer = countingConsumer(group, reads.split(","));
   return waitFor(`${group} drained`, async () => {
     const rows = await readGroupStatus(env.redis, env.pool, env.keys, [consumer]);
     return rows.every((r) => r.lag === 0 && r.pending === 0) && rows;
@@ -143,26 +143,49 @@ S("an entry that kills every process handling it is dead-lettered after MAX_DELI
   await stopGracefully(survivor!);
 });
 
-S("two worker processes in one group share a stream without applying any entry twice", async (ctx) => {
+/** Who holds each stream's reader lease of `group` now (stream-ownership.ts). */
+async function readers(env: StreamTestEnv, group: string, streams: readonly string[]): Promise<(string | null)[]> {
+  return Promise.all(streams.map((s) => env.redis.get(env.keys.readerLease(group, env.keys.stream(s)))));
+}
+
+S("two worker processes in one group share its streams: each stream is read by one of them, nothing is applied twice, and a stopped one's streams go to the other", async (ctx) => {
   const { env } = ctx;
-  const stream = env.keys.stream("test:shared");
-  const a = start(ctx, "shared", "test:shared", { BATCH: "25", PROJECT_DELAY_MS: "2" });
-  const b = start(ctx, "shared", "test:shared", { BATCH: "25", PROJECT_DELAY_MS: "2" });
+  const logical = ["test:shared0", "test:shared1", "test:shared2", "test:shared3"];
+  const settings = { BATCH: "25", PROJECT_DELAY_MS: "2", LIVENESS_MS: "2000" };
+  const a = start(ctx, "shared", logical.join(","), settings);
+  const b = start(ctx, "shared", logical.join(","), settings);
   const names = [await a.ready(), await b.ready()];
+  // Whoever started first took every stream; it gives back its excess once it sees the other.
+  const balanced = await waitFor("two streams read by each worker", async () => {
+    const now = await readers(env, "shared", logical);
+    return names.every((n) => now.filter((r) => r === n).length === 2) && now;
+  }, 15_000);
+
   const appender = createAppender(env.redis, env.keys);
   for (let i = 0; i < 30; i++) {
-    await appender.append(stream, Array.from({ length: 100 }, (_, j) => ({ value: i * 100 + j })));
+    await Promise.all(logical.map((s, k) => appender.append(env.keys.stream(s), Array.from({ length: 25 }, (_, j) => ({ value: i * 100 + k * 25 + j })))));
     await new Promise((r) => setTimeout(r, 10));
   }
-  await waitDrained(env, "shared", "test:shared");
+  await waitDrained(env, "shared", logical.join(","));
   const rows = await appliedRows(env.pool, "shared");
   assert.is(rows.length, 3000);
   assert.equal(rows.filter((r) => r.times > 1), [], "no entry applied twice");
-  assert.equal(rows.map((r) => r.seq), Array.from({ length: 3000 }, (_, i) => i + 1), "every sequence number once");
-  for (const name of names) assert.ok(rows.some((r) => r.applied_by === name), `${name} applied a share`);
-  const cp = await loadCheckpoint(env.pool, "shared", stream);
-  assert.is(cp?.applied, 3000);
-  await Promise.all([stopGracefully(a), stopGracefully(b)]);
+  logical.forEach((s, k) => {
+    const own = rows.filter((r) => r.stream === env.keys.stream(s));
+    assert.equal(own.map((r) => r.seq), Array.from({ length: 750 }, (_, i) => i + 1), `${s}: every sequence number once`);
+    assert.equal([...new Set(own.map((r) => r.applied_by))], [balanced[k]], `${s}: applied by its reader alone, in whole batches`);
+  });
+
+  // A graceful stop gives its leases back; the other worker reads every stream from then on.
+  await stopGracefully(a);
+  await waitFor("every stream read by the survivor", async () => (await readers(env, "shared", logical)).every((r) => r === names[1]), 10_000);
+  await Promise.all(logical.map((s) => appender.append(env.keys.stream(s), [{ value: 9000 }, { value: 9001 }])));
+  await waitDrained(env, "shared", logical.join(","));
+  const after = await appliedRows(env.pool, "shared");
+  assert.is(after.length, 3008);
+  assert.ok(after.filter((r) => r.seq > 750).every((r) => r.applied_by === names[1]), "the survivor applied what came after");
+  for (const s of logical) assert.is((await loadCheckpoint(env.pool, "shared", env.keys.stream(s)))?.applied, 752);
+  await stopGracefully(b);
 });
 
 S.run();

@@ -18,7 +18,8 @@ const crashInProject = Number(env("CRASH_IN_PROJECT", "0"));
 const batchSize = Number(env("BATCH", "20"));
 const killOnMark = env("KILL_ON_MARK", "0") === "1";
 
-const counting = countingConsumer(env("GROUP"), env("READS"), { batchSize });
+// READS: one stream, or several separated by commas.
+const counting = countingConsumer(env("GROUP"), env("READS").split(","), { batchSize });
 let projected = 0;
 const consumer = defineConsumer<TestPayload>({
   ...counting,
