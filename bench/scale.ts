@@ -30,6 +30,13 @@ import { formatTable } from "./scale-support/report.ts";
 import { runSubmit, type SubmitRun } from "./scale-support/submit-runs.ts";
 import { clusterTarget, type RedisTarget, singleRedisTarget } from "./scale-support/targets.ts";
 
+/** The median run by `value` (the lower middle one of an even count), with the range of all. */
+function withRange<T>(runs: readonly T[], value: (r: T) => number): T & { readonly range: readonly [number, number] } {
+  const sorted = [...runs].sort((a, b) => value(a) - value(b));
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return { ...median, range: [value(sorted[0]!), value(sorted.at(-1)!)] };
+}
+
 const options = readScaleOptions();
 runBench("scale", options, async (run) => {
   const { progress } = run;
@@ -53,22 +60,29 @@ runBench("scale", options, async (run) => {
   const pipeline: PipelineRun[] = [];
   const submit: SubmitRun[] = [];
   for (const target of targets) {
-    for (const workers of options.workers) {
-      progress(`pipeline on ${target.name}: ${workers} worker process${workers === 1 ? "" : "es"}`);
-      const p = await runPipeline(run, target, workers, { uploads: generated.uploads, reports: generated.reports, partitions: options.partitions });
-      progress(`  ${n(p.observations)} observations in ${(p.windowMs / 1000).toFixed(1)} s (appended in ${(p.appendMs / 1000).toFixed(1)} s): ` +
-        `${n(p.observationsPerSecond)}/s; cpu work ${p.cpu.work}% redis ${p.cpu.redis}% mysql ${p.cpu.mysql}% bench ${p.cpu.bench}%`);
-      pipeline.push(p);
+    const pipelineRuns = new Map<number, PipelineRun[]>();
+    const submitRuns = new Map<number, SubmitRun[]>();
+    // Rounds interleave the process counts, so drift on the shared box falls on all of them.
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const workers of options.workers) {
+        progress(`pipeline on ${target.name}, round ${round}/${options.rounds}: ${workers} worker process${workers === 1 ? "" : "es"}`);
+        const p = await runPipeline(run, target, workers, { uploads: generated.uploads, reports: generated.reports, partitions: options.partitions });
+        progress(`  ${n(p.observations)} observations in ${(p.windowMs / 1000).toFixed(1)} s (appended in ${(p.appendMs / 1000).toFixed(1)} s): ` +
+          `${n(p.observationsPerSecond)}/s, ${n(p.batches)} batches; cpu work ${p.cpu.work}% redis ${p.cpu.redis}% mysql ${p.cpu.mysql}% bench ${p.cpu.bench}%`);
+        pipelineRuns.set(workers, [...(pipelineRuns.get(workers) ?? []), p]);
+      }
+      for (const webs of options.webs) {
+        progress(`submit on ${target.name}, round ${round}/${options.rounds}: ${webs} web process${webs === 1 ? "" : "es"}, ${options.submitConnections} connections`);
+        const s = await runSubmit(run, target, webs, {
+          bodies: bodies.bodies, reportsPerBody: bodies.reportsPerBody, connections: options.submitConnections,
+          warmupS: options.warmup, durationS: options.duration, partitions: options.partitions,
+        });
+        progress(`  ${n(s.reportsPerSecond)} reports/s, p99 ${s.p99Ms} ms; cpu web ${s.cpu.web}% redis ${s.cpu.redis}% bench ${s.cpu.bench}%`);
+        submitRuns.set(webs, [...(submitRuns.get(webs) ?? []), s]);
+      }
     }
-    for (const webs of options.webs) {
-      progress(`submit on ${target.name}: ${webs} web process${webs === 1 ? "" : "es"}, ${options.submitConnections} connections`);
-      const s = await runSubmit(run, target, webs, {
-        bodies: bodies.bodies, reportsPerBody: bodies.reportsPerBody, connections: options.submitConnections,
-        warmupS: options.warmup, durationS: options.duration, partitions: options.partitions,
-      });
-      progress(`  ${n(s.reportsPerSecond)} reports/s, p99 ${s.p99Ms} ms; cpu web ${s.cpu.web}% redis ${s.cpu.redis}% bench ${s.cpu.bench}%`);
-      submit.push(s);
-    }
+    for (const runs of pipelineRuns.values()) pipeline.push(withRange(runs, (r) => r.observationsPerSecond));
+    for (const runs of submitRuns.values()) submit.push(withRange(runs, (r) => r.reportsPerSecond));
   }
   const located = options.noLocate ? null : await runLocate(run, {
     world: city, queries: 5000, connections: options.locateConnections, warmupS: options.warmup, durationS: options.duration, seed: options.seed,

@@ -21,6 +21,8 @@ const SCALE_OPTIONS = {
   /** Seconds of warm-up and of measurement per submit and locate run. */
   warmup: { kind: "int", default: 3 },
   duration: { kind: "int", default: 8 },
+  /** Each pipeline and submit figure is the median of this many runs, interleaved (1, 2, 3, 1, 2, 3 …). */
+  rounds: { kind: "int", default: 3 },
   /** Skip the three-master Redis Cluster (runs on the machine's Redis only). */
   noCluster: { kind: "switch" },
   /** Skip the locate runs (primary against replica). */

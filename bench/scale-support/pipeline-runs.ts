@@ -41,6 +41,8 @@ export interface PipelineRun {
   readonly batches: number;
   /** CPU ms per observation, every process together (workers, Redis, MariaDB, the appending bench). */
   readonly cpuMsPerObservation: { readonly work: number; readonly redis: number; readonly mysql: number };
+  /** Over the rounds (set on the median run the report shows): lowest and highest observations/s. */
+  readonly range?: readonly [number, number];
 }
 
 async function batchCount(port: number): Promise<number> {

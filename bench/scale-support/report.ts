@@ -20,28 +20,29 @@ export interface ScaleBenchResults {
 }
 
 const cpuLine = (c: CpuShares, roles: readonly (keyof CpuShares)[]) => roles.map((r) => `${r} ${c[r]}%`).join(", ");
+const range = (r: readonly [number, number] | undefined) => (r ? `${n(r[0])}–${n(r[1])}` : "–");
 const us = (ms: number) => `${(ms * 1000).toFixed(ms < 0.01 ? 2 : 1)} µs`;
 
 export function formatTable(r: ScaleBenchResults): string {
   const lines = [...reportHeading("bench:scale", r.machine), ""];
-  lines.push(`Pipeline: ${n(r.reports)} reports appended while K \`ichnos work\` processes run, until every group is at lag 0 (${r.partitions} partitions)`);
-  lines.push("| Redis | workers | drained in | observations/s | vs 1 worker, same Redis | vs one Redis, same workers | batches | worker CPU per observation | CPU (% of one core) |");
-  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+  lines.push(`Pipeline: ${n(r.reports)} reports appended while K \`ichnos work\` processes run, until every group is at lag 0 (${r.partitions} partitions); median of the rounds`);
+  lines.push("| Redis | workers | drained in | observations/s | range | vs 1 worker, same Redis | vs one Redis, same workers | batches | worker CPU per observation | CPU (% of one core) |");
+  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const p of r.pipeline) {
     const single = r.pipeline.find((x) => x.target === p.target && x.workers === 1);
     const plain = r.pipeline.find((x) => x.target === "one Redis" && x.workers === p.workers);
-    lines.push(`| ${p.target} | ${p.workers} | ${(p.windowMs / 1000).toFixed(1)} s | ${n(p.observationsPerSecond)} | ` +
+    lines.push(`| ${p.target} | ${p.workers} | ${(p.windowMs / 1000).toFixed(1)} s | ${n(p.observationsPerSecond)} | ${range(p.range)} | ` +
       `${single ? percent(p.observationsPerSecond / single.observationsPerSecond) : "–"} | ${plain ? percent(p.observationsPerSecond / plain.observationsPerSecond) : "–"} | ` +
       `${n(p.batches)} | ${us(p.cpuMsPerObservation.work)} | ${cpuLine(p.cpu, ["work", "redis", "mysql", "bench"])} |`);
   }
   lines.push("");
-  lines.push("Submit: gzipped 50-report uploads, connections split over W `ichnos web` processes");
-  lines.push("| Redis | web processes | reports/s | vs 1 web, same Redis | vs one Redis | p99 | errors | CPU (% of one core) |");
-  lines.push("|---|---:|---:|---:|---:|---:|---:|---|");
+  lines.push("Submit: gzipped 50-report uploads, connections split over W `ichnos web` processes; median of the rounds");
+  lines.push("| Redis | web processes | reports/s | range | vs 1 web, same Redis | vs one Redis | p99 | errors | CPU (% of one core) |");
+  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const s of r.submit) {
     const single = r.submit.find((x) => x.target === s.target && x.webs === 1);
     const plain = r.submit.find((x) => x.target === "one Redis" && x.webs === s.webs);
-    lines.push(`| ${s.target} | ${s.webs} | ${n(s.reportsPerSecond)} | ${single ? percent(s.reportsPerSecond / single.reportsPerSecond) : "–"} | ` +
+    lines.push(`| ${s.target} | ${s.webs} | ${n(s.reportsPerSecond)} | ${range(s.range)} | ${single ? percent(s.reportsPerSecond / single.reportsPerSecond) : "–"} | ` +
       `${plain ? percent(s.reportsPerSecond / plain.reportsPerSecond) : "–"} | ${millis(s.p99Ms)} ms | ${s.non2xx} | ${cpuLine(s.cpu, ["web", "redis", "bench"])} |`);
   }
   if (r.locate.length > 0) {

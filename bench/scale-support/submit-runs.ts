@@ -34,6 +34,8 @@ export interface SubmitRun {
   readonly cpu: CpuShares;
   /** CPU ms per accepted report: the web processes, and Redis. */
   readonly cpuMsPerReport: { readonly web: number; readonly redis: number };
+  /** Over the rounds (set on the median run the report shows): lowest and highest reports/s. */
+  readonly range?: readonly [number, number];
 }
 
 async function storedEntries(target: RedisTarget, streams: readonly string[]): Promise<number> {
