@@ -1,0 +1,48 @@
+/** The tables `npm run bench:quality` prints: Ichnos beside the peer and the reference, per city and seed. */
+import type { MachineInfo } from "../harness/machine.ts";
+import { reportHeading } from "../harness/report.ts";
+import type { Row } from "./score.ts";
+
+export interface QualityRun {
+  readonly kind: string;
+  readonly seed: number;
+  readonly wifi: number;
+  readonly beacons: number;
+  readonly cells: number;
+  readonly reports: number;
+  readonly queries: number;
+  readonly seconds: number;
+  readonly ichnos: readonly Row[];
+  readonly peer: readonly Row[];
+  readonly reference: readonly Row[];
+  /** Wi-Fi queries hearing a moved AP at its new place, and how many were placed within 500 m of its old one. */
+  readonly movers: { readonly queries: number; readonly pulled: number };
+}
+
+export interface QualityResults {
+  readonly machine: MachineInfo | null;
+  readonly scale: string;
+  readonly runs: readonly QualityRun[];
+}
+
+const m = (v: number | null) => (v === null ? "–" : v < 100 ? v.toFixed(1) : Math.round(v).toLocaleString("en-US"));
+const pct = (v: number | null) => (v === null ? "–" : `${Math.round(v * 100)}%`);
+
+export function formatQuality(r: QualityResults): string {
+  const lines = r.machine ? [...reportHeading("bench:quality", r.machine), ""] : ["bench:quality", ""];
+  for (const run of r.runs) {
+    lines.push(`${run.kind} city, seed ${run.seed} (${r.scale}): ${run.wifi} Wi-Fi, ${run.beacons} beacons, ${run.cells} cells; ` +
+      `${run.reports} reports, ${run.queries} query positions; ${run.seconds.toFixed(0)} s`);
+    lines.push("| type | heard | queries | answered | median m | p90 m | p95 m | inside accuracy | median accuracy m | peer answered | peer median m | peer p95 m | true centroid median m |");
+    lines.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (const row of run.ichnos) {
+      const peer = run.peer.find((p) => p.type === row.type && p.bucket === row.bucket);
+      const ref = run.reference.find((p) => p.type === row.type && p.bucket === row.bucket);
+      lines.push(`| ${row.type} | ${row.bucket} | ${row.queries} | ${pct(row.answered)} | ${m(row.median)} | ${m(row.p90)} | ${m(row.p95)} | ` +
+        `${pct(row.inside)} | ${m(row.medianAccuracy)} | ${pct(peer?.answered ?? null)} | ${m(peer?.median ?? null)} | ${m(peer?.p95 ?? null)} | ${m(ref?.median ?? null)} |`);
+    }
+    lines.push(`movers: ${run.movers.pulled} of ${run.movers.queries} Wi-Fi queries hearing a moved access point were placed within 500 m of where it used to stand`);
+    lines.push("");
+  }
+  return lines.join("\n");
+}
