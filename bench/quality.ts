@@ -116,11 +116,14 @@ runBench("quality", options, async (run) => {
         const answer = (await res.json()) as { location?: { lat: number; lng: number }; accuracy?: number };
         const at = answer.location ? city.fromLatLon(answer.location.lat, answer.location.lng) : null;
         const error = at ? Math.hypot(at.x - q.x, at.y - q.y) : null;
-        ours.push({ type: t.type, heard, error, accuracy: res.status === 200 ? answer.accuracy ?? null : null });
         const p = peer.locate(q, t.kinds);
-        peers.push({ type: t.type, heard, error: p ? Math.hypot(p.x - q.x, p.y - q.y) : null, accuracy: null });
         const r = trueCentroid(city, q, t.kinds, trips.endMs, trips.moveAt);
-        refs.push({ type: t.type, heard, error: r ? Math.hypot(r.x - q.x, r.y - q.y) : null, accuracy: null });
+        // Bluetooth inside venues is also scored on its own: that is where beacons are meant to work.
+        for (const type of t.type === "blue" && q.inVenue ? [t.type, "blue in venue"] : [t.type]) {
+          ours.push({ type, heard, error, accuracy: res.status === 200 ? answer.accuracy ?? null : null });
+          peers.push({ type, heard, error: p ? Math.hypot(p.x - q.x, p.y - q.y) : null, accuracy: null });
+          refs.push({ type, heard, error: r ? Math.hypot(r.x - q.x, r.y - q.y) : null, accuracy: null });
+        }
         // A query hearing a moved AP (at its new place) must not be placed near its old one.
         if (t.type === "wifi" && at) {
           for (const h of q.heard.wifi) {

@@ -7,6 +7,8 @@
  *   - a reference: the signal-weighted centroid of the true positions of the stations heard, the
  *     best any centroid method could do.
  * Weights are received power in milliwatts (10^(dBm/10)), so the strongest stations dominate.
+ * For all-networks queries the peer answers from Wi-Fi and Bluetooth when it can, else from
+ * cells; the reference weighs every station heard.
  */
 import type { Report } from "../../src/domain/report.ts";
 import type { City } from "./city.ts";
@@ -65,8 +67,7 @@ export function buildPeer(city: City, reports: readonly Report[]): PeerModel {
           const c = city.cells[h.index]!;
           return { key: cellKey({ mobileCountryCode: c.mcc, mobileNetworkCode: c.mnc, locationAreaCode: c.lac, cellId: c.cid }), rssi: h.rssi };
         });
-  return {
-    locate(query, kinds) {
+  const centreOf = (query: Query, kinds: readonly NetworkKind[]): Estimate | null => {
       let sx = 0;
       let sy = 0;
       let sw = 0;
@@ -84,6 +85,12 @@ export function buildPeer(city: City, reports: readonly Report[]): PeerModel {
         }
       }
       return sw > 0 ? { x: sx / sw, y: sy / sw } : null;
+  };
+  return {
+    locate(query, kinds) {
+      // With every kind heard, short-range stations decide and cells only stand in for them.
+      if (kinds.length > 1) return centreOf(query, kinds.filter((k) => k !== "cell")) ?? centreOf(query, ["cell"]);
+      return centreOf(query, kinds);
     },
   };
 }

@@ -49,7 +49,9 @@ function row(type: string, bucket: string, outcomes: readonly Outcome[]): Row {
 
 /** One row per type over all its queries, then one per bucket that has queries. */
 export function score(outcomes: readonly Outcome[]): Row[] {
-  const types = [...new Set(outcomes.map((o) => o.type))];
+  const order = ["wifi", "blue", "blue in venue", "cell", "all"];
+  const rank = (t: string) => (order.includes(t) ? order.indexOf(t) : order.length);
+  const types = [...new Set(outcomes.map((o) => o.type))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   return types.flatMap((type) => {
     const own = outcomes.filter((o) => o.type === type);
     return [row(type, "all", own), ...BUCKETS.map((b) => row(type, b.name, own.filter((o) => o.heard >= b.lo && o.heard <= b.hi))).filter((r) => r.queries > 0)];

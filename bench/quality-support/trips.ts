@@ -5,9 +5,11 @@
  * (accuracy 3–15 m, the fix off by about that) and what the device heard. The first half of the
  * trips happens before the movers move, the second half after (`moveAt`).
  *
- * Queries are made after all trips, at random street points (a fresh draw, so no query stands
- * where a report was made), each by a device of its own, as Wi-Fi-only, Bluetooth-only,
- * cell-only and all-networks geolocate bodies from one scan.
+ * Walkers also enter two venues per trip and scan six times inside each.
+ *
+ * Queries are made after all trips, at random street points and (a fifth of them) inside venues
+ * (a fresh draw, so no query stands where a report was made), each by a device of its own, as
+ * Wi-Fi-only, Bluetooth-only, cell-only and all-networks geolocate bodies from one scan.
  */
 import type { Report } from "../../src/domain/report.ts";
 import { prng, randomTools } from "../../src/util/prng.ts";
@@ -34,9 +36,16 @@ export interface Query {
   readonly x: number;
   readonly y: number;
   readonly heard: Heard;
+  /** Made inside a venue (with its beacons around), not on a street. */
+  readonly inVenue: boolean;
 }
 
 const DIRECTIONS: readonly [number, number][] = [[1, 0], [-1, 0], [0, 1], [0, -1]];
+/** Venues a walker enters per trip, and the scans it makes inside each. */
+const VENUE_VISITS = 2;
+const VENUE_SCANS = 6;
+/** Share of the query positions inside venues (the rest on the streets). */
+const VENUE_QUERY_SHARE = 0.2;
 
 /** Metres from (x, y) to the next crossing when heading (dx, dy) along a street. */
 function distanceToCrossing(x: number, y: number, dx: number, dy: number, h: number, spacing: number): number {
@@ -61,7 +70,7 @@ function streetPoint(city: City, random: () => number, gauss: () => number): { x
 }
 
 /** The longest a device's trip can take: every scan at the walking interval, plus the pause after. */
-const tripBoundMs = (plan: TripPlan) => plan.scansPerDevice * 5000 + 30_000;
+const tripBoundMs = (plan: TripPlan) => (plan.scansPerDevice + VENUE_VISITS * VENUE_SCANS) * 5000 + 30_000;
 const devicesBeforeMove = (plan: TripPlan) => Math.round(plan.devices / 2);
 
 /** When the movers move: after the first half of the devices' trips, known before they are made. */
@@ -93,6 +102,19 @@ export function planTrips(city: City, radio: Radio, plan: TripPlan): Trips {
     let [dx, dy] = DIRECTIONS[Math.floor(random() * 4)]!;
     const side = random() < 0.5 ? -4 : 4;
     const own: Report[] = [];
+    const scanReport = (px: number, py: number, at: number, speedMs: number): Report | null => {
+      const accuracy = Math.round((3 + random() * 12) * 10) / 10;
+      const heard = radio.hear(px, py, at, device, gauss);
+      if (heard.wifi.length + heard.beacons.length + heard.cells.length === 0) return null;
+      return {
+        timestamp: at,
+        position: {
+          latitude: city.toLat(py + gauss() * accuracy * 0.6), longitude: city.toLon(px + gauss() * accuracy * 0.6),
+          accuracy, source: "gnss", speed: speedMs, heading: 0,
+        },
+        ...heardFields(city, heard),
+      } as Report;
+    };
     for (let scan = 0; scan < plan.scansPerDevice; scan++) {
       // Move `speed × every` metres, turning at random at each crossing (never back, unless at
       // a dead end of the city's edge).
@@ -112,17 +134,22 @@ export function planTrips(city: City, radio: Radio, plan: TripPlan): Trips {
       // On the pavement, beside the centre line.
       const px = x + (dy !== 0 ? side : 0);
       const py = y + (dx !== 0 ? side : 0);
-      const accuracy = Math.round((3 + random() * 12) * 10) / 10;
-      const heard = radio.hear(px, py, t, device, gauss);
-      if (heard.wifi.length + heard.beacons.length + heard.cells.length === 0) continue;
-      own.push({
-        timestamp: t,
-        position: {
-          latitude: city.toLat(py + gauss() * accuracy * 0.6), longitude: city.toLon(px + gauss() * accuracy * 0.6),
-          accuracy, source: "gnss", speed, heading: 0,
-        },
-        ...heardFields(city, heard),
-      } as Report);
+      const made = scanReport(px, py, t, speed);
+      if (made) own.push(made);
+    }
+    // Walkers go into a few venues near their path (a shop, a station hall) and scan in there.
+    if (!cycling) {
+      for (let visit = 0; visit < VENUE_VISITS; visit++) {
+        const v = city.venues[Math.floor(random() * city.venues.length)];
+        if (!v) break;
+        for (let k = 0; k < VENUE_SCANS; k++) {
+          t += 5000;
+          const r = 20 * Math.sqrt(random());
+          const a = random() * 2 * Math.PI;
+          const made = scanReport(v.x + r * Math.cos(a), v.y + r * Math.sin(a), t, 1.0);
+          if (made) own.push(made);
+        }
+      }
     }
     reports.push(own);
     t += 30_000;
@@ -135,9 +162,12 @@ export function planQueries(city: City, radio: Radio, count: number, seed: numbe
   const { gauss } = randomTools(random);
   const out: Query[] = [];
   while (out.length < count) {
-    const p = streetPoint(city, random, gauss);
+    const venue = city.venues.length > 0 && random() < VENUE_QUERY_SHARE ? city.venues[Math.floor(random() * city.venues.length)]! : null;
+    const r = 20 * Math.sqrt(random());
+    const a = random() * 2 * Math.PI;
+    const p = venue ? { x: venue.x + r * Math.cos(a), y: venue.y + r * Math.sin(a) } : streetPoint(city, random, gauss);
     const heard = radio.hear(p.x, p.y, atMs, newDevice(random, gauss), gauss);
-    out.push({ ...p, heard });
+    out.push({ ...p, heard, inVenue: venue !== null });
   }
   return out;
 }
