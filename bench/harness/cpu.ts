@@ -70,9 +70,13 @@ export async function sampleCpu(redis: RedisClient, serverPid?: number): Promise
   const loaderMs = loaderCpuMs();
   const serverMs = serverPid ? procCpuMs(serverPid, false) : null;
   const mysqlMs = mysqlCpuMs();
-  const info = String(await redis.info("cpu"));
+  return { wallMs, loaderMs, serverMs, mysqlMs, redisMs: redisCpuMsOf(String(await redis.info("cpu"))) };
+}
+
+/** A Redis server's CPU so far (main and background threads), ms, from its `INFO cpu` text. */
+export function redisCpuMsOf(info: string): number {
   const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-  return { wallMs, loaderMs, serverMs, mysqlMs, redisMs: (field("used_cpu_sys") + field("used_cpu_user")) * 1000 };
+  return (field("used_cpu_sys") + field("used_cpu_user")) * 1000;
 }
 
 /** CPU ms of each process between two samples (null where a process could not be read). */

@@ -1,4 +1,5 @@
 /** The tables `npm run bench:quality` prints: Ichnos beside the peer and the reference, per city and seed. */
+import { percent } from "../harness/format.ts";
 import type { MachineInfo } from "../harness/machine.ts";
 import { reportHeading } from "../harness/report.ts";
 import type { Row } from "./score.ts";
@@ -26,7 +27,7 @@ export interface QualityResults {
 }
 
 const m = (v: number | null) => (v === null ? "–" : v < 100 ? v.toFixed(1) : Math.round(v).toLocaleString("en-US"));
-const pct = (v: number | null) => (v === null ? "–" : `${Math.round(v * 100)}%`);
+const pct = (v: number | null) => (v === null ? "–" : percent(v));
 
 export function formatQuality(r: QualityResults): string {
   const lines = r.machine ? [...reportHeading("bench:quality", r.machine), ""] : ["bench:quality", ""];

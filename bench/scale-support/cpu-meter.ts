@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import type { Redis } from "ioredis";
-import { procCpuMs } from "../harness/cpu.ts";
+import { procCpuMs, redisCpuMsOf } from "../harness/cpu.ts";
 
 export type Role = "bench" | "web" | "work" | "redis" | "mysql" | "replica";
 
@@ -27,10 +27,7 @@ export type CpuShares = Readonly<Record<Role, number>>;
 
 async function redisCpuMs(nodes: readonly Redis[]): Promise<number> {
   const infos = await Promise.all(nodes.map((n) => n.info("cpu")));
-  return infos.reduce((sum, info) => {
-    const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-    return sum + (field("used_cpu_sys") + field("used_cpu_user")) * 1000;
-  }, 0);
+  return infos.reduce((sum, info) => sum + redisCpuMsOf(info), 0);
 }
 
 const sumCpu = (pids: readonly number[] | undefined) => (pids ?? []).reduce((n, pid) => n + (procCpuMs(pid, false) ?? 0), 0);

@@ -230,7 +230,7 @@ export async function runConsumerLoop(
           at("re-creating the group");
           await ensure();
         }
-        if (result.waiting && held.length > 0) {
+        if (waitingForEarlier) {
           at("backing off");
           await sleep(Math.min(200, claimEveryMs), signal);
         }

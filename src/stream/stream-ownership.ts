@@ -19,7 +19,7 @@
  * any other lapses after its TTL.
  */
 import type { RedisClient } from "../redis/create-redis.ts";
-import { defineScript } from "../redis/script.ts";
+import { releaseIfHeld, renewIfHeld } from "../redis/lease.ts";
 import { findDeadConsumers } from "./consumer-liveness.ts";
 import type { Keys } from "./keys.ts";
 
@@ -27,13 +27,6 @@ import type { Keys } from "./keys.ts";
 export const LEASE_POLL_MS = 250;
 /** A pair nobody has read for this long is taken by any worker, over its share or not. */
 const FREE_GRACE_MS = 1000;
-
-const renewScript = defineScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0`);
-const releaseScript = defineScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`);
 
 export interface PairLease {
   /**
@@ -130,9 +123,12 @@ export function createStreamOwnership(options: OwnershipOptions): StreamOwnershi
         renewedAt = now;
         freeSince = null;
       };
+      /** No longer holding (given back, lapsed, or the loop ended): nor leaving, then. */
       const drop = () => {
         if (holding) held -= 1;
         holding = false;
+        if (leaving) leavingCount -= 1;
+        leaving = false;
       };
       /** Whether the lease's holder is provably dead (a worker on this host whose PID is gone). */
       const holderDead = async (holder: string) =>
@@ -150,22 +146,15 @@ export function createStreamOwnership(options: OwnershipOptions): StreamOwnershi
               leavingCount += 1;
             }
             if (leaving && idle) {
-              leaving = false;
-              leavingCount -= 1;
               drop();
               // Leave it to the others for a while: they take free pairs while under their share.
               nextTry = now + FREE_GRACE_MS * 2;
-              await releaseScript.run(redis, [key], [me]);
+              await releaseIfHeld(redis, key, me);
               return false;
             }
             if (now - renewedAt >= ttlMs / 3) {
-              const kept = Number(await renewScript.run(redis, [key], [me, ttlMs])) === 1;
-              if (!kept) {
+              if (!(await renewIfHeld(redis, key, me, ttlMs))) {
                 // Lapsed (this process stalled) and perhaps taken by another worker meanwhile.
-                if (leaving) {
-                  leaving = false;
-                  leavingCount -= 1;
-                }
                 drop();
                 return false;
               }
@@ -179,7 +168,7 @@ export function createStreamOwnership(options: OwnershipOptions): StreamOwnershi
           if (holder !== null && holder !== me) {
             freeSince = null;
             if (!(await holderDead(holder))) return false;
-            await releaseScript.run(redis, [key], [holder]);
+            await releaseIfHeld(redis, key, holder);
           } else if (holder === null) {
             freeSince ??= now;
           }
@@ -202,12 +191,8 @@ export function createStreamOwnership(options: OwnershipOptions): StreamOwnershi
             }
           }
           const was = holding;
-          if (leaving) {
-            leaving = false;
-            leavingCount -= 1;
-          }
           drop();
-          if (was) await releaseScript.run(redis, [key], [me]).catch(() => undefined);
+          if (was) await releaseIfHeld(redis, key, me).catch(() => undefined);
         },
       };
     },
