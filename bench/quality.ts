@@ -28,6 +28,7 @@ import { type CityKind, createCity } from "./quality-support/city.ts";
 import { createRadio, heardFields } from "./quality-support/radio.ts";
 import { formatQuality, type QualityRun } from "./quality-support/report.ts";
 import { type Outcome, score } from "./quality-support/score.ts";
+import { moverOutcomes } from "./quality-support/movers.ts";
 import { moveTimeOf, planQueries, planTrips } from "./quality-support/trips.ts";
 
 const OPTIONS = {
@@ -49,6 +50,7 @@ const TYPES: readonly { readonly type: string; readonly kinds: readonly NetworkK
   { type: "wifi", kinds: ["wifi"] }, { type: "blue", kinds: ["blue"] }, { type: "cell", kinds: ["cell"] }, { type: "all", kinds: ["wifi", "blue", "cell"] },
 ];
 const MOVER_PULL_M = 500;
+const MOVER_ATTRIBUTION_M = 50;
 
 const options = readOptions("quality", OPTIONS);
 const scale = SCALES[options.scale as keyof typeof SCALES];
@@ -100,6 +102,11 @@ runBench("quality", options, async (run) => {
       const refs: Outcome[] = [];
       const moverChecks = { queries: 0, pulled: 0 };
       const jobs = queries.flatMap((q) => TYPES.map((t) => ({ q, t })));
+      const geolocate = async (body: object) => {
+        const res = await fetch(`${web.url}/v1/geolocate?key=${KEY}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+        const answer = (await res.json()) as { location?: { lat: number; lng: number }; accuracy?: number };
+        return { status: res.status, answer, at: answer.location ? city.fromLatLon(answer.location.lat, answer.location.lng) : null };
+      };
       await inFlight(jobs.length, 8, async (j) => {
         const { q, t } = jobs[j]!;
         const heard = (t.kinds.includes("wifi") ? q.heard.wifi.length : 0) + (t.kinds.includes("blue") ? q.heard.beacons.length : 0) +
@@ -112,34 +119,39 @@ runBench("quality", options, async (run) => {
           ...(t.kinds.includes("blue") ? { bluetoothBeacons: fields.bluetoothBeacons } : {}),
           ...(t.kinds.includes("cell") ? { cellTowers: fields.cellTowers } : {}),
         };
-        const res = await fetch(`${web.url}/v1/geolocate?key=${KEY}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
-        const answer = (await res.json()) as { location?: { lat: number; lng: number }; accuracy?: number };
-        const at = answer.location ? city.fromLatLon(answer.location.lat, answer.location.lng) : null;
+        const { status, answer, at } = await geolocate(body);
         const error = at ? Math.hypot(at.x - q.x, at.y - q.y) : null;
         const p = peer.locate(q, t.kinds);
         const r = trueCentroid(city, q, t.kinds, trips.endMs, trips.moveAt);
         // Bluetooth inside venues is also scored on its own: that is where beacons are meant to work.
         for (const type of t.type === "blue" && q.inVenue ? [t.type, "blue in venue"] : [t.type]) {
-          ours.push({ type, heard, error, accuracy: res.status === 200 ? answer.accuracy ?? null : null });
+          ours.push({ type, heard, error, accuracy: status === 200 ? answer.accuracy ?? null : null });
           peers.push({ type, heard, error: p ? Math.hypot(p.x - q.x, p.y - q.y) : null, accuracy: null });
           refs.push({ type, heard, error: r ? Math.hypot(r.x - q.x, r.y - q.y) : null, accuracy: null });
         }
-        // A query hearing a moved AP (at its new place) must not be placed near its old one.
+        // A query hearing a moved AP at its new place must not be placed near its old one by it:
+        // answered within 500 m of the old place, and at least 50 m nearer to it than the same
+        // query answered without that AP (other stations near the old place are not its doing).
         if (t.type === "wifi" && at) {
           for (const h of q.heard.wifi) {
             const s = city.wifi[h.index]!;
             if (!s.moved || Math.hypot(q.x - s.x, q.y - s.y) < MOVER_PULL_M) continue;
             moverChecks.queries += 1;
-            if (Math.hypot(at.x - s.x, at.y - s.y) < MOVER_PULL_M) moverChecks.pulled += 1;
+            const nearOld = Math.hypot(at.x - s.x, at.y - s.y);
+            if (nearOld >= MOVER_PULL_M) break;
+            const without = await geolocate({ ...body, wifiAccessPoints: fields.wifiAccessPoints.filter((w) => w.macAddress !== s.mac) });
+            const alone = without.at ? Math.hypot(without.at.x - s.x, without.at.y - s.y) : Number.POSITIVE_INFINITY;
+            if (nearOld < alone - MOVER_ATTRIBUTION_M) moverChecks.pulled += 1;
             break;
           }
         }
       });
+      const moverRows = await moverOutcomes(pool, city, reports, trips.moveAt);
       await web.stop();
       runs.push({
         kind, seed, wifi: city.wifi.length, beacons: city.beacons.length, cells: city.cells.length, reports: reports.length,
         queries: queries.length, seconds: (performance.now() - started) / 1000,
-        ichnos: score(ours), peer: score(peers), reference: score(refs), movers: moverChecks,
+        ichnos: score(ours), peer: score(peers), reference: score(refs), movers: moverChecks, moverRows,
       });
       progress(`${kind} city, seed ${seed}: done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     }

@@ -2,6 +2,7 @@
 import { percent } from "../harness/format.ts";
 import type { MachineInfo } from "../harness/machine.ts";
 import { reportHeading } from "../harness/report.ts";
+import type { MoverOutcomes } from "./movers.ts";
 import type { Row } from "./score.ts";
 
 export interface QualityRun {
@@ -18,6 +19,7 @@ export interface QualityRun {
   readonly reference: readonly Row[];
   /** Wi-Fi queries hearing a moved AP at its new place, and how many were placed within 500 m of its old one. */
   readonly movers: { readonly queries: number; readonly pulled: number };
+  readonly moverRows: MoverOutcomes;
 }
 
 export interface QualityResults {
@@ -34,15 +36,19 @@ export function formatQuality(r: QualityResults): string {
   for (const run of r.runs) {
     lines.push(`${run.kind} city, seed ${run.seed} (${r.scale}): ${run.wifi} Wi-Fi, ${run.beacons} beacons, ${run.cells} cells; ` +
       `${run.reports} reports, ${run.queries} query positions; ${run.seconds.toFixed(0)} s`);
-    lines.push("| type | heard | queries | answered | median m | p90 m | p95 m | inside accuracy | median accuracy m | peer answered | peer median m | peer p95 m | true centroid median m |");
-    lines.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    lines.push("| type | heard | queries | answered | median m | p90 m | p95 m | inside accuracy | median accuracy m | error/accuracy p95 | peer answered | peer median m | peer p95 m | true centroid median m |");
+    lines.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const row of run.ichnos) {
       const peer = run.peer.find((p) => p.type === row.type && p.bucket === row.bucket);
       const ref = run.reference.find((p) => p.type === row.type && p.bucket === row.bucket);
       lines.push(`| ${row.type} | ${row.bucket} | ${row.queries} | ${pct(row.answered)} | ${m(row.median)} | ${m(row.p90)} | ${m(row.p95)} | ` +
-        `${pct(row.inside)} | ${m(row.medianAccuracy)} | ${pct(peer?.answered ?? null)} | ${m(peer?.median ?? null)} | ${m(peer?.p95 ?? null)} | ${m(ref?.median ?? null)} |`);
+        `${pct(row.inside)} | ${m(row.medianAccuracy)} | ${row.scale95 === null ? "–" : row.scale95.toFixed(2)} | ${pct(peer?.answered ?? null)} | ${m(peer?.median ?? null)} | ${m(peer?.p95 ?? null)} | ${m(ref?.median ?? null)} |`);
     }
-    lines.push(`movers: ${run.movers.pulled} of ${run.movers.queries} Wi-Fi queries hearing a moved access point were placed within 500 m of where it used to stand`);
+    lines.push(`movers: ${run.movers.pulled} of ${run.movers.queries} Wi-Fi queries hearing a moved access point were placed by it within 500 m of where it used to stand`);
+    const mr = run.moverRows;
+    lines.push(`moved access points: ${mr.movers}, heard after the move ${mr.heardAfter}: blocked ${mr.blocked}, relocated ${mr.relocated}, ` +
+      `still at the old place ${mr.atOldPlace}, averaged across the move ${mr.averaged}; not caught though heard ≥ 10 times after the move: ${mr.missedAfterTen} ` +
+      `(most post-move observations of one not caught: ${mr.mostHeardUncaught})`);
     lines.push("");
   }
   return lines.join("\n");

@@ -23,6 +23,11 @@ export interface Row {
   /** Share of answers with error ≤ accuracy; null when the method reports no accuracy. */
   readonly inside: number | null;
   readonly medianAccuracy: number | null;
+  /**
+   * The 95th percentile of error / accuracy: the factor the reported accuracy would need to be
+   * scaled by to hold 95% of the answers (1.0: calibrated). What the accuracy model is fitted with.
+   */
+  readonly scale95: number | null;
 }
 
 export const BUCKETS: readonly { readonly name: string; readonly lo: number; readonly hi: number }[] = [
@@ -44,6 +49,7 @@ function row(type: string, bucket: string, outcomes: readonly Outcome[]): Row {
     median: quantile(errors, 0.5), p90: quantile(errors, 0.9), p95: quantile(errors, 0.95),
     inside: withAccuracy.length ? withAccuracy.filter((o) => o.error! <= o.accuracy!).length / withAccuracy.length : null,
     medianAccuracy: quantile(accuracies, 0.5),
+    scale95: quantile(withAccuracy.filter((o) => o.accuracy! > 0).map((o) => o.error! / o.accuracy!).sort((a, b) => a - b), 0.95),
   };
 }
 

@@ -105,11 +105,12 @@ S("GeoClue: two Wi-Fi networks and an LTE cell; the 5180 MHz network gets channe
   const ap = await stationRow(env, "wifi_shard_b", "mac = UNHEX('54ecb0012851')", []);
   assert.ok(Math.abs(ap.lat - 60.169855) < 1e-12, `lat ${ap.lat}`);
   assert.is(ap.region, "FI");
-  // SPEC §4.7: accuracy 5 m counts as 10 m (weight 1); signal −74 → (10000 / (−74 − 20)²)².
-  assert.ok(Math.abs(ap.weight - (10000 / 94 ** 2) ** 2) < 1e-9, `weight ${ap.weight}`);
+  // SPEC §4.7: accuracy 5 m counts as 10 m (weight 1); signal −74 dBm → received power relative
+  // to −80 dBm, 10^0.6 (Ichnos, README "Differences from Ichnaea"; Ichnaea: (10000 / 94²)²).
+  assert.ok(Math.abs(ap.weight - 10 ** 0.6) < 1e-9, `weight ${ap.weight}`);
   const aged = await stationRow(env, "wifi_shard_8", "mac = UNHEX('2c968296ca3f')", []);
-  // Signal −61 and 3 s old: (10000 / 81²)² · √(2000 / 3000).
-  assert.ok(Math.abs(aged.weight - (10000 / 81 ** 2) ** 2 * Math.sqrt(2000 / 3000)) < 1e-9, `weight ${aged.weight}`);
+  // Signal −61 and 3 s old: 10^1.9 · √(2000 / 3000).
+  assert.ok(Math.abs(aged.weight - 10 ** 1.9 * Math.sqrt(2000 / 3000)) < 1e-9, `weight ${aged.weight}`);
   await stationRow(env, "cell_lte", "mcc = 244 AND mnc = 91 AND lac = 4210 AND cid = 27271425", []);
   assert.is(await totalRows(env, blueTables), 0);
 });

@@ -40,6 +40,8 @@ function comparable(snapshot: Record<string, unknown[]>): Record<string, unknown
   const round = (v: unknown) => (typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v);
   return Object.fromEntries(Object.entries(withoutTimes(snapshot)).map(([t, rows]) =>
     [t, (rows as Record<string, unknown>[]).map(({ region, ...rest }) => {
+      // The synthetic world's carried beacons: blocked or not by the batching (two-instances.test.ts).
+      if (t.startsWith("blue_")) return { mac: rest.mac };
       const row = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, round(v)]));
       return rest.block_count === null ? { region, ...row } : row;
     })]));

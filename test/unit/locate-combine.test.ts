@@ -136,3 +136,30 @@ Region("no results give no region and do not satisfy", () => {
 });
 
 Region.run();
+
+const Fresh = suite("fresh stations against GeoIP (a difference from Ichnaea, SPEC §9.14)");
+const geoipAt = (lat: number, lon: number, accuracy: number, score: number): PositionResult =>
+  positionResult({ lat, lon, accuracy, score, source: "geoip", fallback: "ipf", usedNetworks: [] });
+
+Fresh("fresh Wi-Fi 100 km from the IP's city (score 0.2 against 0.8) answers, not GeoIP", () => {
+  // Ichnaea: the GeoIP cluster (0.8) outscores the Wi-Fi one (0.2) and answers with 25 km.
+  const wifi = pos(52.0, 0.0, 40, 0.2);
+  const ip = geoipAt(51.1, 0.0, 25_000, 0.8);
+  assert.is(bestPosition([wifi, ip]), wifi);
+  assert.is(bestPosition([ip, wifi]), wifi);
+});
+
+Fresh("GeoIP still tips the choice between two station clusters: the one near the IP wins", () => {
+  const far = pos(10, 10, 40, 0.5);
+  const near = pos(51.5, -0.1, 40, 0.4);
+  const ip = geoipAt(51.5, -0.1, 25_000, 0.8);
+  assert.is(bestPosition([far, near, ip]), near);
+  assert.is(bestPosition([far, near]), far);
+});
+
+Fresh("GeoIP alone still answers", () => {
+  const ip = geoipAt(51.5, -0.1, 25_000, 0.8);
+  assert.is(bestPosition([ip]), ip);
+});
+
+Fresh.run();

@@ -8,6 +8,9 @@ import { distance } from "../../src/geo/distance.ts";
 
 // Inputs follow Ichnaea's api/locate/tests/test_wifi.py and test_blue.py; its factories default
 // to the GB position, radius 5, samples 1, created = modified = now and last_seen = today.
+// Where Ichnos estimates differently (README "Differences from Ichnaea": amplitude-weighted centre
+// instead of MINPACK, the strongest 40 networks instead of 20 by score, calibrated accuracy
+// instead of the 95th percentile distance), the test says what Ichnaea expected.
 const NOW = new Date("2026-06-15T12:00:00Z");
 const LAT = 51.5;
 const LON = -0.1;
@@ -37,20 +40,22 @@ const only = (results: PositionResult[]): PositionResult => {
   return results[0]!;
 };
 
-test("two close stations: lon = first + 0.000004 and score > 1.0", () => {
+test("two close stations: the stronger pulls the centre (lon + 0.0000009) and score > 1.0", () => {
   const a = station({ samples: 50 });
   const b = station({ lon: LON + 0.00001, samples: 100 });
   const result = only(wifi([a, b], [{ signal: -60 }, { signal: -80 }]));
   assert.is(result.lat, LAT);
-  assert.is(result.lon, round(LON + 0.000004, 7));
+  // Amplitudes 10^(−60/20) and 10^(−80/20): b counts a tenth as much as a (Ichnaea: lon + 0.000004).
+  assert.is(result.lon, round(LON + 0.00001 / 11, 7));
   assert.ok(result.score > 1.0, `${result.score}`);
-  assert.is(result.accuracy, 10, "95th percentile below 10 m is raised to the minimum");
+  // Two stations side by side: (0.6 + 2/2) · √((0.25 · ~0.3 m)² + 100²) (Ichnaea: 10, its minimum).
+  assert.ok(Math.abs(result.accuracy - 160) < 0.01, `${result.accuracy}`);
   assert.is(result.source, "internal");
   assert.is(result.fallback, null);
   assert.equal(result.usedNetworks.map((n) => n.id).sort(), [a.mac, b.mac].sort());
 });
 
-test("four weighted stations reproduce MINPACK: lat + 0.0000009, lon + 0.0000006, 39.51 m", () => {
+test("four stations weigh by amplitude and age: lat + 0.0000016, lon + 0.0000020, 110.0 m", () => {
   const stations = [0, 1, 2, 3].map((i) => station({ lat: LAT + i * 0.0001, lon: LON + i * 0.00012 }));
   const result = only(wifi(stations, [
     { signal: -10, age: 0 },
@@ -58,11 +63,12 @@ test("four weighted stations reproduce MINPACK: lat + 0.0000009, lon + 0.0000006
     { signal: -70, age: 16000 },
     {},
   ]));
-  assert.is(result.lat, round(LAT + 0.0000009, 7));
-  assert.is(result.lon, round(LON + 0.0000006, 7));
-  assert.is(round(result.accuracy, 2), 39.51);
-  // scipy 1.17 leastsq on the same inputs stops at 39.50753096 m (ier 2 after 18 evaluations).
-  assert.ok(Math.abs(result.accuracy - 39.507531) < 1e-6, `${result.accuracy}`);
+  // Weights 10^(dBm/20) · min(√(2000/age), 1), a missing signal −100 dBm; worked out by hand:
+  // lat + 1.63486e-6, lon + 1.96183e-6, a spread of 1.81 m. Ichnaea's MINPACK fit gave
+  // lat + 0.0000009, lon + 0.0000006 and 39.51 m.
+  assert.is(result.lat, round(LAT + 1.6348573e-6, 7));
+  assert.is(result.lon, round(LON + 1.9618287e-6, 7));
+  assert.ok(Math.abs(result.accuracy - 110.0011) < 1e-3, `${result.accuracy}`);
 });
 
 test("an outlier 1° away is ignored; three fresh stations of one sample score 0.15", () => {
@@ -96,7 +102,7 @@ test("of two clusters the one with the higher summed score is identifiable as th
   const [best, other] = [...results].sort((a, b) => b.score - a.score) as [PositionResult, PositionResult];
   assert.is(best.lat, round(s21.lat!, 7));
   assert.is(best.lon, round(s21.lon!, 7));
-  assert.is(best.accuracy, 10);
+  assert.is(best.accuracy, 160, "two stations at one spot: (0.6 + 2/2) · 100 m (Ichnaea: 10)");
   assert.is(round(best.score, 2), round(stationScore(s21, NOW) + stationScore(s22, NOW), 2));
   assert.is(round(other.lat, 4), round(LAT, 4));
   assert.is(round(other.lon, 4), round(LON, 4));
@@ -139,26 +145,28 @@ test("a single found network, or two far apart, give no result", () => {
   assert.equal(wifi([a, station({ lat: LAT + 1 })]), []);
 });
 
-test("a noisy cluster of 30: score sums all 30 while 20 are used", () => {
-  const stations = Array.from({ length: 30 }, (_, i) =>
+test("a noisy cluster of 45: score sums all 45 while the 40 strongest are used (Ichnaea: 20)", () => {
+  const stations = Array.from({ length: 45 }, (_, i) =>
     station({ lat: LAT + i * 0.000001, lon: LON + i * 0.0000012, samples: 100 - i }));
   const result = only(wifi(stations, stations.map((_, i) => ({ signal: -50 - i }))));
   const total = stations.reduce((sum, s) => sum + stationScore(s, NOW), 0);
   assert.is(round(result.score, 4), round(total, 4));
-  assert.is(result.usedNetworks.length, 20);
+  assert.equal(result.usedNetworks.map((n) => n.id), stations.slice(0, 40).map((s) => s.mac));
   assert.is(round(result.lat, 4), round(LAT, 4));
   assert.is(round(result.lon, 4), round(LON, 4));
 });
 
-test("DESIGN §7: the sample is the highest-scoring networks, not Ichnaea's lowest", () => {
-  // 20 well-established stations at one spot and 2 fresh ones 200 m north, all within 500 m.
-  const good = Array.from({ length: 20 }, () => station({ samples: 1000, radius: 10, created: ago(30) }));
-  const fresh = [station({ lat: LAT + 0.0018 }), station({ lat: LAT + 0.0018 })];
-  const result = only(wifi([...fresh, ...good]));
-  assert.equal([result.lat, result.lon, result.accuracy], [LAT, LON, 10]);
-  assert.equal(new Set(result.usedNetworks.map((n) => n.id)), new Set(good.map((s) => s.mac)));
-  const total = [...fresh, ...good].reduce((sum, s) => sum + stationScore(s, NOW), 0);
-  assert.ok(Math.abs(result.score - total) < 1e-9, "the fresh stations still count towards the score");
+test("DESIGN §7: the sample is the strongest networks, not Ichnaea's lowest-scoring", () => {
+  // 40 stations heard at −60 dBm at one spot and 2 well-established ones heard at −95 dBm 200 m
+  // north, all within 500 m: the sample is the 40 strong ones, whatever the scores say.
+  const strong = Array.from({ length: 40 }, () => station({ radius: 10 }));
+  const weak = [station({ lat: LAT + 0.0018, samples: 1000, created: ago(30) }), station({ lat: LAT + 0.0018, samples: 1000, created: ago(30) })];
+  const all = [...weak, ...strong];
+  const result = only(wifi(all, all.map((s) => ({ signal: weak.includes(s) ? -95 : -60 }))));
+  assert.equal([result.lat, result.lon], [LAT, LON]);
+  assert.equal(new Set(result.usedNetworks.map((n) => n.id)), new Set(strong.map((s) => s.mac)));
+  const total = all.reduce((sum, s) => sum + stationScore(s, NOW), 0);
+  assert.ok(Math.abs(result.score - total) < 1e-9, "the weak stations still count towards the score");
 });
 
 test("used networks say whether the station was seen today", () => {
@@ -178,17 +186,18 @@ test("stations that all score 0 are placed at their plain mean", () => {
   assert.ok(Math.abs(result.lat - (LAT + 0.00005)) < 2e-7, `${result.lat}`);
 });
 
-test("Bluetooth: two close beacons at -80/-90 give lon + 0.0000048 and score > 1.0", () => {
+test("Bluetooth: two close beacons at -80/-90 give lon + 0.0000024 (Ichnaea: + 0.0000048) and score > 1.0", () => {
   const a = station({ radius: 10, samples: 50 });
   const b = station({ lon: LON + 0.00001, radius: 100, samples: 100 });
   const lookups = [{ mac: a.mac, signal: -80 }, { mac: b.mac, signal: -90 }];
   const result = only(locateByNetworks("blue", lookups, [a, b], NOW));
-  assert.is(result.lon, round(LON + 0.0000048, 7));
+  // Amplitudes 10^(−4) and 10^(−4.5): b's share is 1/(1 + √10).
+  assert.is(result.lon, round(LON + 0.00001 / (1 + Math.sqrt(10)), 7));
   assert.ok(result.score > 1.0);
   assert.ok(result.usedNetworks.every((n) => n.type === "blue"));
 });
 
-test("Bluetooth clusters span at most 100 m and report at most 50 m accuracy", () => {
+test("Bluetooth clusters span at most 100 m; their accuracy is the calibrated radius (Ichnaea: at most 50 m)", () => {
   const a = station();
   const far = station({ lat: LAT + 0.00135 });
   assert.ok(distance(LAT, LON, far.lat!, LON) > 100 && distance(LAT, LON, far.lat!, LON) < 500);
@@ -196,7 +205,19 @@ test("Bluetooth clusters span at most 100 m and report at most 50 m accuracy", (
   assert.is(wifi([a, far]).length, 1);
   const near = station({ lat: LAT + 0.0008 });
   const lookups = [{ mac: a.mac, signal: -10 }, { mac: near.mac, signal: -127 }];
-  assert.is(only(locateByNetworks("blue", lookups, [a, near], NOW)).accuracy, 50);
+  // Two beacons: (2 + 6/2) · 12 m, whatever their spread (accuracy-model.ts).
+  assert.is(only(locateByNetworks("blue", lookups, [a, near], NOW)).accuracy, 60);
+});
+
+test("a station whose radius says it cannot place anyone is not used (Wi-Fi > 500 m, Bluetooth > 200 m)", () => {
+  const a = station();
+  const b = station({ lon: LON + 0.00001 });
+  assert.equal(wifi([a, b, station({ radius: 501 })]).map((r) => r.usedNetworks.length), [2]);
+  assert.equal(wifi([a, station({ lon: LON + 0.00001, radius: 501 })]), []);
+  assert.equal(wifi([a, station({ lon: LON + 0.00001, radius: 500 })]).length, 1);
+  const blue = (stations: MacStation[]) => locateByNetworks("blue", lookupsOf(stations), stations, NOW);
+  assert.equal(blue([a, station({ radius: 201 })]), []);
+  assert.equal(blue([a, station({ radius: 200 })]).length, 1);
 });
 
 test.run();

@@ -273,10 +273,14 @@ for (const source of SOURCES) {
     const row = only(p);
     close(row.lat, GB_LAT, 1e-12, "lat");
     assert.equal([row.maxLat, row.minLat, row.maxLon], [GB_LAT, GB_LAT, GB_LON]);
-    close(row.lon, GB_LON - 0.0019971, 1e-7, "lon");
+    // Observations weigh by received power relative to −80 dBm (a difference from Ichnaea,
+    // weights.ts): 10^5·√½, 10^2·½·½, 0.1 and 0.5 against the station's 3.0, worked out by hand;
+    // the −30 dBm one outweighs the rest 2,800 to 1. Ichnaea's weights gave lon − 0.0019971,
+    // weight 16.10707.
+    close(row.lon, GB_LON - 0.0020006559, 1e-9, "lon");
     close(row.minLon, GB_LON - 0.006, 1e-12, "min_lon");
     assert.equal([row.radius, row.samples, row.source, row.region], [278, 6, SOURCE_CODES[source], "GB"]);
-    close(row.weight, 16.10707, 1e-5, "weight");
+    close(row.weight, 70739.278119, 1e-5, "weight");
     assert.equal([p.statuses.change, p.observations], [1, 4]);
   });
 
@@ -290,10 +294,12 @@ for (const source of SOURCES) {
     ], [st]);
     const row = only(p);
     assert.equal([row.lat, row.maxLat, row.minLat, row.maxLon], [GB_LAT, GB_LAT, GB_LAT, GB_LON]);
-    close(row.lon, GB_LON - 0.0000305, 1e-7, "lon");
+    // Beacons weigh by received power (a difference from Ichnaea, which ignores their signal and
+    // gave lon − 0.0000305, weight 3.957107).
+    close(row.lon, GB_LON - 0.0001000311, 1e-9, "lon");
     close(row.minLon, GB_LON - 0.0002, 1e-12, "min_lon");
-    assert.equal([row.radius, row.samples, row.source], [12, 4, SOURCE_CODES[source]]);
-    close(row.weight, 3.957107, 1e-6, "weight");
+    assert.equal([row.radius, row.samples, row.source], [7, 4, SOURCE_CODES[source]]);
+    close(row.weight, 70738.678119, 1e-5, "weight");
   });
 
   test(`cell: a ${source} gsm change merges signal-weighted observations into the station`, () => {
@@ -318,10 +324,12 @@ for (const source of SOURCES) {
 test("wifi: a moved station keeps its region while inside the region's buffer, else takes the new one", () => {
   const near = newId("wifi");
   const far = newId("wifi");
-  const stations = [station("wifi", near, { lat: 46.2884, lon: 6.77, region: "FR" }), station("wifi", far, { lat: 46.2884, lon: 7.4, region: "FR" })];
+  const stations = [station("wifi", near, { lat: 46.2884, lon: 6.77, region: "FR" }), station("wifi", far, { lat: 46.2884, lon: 7.45, region: "FR" })];
   const observations = [
-    ...Array.from({ length: 5 }, () => obs("wifi", near, { lat: 46.2884, lon: 6.77 + 0.05 })),
-    ...Array.from({ length: 5 }, () => obs("wifi", far, { lat: 46.2884, lon: 7.4 + 0.05 })),
+    // 300 m east: within reach (Ichnaea's test moves them 3.8 km, which Ichnos takes for a move
+    // and blocks: observation-summary.ts STATION_REACH).
+    ...Array.from({ length: 5 }, () => obs("wifi", near, { lat: 46.2884, lon: 6.77 + 0.004 })),
+    ...Array.from({ length: 5 }, () => obs("wifi", far, { lat: 46.2884, lon: 7.45 + 0.004 })),
   ];
   const p = plan("wifi", observations, stations);
   assert.equal(p.writes.map((r) => [r.region, r.blockCount]), [["FR", null], ["CH", null]]);

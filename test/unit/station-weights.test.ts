@@ -19,10 +19,14 @@ test("wifi accuracy weights fall with the square root and stop above 200 m", () 
   assert.is(observationWeight("wifi", { accuracy: 200.1, signal: -80 }), 0);
 });
 
-test("wifi signal weights follow Ichnaea's curve", () => {
-  weighs("wifi", { accuracy: 10, signal: -100 }, 0.48);
-  weighs("wifi", { accuracy: 10, signal: -30 }, 16.0);
-  weighs("wifi", { accuracy: 10, signal: -10 }, 123.46);
+// A difference from Ichnaea (README "Differences from Ichnaea", weights.ts): Wi-Fi weighs by
+// received power relative to −80 dBm; Ichnaea's curve gave −100 → 0.48, −30 → 16, −10 → 123.46.
+test("wifi signal weights follow received power relative to -80 dBm", () => {
+  weighs("wifi", { accuracy: 10, signal: -100 }, 0.01);
+  weighs("wifi", { accuracy: 10, signal: -70 }, 10);
+  weighs("wifi", { accuracy: 10, signal: -60 }, 100);
+  weighs("wifi", { accuracy: 40, signal: -60 }, 50);
+  weighs("wifi", { accuracy: 10 }, 1);
 });
 
 test("old observations weigh less and those older than 20 s weigh nothing", () => {
@@ -59,10 +63,14 @@ test("cell accuracy weights stop above 1000 m", () => {
   assert.is(observationWeight("cell", { radio: "gsm", accuracy: 1000.1 }), 0);
 });
 
-test("bluetooth ignores the signal and stops above 100 m", () => {
-  weighs("blue", { accuracy: 100, signal: -30 }, 0.32);
+// A difference from Ichnaea, which ignores a beacon's signal (0.32 at accuracy 100 whatever the
+// signal): beacons weigh like Wi-Fi, by received power relative to −80 dBm.
+test("bluetooth weighs by received power and stops above 100 m", () => {
+  weighs("blue", { accuracy: 100, signal: -80 }, 0.32);
+  weighs("blue", { accuracy: 100, signal: -60 }, 31.62);
+  weighs("blue", { accuracy: 10, signal: -90 }, 0.1);
   assert.is(observationWeight("blue", { accuracy: 100.1 }), 0);
-  assert.is(observationWeight("blue", { signal: -127 }), 1);
+  assert.is(observationWeight("blue", {}), 1);
 });
 
 test("zero accuracy, age and speed count as unknown", () => {

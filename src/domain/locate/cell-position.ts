@@ -3,14 +3,14 @@
  * query's cell lookups (`cell_gsm` … `cell_nr`) or the areas of its area lookups (`cell_area`,
  * `cell_area_nr`) and passes the rows in; blocked and unpositioned rows are dropped here.
  */
-import { distance } from "../../geo/distance.ts";
 import type { StationRadio } from "../observation/types.ts";
 import { areaKey, cellKey } from "../observation/cell-id.ts";
 import { isStationBlocked } from "../station/blocking.ts";
 import { utcDay } from "../station/station-days.ts";
 import type { LocateCellStation } from "../station/station-row.ts";
 import { positionResult } from "./combine-results.ts";
-import { percentile } from "./percentile.ts";
+import { calibratedAccuracy } from "./accuracy-model.ts";
+import { signalCentre } from "./signal-centre.ts";
 import type { AreaLookup, CellLookup } from "./lookups.ts";
 import type { PositionResult } from "./result.ts";
 import { areaScore, type ScoredArea, stationScore } from "./score.ts";
@@ -30,8 +30,8 @@ export interface LocateArea extends ScoredArea {
   readonly region: string | null;
 }
 
-/** SPEC §3.7 accuracy bounds in metres (the same for every radio). */
-export const CELL_ACCURACY = { min: 1000, max: 50_000 } as const;
+/** SPEC §3.7 accuracy bounds in metres (the same for every radio), for a lone cell and an area. */
+export const LONE_CELL_ACCURACY = { min: 1000, max: 50_000 } as const;
 export const AREA_ACCURACY = { min: 50_000, max: 500_000 } as const;
 
 /**
@@ -42,7 +42,6 @@ export const DEFAULT_CELL_SIGNAL: Readonly<Record<StationRadio, number>> = { gsm
 
 /** SPEC §3.6/§3.7: ages below one second weigh like one second. */
 const MIN_AGE_MS = 1000;
-const PERCENTILE = 95;
 
 const clamp = (value: number, b: { readonly min: number; readonly max: number }): number =>
   Math.min(Math.max(value, b.min), b.max);
@@ -52,41 +51,30 @@ interface Network {
   readonly lon: number;
   readonly radius: number;
   readonly score: number;
-  readonly weight: number;
+  /** ms, at least one second; dBm, defaulted to the radio's weakest. */
+  readonly age: number;
+  readonly signal: number;
   readonly id: string;
   readonly area: string;
   readonly seenToday: boolean;
 }
 
-/** SPEC §3.6: `w = score · min(sqrt(2000 / age'), 1) / signal'²`. */
-function weight(score: number, lookup: CellLookupFields | undefined, radio: StationRadio): number {
-  const age = Math.max(Math.abs(lookup?.age ?? 0), MIN_AGE_MS);
-  const signal = lookup?.signal ?? DEFAULT_CELL_SIGNAL[radio];
-  return (score * Math.min(Math.sqrt(2000 / age), 1)) / signal ** 2;
-}
-
-/** One cluster's position (SPEC §3.7 step 1): the cell itself, or the weighted centre. */
+/**
+ * One area's position (SPEC §3.7 step 1, with Ichnos's estimate and accuracy): the cells'
+ * power-weighted centre (signal-centre.ts) and the calibrated 95% radius (accuracy-model.ts).
+ * Ichnaea places a lone cell at its own position with its radius as accuracy, and a group at
+ * its 1/dBm²-weighted centre with the 95th percentile distance to the cells, both at least 1 km.
+ */
 function aggregate(group: readonly Network[]): { lat: number; lon: number; accuracy: number; score: number } {
   const [only] = group;
-  if (group.length === 1 && only) return { lat: only.lat, lon: only.lon, accuracy: clamp(only.radius, CELL_ACCURACY), score: only.score };
-  let sw = 0;
-  let lat = 0;
-  let lon = 0;
-  for (const n of group) {
-    sw += n.weight;
-    lat += n.weight * n.lat;
-    lon += n.weight * n.lon;
-  }
-  // numpy.average raises on zero total weight (all scores 0); the plain mean is the sane answer.
-  if (sw > 0) {
-    lat /= sw;
-    lon /= sw;
-  } else {
-    lat = group.reduce((s, n) => s + n.lat, 0) / group.length;
-    lon = group.reduce((s, n) => s + n.lon, 0) / group.length;
-  }
-  const spread = percentile(group.map((n) => distance(lat, lon, n.lat, n.lon)), PERCENTILE);
-  return { lat, lon, accuracy: clamp(spread, CELL_ACCURACY), score: group.reduce((s, n) => s + n.score, 0) };
+  // A lone cell keeps Ichnaea's answer: its position, and its radius as accuracy. The simulator
+  // always hears several cells, so the model is not fitted for one.
+  if (group.length === 1 && only) return { lat: only.lat, lon: only.lon, accuracy: clamp(only.radius, LONE_CELL_ACCURACY), score: only.score };
+  const centre = signalCentre(group, 10);
+  return {
+    lat: centre.lat, lon: centre.lon, accuracy: calibratedAccuracy("cell", { stations: group.length, ...centre }),
+    score: group.reduce((s, n) => s + n.score, 0),
+  };
 }
 
 type Positioned<T> = T & { readonly lat: number; readonly lon: number };
@@ -102,9 +90,11 @@ function cellNetworks(lookups: readonly CellLookupFields[], cells: readonly Loca
     .map((c) => {
       const score = stationScore(c, now);
       const id = cellKey(c);
-      const w = weight(score, byKey.get(id), c.radio);
+      const lookup = byKey.get(id);
+      const age = Math.max(Math.abs(lookup?.age ?? 0), MIN_AGE_MS);
+      const signal = lookup?.signal ?? DEFAULT_CELL_SIGNAL[c.radio];
       const seenToday = (c.lastSeen ?? "") >= today;
-      return { lat: c.lat, lon: c.lon, radius: c.radius ?? 0, score, weight: w, id, area: areaKey(c), seenToday };
+      return { lat: c.lat, lon: c.lon, radius: c.radius ?? 0, score, age, signal, id, area: areaKey(c), seenToday };
     });
 }
 

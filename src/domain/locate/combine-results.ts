@@ -36,18 +36,28 @@ function near(a: PositionResult, b: PositionResult): boolean {
   return distance(a.lat, a.lon, b.lat, b.lon) <= CLUSTER_FACTOR * Math.max(a.accuracy, b.accuracy);
 }
 
+/** A cluster holding something GeoIP did not say: a station or fallback answer. */
+const hasEvidence = (members: readonly PositionResult[]): boolean => members.some((r) => r.source !== "geoip");
+
 /**
  * SPEC §3.5: every result seeds a cluster of itself and the less accurate results near it; the
  * cluster with the highest (score sum, max score) wins. Array sort is stable, so on a full tie
  * the cluster seeded by the more accurate result (earlier in the sorted order) wins.
+ *
+ * A difference from Ichnaea (SPEC §9.14; README "Differences from Ichnaea"): a cluster of GeoIP
+ * alone never beats one with a station or fallback answer. GeoIP still adds its score to the
+ * clusters near it, so it can tip a choice between two places, but it cannot outvote stations:
+ * scores grow with a station's days in the database, so every station of a new installation
+ * (or a newly covered town) scores below GeoIP's 0.3–0.9, and Ichnaea answered "somewhere in
+ * this country, 25 km" while it held consistent Wi-Fi data for the place.
  */
 export function bestPositionCluster(results: readonly PositionResult[]): readonly PositionResult[] {
   if (results.length <= 1) return results;
   const sorted = [...results].sort((a, b) => a.accuracy - b.accuracy);
   const clusters = sorted.map((seed, i) => [seed, ...sorted.slice(i + 1).filter((other) => near(seed, other))]);
   const ranked = clusters
-    .map((members) => ({ members, sum: scoreSum(members), max: scoreMax(members) }))
-    .sort((a, b) => b.sum - a.sum || b.max - a.max);
+    .map((members) => ({ members, evidence: hasEvidence(members) ? 1 : 0, sum: scoreSum(members), max: scoreMax(members) }))
+    .sort((a, b) => b.evidence - a.evidence || b.sum - a.sum || b.max - a.max);
   return ranked[0]!.members;
 }
 

@@ -1,14 +1,17 @@
 /**
  * Internal Wi-Fi and Bluetooth positions (SPEC §3.6): the stations the database found for a
  * query's networks become clusters of nearby networks, and each cluster with at least two
- * members becomes one position result. Pure: the caller loads the stations and passes `now`.
+ * members becomes one position result, placed at the signal-weighted centre of its strongest
+ * networks (signal-centre.ts) with a calibrated accuracy (accuracy-model.ts). Pure: the caller
+ * loads the stations and passes `now`.
  */
 import { roundHalfEven } from "../../geo/round.ts";
 import { isStationBlocked } from "../station/blocking.ts";
 import { utcDay } from "../station/station-days.ts";
 import type { LocateMacStation } from "../station/station-row.ts";
 import { clusterNetworks } from "./cluster-networks.ts";
-import { refinePosition } from "./refine-position.ts";
+import { calibratedAccuracy } from "./accuracy-model.ts";
+import { type SampleNetwork, signalCentre } from "./signal-centre.ts";
 import type { PositionResult } from "./result.ts";
 import { stationScore } from "./score.ts";
 
@@ -25,23 +28,23 @@ interface KindSettings {
   /** Metres; no two networks of one cluster are farther apart. */
   readonly maxDistance: number;
   readonly maxNetworks: number;
-  readonly minAccuracy: number;
-  readonly maxAccuracy: number;
   readonly defaultSignal: number;
+  /**
+   * Metres: a station whose stored radius is larger cannot place anyone (it was heard from
+   * places farther apart than the type reaches, or merged across a move) and is not used.
+   * A difference from Ichnaea, measured in QUALITY.md: static access points of the simulator
+   * reach radii of 340 m, Bluetooth beacons 130 m.
+   */
+  readonly maxRadius: number;
 }
 
 const SETTINGS: Readonly<Record<MacKind, KindSettings>> = {
-  wifi: { maxDistance: 500, maxNetworks: 20, minAccuracy: 10, maxAccuracy: 500, defaultSignal: -100 },
-  blue: { maxDistance: 100, maxNetworks: 10, minAccuracy: 10, maxAccuracy: 50, defaultSignal: -127 },
+  wifi: { maxDistance: 500, maxNetworks: 40, defaultSignal: -100, maxRadius: 500 },
+  blue: { maxDistance: 100, maxNetworks: 10, defaultSignal: -127, maxRadius: 200 },
 };
 
-interface Network {
+interface Network extends SampleNetwork {
   readonly mac: string;
-  readonly lat: number;
-  readonly lon: number;
-  readonly age: number;
-  readonly signal: number;
-  readonly score: number;
   readonly seenToday: boolean;
 }
 
@@ -53,6 +56,7 @@ function toNetworks(lookups: readonly MacLookup[], stations: readonly LocateMacS
   for (const station of stations) {
     const lookup = observed.get(station.mac);
     if (!lookup || station.lat === null || station.lon === null || isStationBlocked(station, today)) continue;
+    if ((station.radius ?? 0) > settings.maxRadius) continue;
     networks.push({
       mac: station.mac,
       lat: station.lat,
@@ -61,6 +65,7 @@ function toNetworks(lookups: readonly MacLookup[], stations: readonly LocateMacS
       age: Math.max(Math.abs(lookup.age || 0), 1000),
       signal: lookup.signal || settings.defaultSignal,
       score: stationScore(station, now),
+      radius: station.radius ?? 0,
       seenToday: station.lastSeen !== null && station.lastSeen >= today,
     });
   }
@@ -69,13 +74,14 @@ function toNetworks(lookups: readonly MacLookup[], stations: readonly LocateMacS
 
 function clusterPosition(kind: MacKind, cluster: readonly Network[], settings: KindSettings): PositionResult {
   // Deliberate fix of SPEC §9.1 (DESIGN §7): Ichnaea sorts ascending and so positions from its
-  // *lowest*-scoring networks; Ichnos uses the highest-scoring ones (stable on ties).
-  const sample = [...cluster].sort((a, b) => b.score - a.score).slice(0, settings.maxNetworks);
-  const position = refinePosition(sample, settings.minAccuracy);
+  // *lowest*-scoring networks. Ichnos uses the strongest: the nearest stations say the most
+  // about where the phone is (by signal, then score; stable on ties).
+  const sample = [...cluster].sort((a, b) => b.signal - a.signal || b.score - a.score).slice(0, settings.maxNetworks);
+  const position = signalCentre(sample, 20);
   return {
     lat: roundHalfEven(position.lat, 7),
     lon: roundHalfEven(position.lon, 7),
-    accuracy: roundHalfEven(Math.min(position.accuracy, settings.maxAccuracy), 7),
+    accuracy: roundHalfEven(calibratedAccuracy(kind, { stations: sample.length, ...position }), 7),
     // Every member counts towards the score, not only the sample.
     score: cluster.reduce((sum, n) => sum + n.score, 0),
     source: "internal",

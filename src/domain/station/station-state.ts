@@ -4,7 +4,7 @@
  */
 import { distance } from "../../geo/distance.ts";
 import type { StationKind } from "../observation/types.ts";
-import { MAX_STATION_DISTANCE, type WeightedObservation } from "./observation-summary.ts";
+import { agreementLimit, type WeightedObservation } from "./observation-summary.ts";
 import { addDays, utcDay } from "./station-days.ts";
 import { SOURCE_CODES, type StationFields } from "./station-row.ts";
 
@@ -46,9 +46,9 @@ export function decideTransition(station: StationState, observations: Observatio
   return TRANSITIONS[station][observations];
 }
 
-/** Every chosen observation lies within the type limit of the station's centre. */
-function agrees(kind: StationKind, lat: number, lon: number, group: readonly WeightedObservation[]): boolean {
-  const limit = MAX_STATION_DISTANCE[kind];
+/** Every chosen observation lies within reach of the station (observation-summary.ts). */
+function agrees(kind: StationKind, lat: number, lon: number, radius: number | null, group: readonly WeightedObservation[]): boolean {
+  const limit = agreementLimit(kind, radius);
   return group.every(({ obs }) => distance(obs.lat, obs.lon, lat, lon) <= limit);
 }
 
@@ -60,7 +60,7 @@ export function classifyStation(
 ): StationState {
   if (station === undefined) return "none";
   if (station.lat === null || station.lon === null) return "no_position";
-  if (agrees(kind, station.lat, station.lon, group)) {
+  if (agrees(kind, station.lat, station.lon, station.radius, group)) {
     // A null source counts as gnss: Ichnaea only tests `source is query`.
     return station.source === SOURCE_CODES.query ? "agree_query_position" : "agree_gnss_position";
   }

@@ -1,0 +1,84 @@
+/**
+ * How the stored rows of moved access points ended up, read from the station tables after the
+ * drain: blocked (no position), relocated (within 300 m of the new place), still at the old place
+ * (within 300 m of it), or averaged across the move (neither). Beside each, how many observations
+ * of it the stumblers submitted after the move: a mover heard 10 times or more after it moved must
+ * have been caught (blocked or relocated), never averaged.
+ */
+import { macShard } from "../../src/domain/observation/mac.ts";
+import { stationTable } from "../../src/db/station-tables.ts";
+import type { Report } from "../../src/domain/report.ts";
+import type { City } from "./city.ts";
+
+export interface MoverOutcomes {
+  readonly movers: number;
+  /** Movers heard at least once after the move. */
+  readonly heardAfter: number;
+  readonly blocked: number;
+  readonly relocated: number;
+  readonly atOldPlace: number;
+  readonly averaged: number;
+  /** Movers heard ≥ 10 times after the move that were not caught (at the old place or averaged). */
+  readonly missedAfterTen: number;
+  /** The most post-move observations of a mover that was not caught. */
+  readonly mostHeardUncaught: number;
+}
+
+const NEAR_M = 300;
+const CAUGHT_WITHIN = 10;
+
+interface Queryable {
+  query(sql: string, values?: unknown[]): Promise<unknown>;
+}
+
+export async function moverOutcomes(pool: Queryable, city: City, reports: readonly Report[], moveAt: number): Promise<MoverOutcomes> {
+  const movers = city.wifi.filter((s) => s.moved);
+  const key = (mac: string) => mac.replaceAll(":", "").toLowerCase();
+  const heardAfter = new Map<string, number>(movers.map((s) => [key(s.mac), 0]));
+  for (const r of reports) {
+    if ((r.timestamp ?? 0) < moveAt) continue;
+    for (const w of r.wifiAccessPoints) {
+      const k = key(w.macAddress);
+      const n = heardAfter.get(k);
+      if (n !== undefined) heardAfter.set(k, n + 1);
+    }
+  }
+  const byShard = new Map<string, string[]>();
+  for (const s of movers) {
+    const k = key(s.mac);
+    const list = byShard.get(macShard(k)) ?? [];
+    list.push(k);
+    byShard.set(macShard(k), list);
+  }
+  const rows = new Map<string, { lat: number | null; lon: number | null }>();
+  for (const [shard, macs] of byShard) {
+    const [found] = (await pool.query(
+      `SELECT LOWER(HEX(mac)) AS mac, lat, lon FROM ${stationTable("wifi", shard)} WHERE mac IN (${macs.map(() => "UNHEX(?)").join(",")})`, macs,
+    )) as [{ mac: string; lat: number | null; lon: number | null }[]];
+    for (const r of found) rows.set(r.mac, r);
+  }
+  const out = { movers: movers.length, heardAfter: 0, blocked: 0, relocated: 0, atOldPlace: 0, averaged: 0, missedAfterTen: 0, mostHeardUncaught: 0 };
+  for (const s of movers) {
+    const k = key(s.mac);
+    const after = heardAfter.get(k) ?? 0;
+    if (after === 0) continue;
+    out.heardAfter += 1;
+    const row = rows.get(k);
+    let caught = true;
+    if (!row || row.lat === null || row.lon === null) out.blocked += 1;
+    else {
+      const p = city.fromLatLon(row.lat, row.lon);
+      if (Math.hypot(p.x - s.moved!.x, p.y - s.moved!.y) <= NEAR_M) out.relocated += 1;
+      else {
+        caught = false;
+        if (Math.hypot(p.x - s.x, p.y - s.y) <= NEAR_M) out.atOldPlace += 1;
+        else out.averaged += 1;
+      }
+    }
+    if (!caught) {
+      out.mostHeardUncaught = Math.max(out.mostHeardUncaught, after);
+      if (after >= CAUGHT_WITHIN) out.missedAfterTen += 1;
+    }
+  }
+  return out;
+}

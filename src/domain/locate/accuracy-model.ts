@@ -1,0 +1,72 @@
+/**
+ * Calibrated accuracy (a deliberate difference from Ichnaea, README "Differences from Ichnaea"):
+ * the `accuracy` of an answer is the radius that holds the true position 95% of the time, as
+ * Ichnaea documents it, rather than Ichnaea's 95th percentile of the distances from the estimate
+ * to the stations used (which holds the truth 55–67% of the time with 2–3 Wi-Fi networks and is
+ * pinned at 10 m for Bluetooth, 1,000 m for cells: QUALITY.md).
+ *
+ *   accuracy = k(n) · √((spreadShare · spread)² + (floor + radiusShare · r̄)²), clamped,
+ *   k(n)     = base + perStation / n,
+ *
+ * where n is the number of stations the estimate is built from and spread the weighted RMS
+ * distance of those stations from the estimate (metres), r̄ their weighted mean stored radius
+ * (cells: a cell's radius says how large it is, from a few hundred metres to tens of km). The floor stands for what the spread
+ * cannot see: where the stations stand relative to their stored positions, and how far a
+ * station is heard. With few stations the spread says little (two stations side by side can be
+ * 200 m from the phone), hence a larger k. The parameters were fitted on `npm run bench:quality`
+ * (both cities, several seeds, full scale) so that 95% of answers hold the truth in every bucket
+ * of stations heard; QUALITY.md records the fit and its check.
+ */
+export type ModelledKind = "wifi" | "blue" | "cell";
+
+export interface AccuracyParameters {
+  /** How much of the stations' spread counts. */
+  readonly spreadShare: number;
+  /** Metres added in quadrature to the spread, plus this share of the stations' mean radius. */
+  readonly floor: number;
+  readonly radiusShare: number;
+  readonly base: number;
+  readonly perStation: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export const ACCURACY_MODEL: Readonly<Record<ModelledKind, AccuracyParameters>> = {
+  wifi: { spreadShare: 0.25, floor: 100, radiusShare: 0, base: 0.6, perStation: 2, min: 15, max: 500 },
+  blue: { spreadShare: 0, floor: 12, radiusShare: 0, base: 2, perStation: 6, min: 10, max: 150 },
+  cell: { spreadShare: 1, floor: 0, radiusShare: 0.13, base: 1, perStation: 2, min: 200, max: 50_000 },
+};
+
+/** One station's position and the weight it had in the estimate. */
+export interface WeightedPoint {
+  readonly x: number;
+  readonly y: number;
+  readonly weight: number;
+}
+
+/** Weighted RMS distance (metres) of the points from (x, y), in a local metric frame. */
+export function weightedSpread(points: readonly WeightedPoint[], x: number, y: number): number {
+  let total = 0;
+  let sum = 0;
+  for (const p of points) {
+    total += p.weight;
+    sum += p.weight * ((p.x - x) ** 2 + (p.y - y) ** 2);
+  }
+  return total > 0 ? Math.sqrt(sum / total) : 0;
+}
+
+/** What the estimate was built from. */
+export interface EstimateShape {
+  readonly stations: number;
+  /** Metres: weighted RMS distance of the stations from the estimate. */
+  readonly spread: number;
+  /** Metres: the stations' weighted mean stored radius. */
+  readonly meanRadius: number;
+}
+
+export function calibratedAccuracy(kind: ModelledKind, shape: EstimateShape): number {
+  const m = ACCURACY_MODEL[kind];
+  const k = m.base + m.perStation / Math.max(shape.stations, 1);
+  const floor = m.floor + m.radiusShare * shape.meanRadius;
+  return Math.min(Math.max(k * Math.hypot(m.spreadShare * shape.spread, floor), m.min), m.max);
+}

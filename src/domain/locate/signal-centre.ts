@@ -1,0 +1,73 @@
+/**
+ * The position of one Wi-Fi / Bluetooth cluster sample or one area's cells: the centre of the stations' stored
+ * positions weighted by received amplitude (10^(dBm/20)), the station's score and the age of
+ * the observation. A deliberate difference from Ichnaea (README "Differences from Ichnaea"):
+ * Ichnaea weighs by 1/dBm² (−40 dBm counts 5× −90 dBm) and refines with a least-squares fit of
+ * the distances; amplitude weights make the nearest stations count as much as their signal says
+ * (−40 dBm counts 316× −90 dBm), which in `npm run bench:quality` cut the median Wi-Fi error by
+ * a quarter, where the least-squares step had made it worse (QUALITY.md).
+ */
+import { type WeightedPoint, weightedSpread } from "./accuracy-model.ts";
+
+export interface SampleNetwork {
+  readonly lat: number;
+  readonly lon: number;
+  /** Milliseconds, already max(|age|, 1000). */
+  readonly age: number;
+  /** dBm, already defaulted when missing. */
+  readonly signal: number;
+  readonly score: number;
+  /** Metres, the station's stored radius (0 when unknown). */
+  readonly radius: number;
+}
+
+export interface SignalCentre {
+  readonly lat: number;
+  readonly lon: number;
+  /** Weighted RMS distance of the sample's stations from the centre, metres. */
+  readonly spread: number;
+  /** Weighted mean of the stations' radii, metres. */
+  readonly meanRadius: number;
+}
+
+const M_PER_DEG = 111_320;
+/** Older observations count less; anything seen within 2 s counts fully. */
+const ageFactor = (n: SampleNetwork): number => Math.min(Math.sqrt(2000 / n.age), 1);
+const signalWeight = (dbm: number, dbPerDecade: number): number => 10 ** (dbm / dbPerDecade);
+
+/**
+ * `dbPerDecade` sets how steeply weight follows signal: 20 weighs by amplitude (Wi-Fi,
+ * Bluetooth), 10 by power (cells, whose serving cell says much more than the neighbours).
+ */
+export function signalCentre(sample: readonly SampleNetwork[], dbPerDecade: number): SignalCentre {
+  const origin = sample[0]!;
+  const cosLat = Math.cos((origin.lat * Math.PI) / 180);
+  const heard = sample.map((n) => signalWeight(n.signal, dbPerDecade) * ageFactor(n));
+  // The score decides which cluster answers (combine-results.ts), not where in it: weighed by
+  // score, stations heard from far away (and so observed more often) pulled the estimate.
+  const scored = heard.map((w, i) => (sample[i]!.score > 0 ? w : 0));
+  // Stations that all score 0 (fresh, one sample) still say where the phone is: by signal alone.
+  const weights = scored.some((w) => w > 0) ? scored : heard;
+  // Metres east and north of the first station: exact enough over a cluster's few hundred metres.
+  const points: WeightedPoint[] = sample.map((n, i) => ({
+    x: (n.lon - origin.lon) * M_PER_DEG * cosLat,
+    y: (n.lat - origin.lat) * M_PER_DEG,
+    weight: weights[i]!,
+  }));
+  let total = 0;
+  let x = 0;
+  let y = 0;
+  let radius = 0;
+  points.forEach((p, i) => {
+    total += p.weight;
+    x += p.weight * p.x;
+    y += p.weight * p.y;
+    radius += p.weight * sample[i]!.radius;
+  });
+  x /= total;
+  y /= total;
+  return {
+    lat: origin.lat + y / M_PER_DEG, lon: origin.lon + x / (M_PER_DEG * cosLat),
+    spread: weightedSpread(points, x, y), meanRadius: radius / total,
+  };
+}
