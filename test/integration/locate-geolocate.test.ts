@@ -90,11 +90,11 @@ S("three positioned beacons answer; the report lists all four valid beacons", as
   }));
   const res = await answer(await geolocate(env, { bluetoothBeacons: beacons }));
   // Ichnos's estimate and accuracy (README "Differences from Ichnaea"): the −50 dBm beacon
-  // outweighs the two without a signal (−127 dBm) 7,000 to 1, and three beacons give
-  // (2 + 6/3) · 12 m. Ichnaea (SPEC §6.2): base + 0.0000035, accuracy 10.
+  // outweighs the two without a signal (−127 dBm) 7,000 to 1, and three beacons observed once
+  // give (1.2 + 2/3) · (5 + 60) m. Ichnaea (SPEC §6.2): base + 0.0000035, accuracy 10.
   const share = (2 * 10 ** (-127 / 20)) / (10 ** (-50 / 20) + 2 * 10 ** (-127 / 20));
   assert.ok(Math.abs(res.location.lat - (GB.lat + 0.000015 * share)) < 1e-7, `lat ${res.location.lat}`);
-  assert.is(res.accuracy, 48);
+  assert.ok(Math.abs(res.accuracy - 121.333) < 0.01, `accuracy ${res.accuracy}`);
   const [entry] = await storedEntries(env);
   assert.is(await storedCount(env), 1);
   assert.equal(entry!.report.bluetoothBeacons.map((b) => b.macAddress), macs);
@@ -123,11 +123,12 @@ S("three positioned access points answer; the report completes channel and frequ
   const res = await answer(await geolocate(env, { wifiAccessPoints: aps }));
   // Ichnos's estimate and accuracy (README "Differences from Ichnaea"): the −50 dBm network
   // outweighs the two without a valid signal (−100 dBm) 316 to 1 each, and three networks side
-  // by side give (0.6 + 2/3) · 100 m. Ichnaea (SPEC §6.2): base + 0.000005, accuracy 10.
+  // by side observed once give (0.5 + 4.5/3) · 310 m, held to 500. Ichnaea (SPEC §6.2): base +
+  // 0.000005, accuracy 10.
   const w = 10 ** (-100 / 20);
   const expected = GB.lat + (w * 0.00001 + w * 0.00002) / (10 ** (-50 / 20) + 2 * w);
   assert.ok(Math.abs(res.location.lat - expected) < 1e-7, `lat ${res.location.lat}`);
-  assert.ok(Math.abs(res.accuracy - (0.6 + 2 / 3) * 100) < 0.01, `accuracy ${res.accuracy}`);
+  assert.is(res.accuracy, 500);
   const [entry] = await storedEntries(env);
   const sent = entry!.report.wifiAccessPoints;
   assert.equal(sent.map((w) => w.macAddress), macs);

@@ -12,37 +12,39 @@ import { signalCentre } from "../../src/domain/locate/signal-centre.ts";
 import { distance } from "../../src/geo/distance.ts";
 
 const near = (actual: number, expected: number, eps = 1e-6) => assert.ok(Math.abs(actual - expected) < eps, `${actual} ≈ ${expected}`);
-const shape = (stations: number, spread: number, meanRadius = 0) => ({ stations, spread, meanRadius });
+const shape = (stations: number, spread: number, sampleTerm = 1, meanRadius = 0) => ({ stations, spread, sampleTerm, meanRadius });
 
-test("Wi-Fi: (0.6 + 2/n) · √((spread / 4)² + 100²), within 15…500 m", () => {
-  near(calibratedAccuracy("wifi", shape(2, 0)), 160);
-  near(calibratedAccuracy("wifi", shape(4, 0)), 110);
-  near(calibratedAccuracy("wifi", shape(20, 0)), 70);
-  near(calibratedAccuracy("wifi", shape(10, 400)), 0.8 * Math.hypot(100, 100));
-  assert.is(calibratedAccuracy("wifi", shape(2, 10_000)), 500);
+test("Wi-Fi: (0.5 + 4.5/n) · √((spread / 4)² + (10 + 300 · s̄)²), within 15…500 m", () => {
+  near(calibratedAccuracy("wifi", shape(4, 0, 0.1)), 65);
+  near(calibratedAccuracy("wifi", shape(10, 400, 0.1)), 0.95 * Math.hypot(100, 40));
+  // Stations observed 100 times each place better than stations observed 4 times.
+  assert.ok(calibratedAccuracy("wifi", shape(5, 20, 0.1)) < calibratedAccuracy("wifi", shape(5, 20, 0.5)));
+  assert.is(calibratedAccuracy("wifi", shape(2, 0, 1)), 500, "two stations observed once: 852 m, held to 500");
+  assert.is(calibratedAccuracy("wifi", shape(20, 0, 0.01)), 15, "9.4 m raised to the minimum");
 });
 
-test("Bluetooth: (2 + 6/n) · 12 m whatever the spread, within 10…150 m", () => {
-  near(calibratedAccuracy("blue", shape(2, 0)), 60);
-  near(calibratedAccuracy("blue", shape(3, 40)), 48);
-  near(calibratedAccuracy("blue", shape(6, 0)), 36);
+test("Bluetooth: (1.2 + 2/n) · √((spread / 2)² + (5 + 60 · s̄)²), within 10…150 m", () => {
+  near(calibratedAccuracy("blue", shape(2, 0, 1)), 143);
+  near(calibratedAccuracy("blue", shape(3, 40, 0.25)), (1.2 + 2 / 3) * Math.hypot(20, 20));
+  near(calibratedAccuracy("blue", shape(6, 0, 0.1)), (1.2 + 2 / 6) * 11);
 });
 
 test("cells: (1 + 2/n) · √(spread² + (0.13 · mean radius)²), at least 200 m", () => {
-  near(calibratedAccuracy("cell", shape(5, 300, 5000)), 1.4 * Math.hypot(300, 650));
-  assert.is(calibratedAccuracy("cell", shape(5, 10, 100)), 200);
-  assert.is(calibratedAccuracy("cell", shape(2, 1e6, 1e6)), 50_000);
+  near(calibratedAccuracy("cell", shape(5, 300, 0.1, 5000)), 1.4 * Math.hypot(300, 650));
+  assert.is(calibratedAccuracy("cell", shape(5, 10, 0.1, 100)), 200);
+  assert.is(calibratedAccuracy("cell", shape(2, 1e6, 0.1, 1e6)), 50_000);
 });
 
-test("more stations and a smaller spread never give a larger radius", () => {
+test("more stations, a smaller spread and better-observed stations never give a larger radius", () => {
   for (const kind of ["wifi", "blue", "cell"] as const) {
     for (const spread of [0, 50, 200, 1000]) {
       let previous = Number.POSITIVE_INFINITY;
       for (let n = 2; n <= 40; n++) {
-        const a = calibratedAccuracy(kind, shape(n, spread, 2000));
+        const a = calibratedAccuracy(kind, shape(n, spread, 0.2, 2000));
         assert.ok(a <= previous, `${kind} n=${n} spread=${spread}`);
         assert.ok(a >= ACCURACY_MODEL[kind].min && a <= ACCURACY_MODEL[kind].max);
-        assert.ok(calibratedAccuracy(kind, shape(n, spread + 10, 2000)) >= a);
+        assert.ok(calibratedAccuracy(kind, shape(n, spread + 10, 0.2, 2000)) >= a);
+        assert.ok(calibratedAccuracy(kind, shape(n, spread, 0.3, 2000)) >= a);
         previous = a;
       }
     }
@@ -53,7 +55,7 @@ test("the accuracy classes read the calibrated values: Wi-Fi and Bluetooth answe
   // SPEC §3.3: high up to 500 m, so the fallback decision (§3.4) is unchanged for them.
   assert.is(accuracyClass(calibratedAccuracy("wifi", shape(2, 10_000))), "high");
   assert.is(accuracyClass(calibratedAccuracy("blue", shape(2, 10_000))), "high");
-  assert.is(accuracyClass(calibratedAccuracy("cell", shape(5, 300, 5000))), "medium");
+  assert.is(accuracyClass(calibratedAccuracy("cell", shape(5, 300, 0.1, 5000))), "medium");
 });
 
 test("weighted spread is the weighted RMS distance from the point", () => {
@@ -62,8 +64,8 @@ test("weighted spread is the weighted RMS distance from the point", () => {
   assert.is(weightedSpread([], 0, 0), 0);
 });
 
-const sample = (lat: number, lon: number, signal: number, over: { age?: number; score?: number; radius?: number } = {}) =>
-  ({ lat, lon, signal, age: over.age ?? 1000, score: over.score ?? 1, radius: over.radius ?? 0 });
+const sample = (lat: number, lon: number, signal: number, over: { age?: number; score?: number; radius?: number; samples?: number } = {}) =>
+  ({ lat, lon, signal, age: over.age ?? 1000, score: over.score ?? 1, radius: over.radius ?? 0, samples: over.samples ?? 1 });
 
 test("the centre weighs stations by amplitude: 20 dB stronger counts 10× at 20 dB per decade", () => {
   const c = signalCentre([sample(51.5, -0.1, -60), sample(51.5011, -0.1, -80)], 20);
@@ -79,10 +81,11 @@ test("age lowers a station's weight; the score does not move the centre", () => 
   near(scored.lat, 51.50055, 1e-12);
 });
 
-test("stations that all score 0 are still placed by their signals; spread and radius are reported", () => {
-  const c = signalCentre([sample(51.5, -0.1, -70, { score: 0, radius: 100 }), sample(51.501, -0.1, -70, { score: 0, radius: 300 })], 20);
+test("stations that all score 0 are still placed by their signals; spread, radius and samples are reported", () => {
+  const c = signalCentre([sample(51.5, -0.1, -70, { score: 0, radius: 100, samples: 4 }), sample(51.501, -0.1, -70, { score: 0, radius: 300, samples: 100 })], 20);
   near(c.lat, 51.5005, 1e-12);
   near(c.meanRadius, 200);
+  near(c.sampleTerm, (1 / 2 + 1 / 10) / 2);
   near(c.spread, distance(51.5, -0.1, 51.501, -0.1) / 2, 0.2);
 });
 

@@ -5,12 +5,15 @@
  * to the stations used (which holds the truth 55–67% of the time with 2–3 Wi-Fi networks and is
  * pinned at 10 m for Bluetooth, 1,000 m for cells: QUALITY.md).
  *
- *   accuracy = k(n) · √((spreadShare · spread)² + (floor + radiusShare · r̄)²), clamped,
- *   k(n)     = base + perStation / n,
+ *   accuracy = k(n) · √((spreadShare · spread)² + (floor + radiusShare · r̄ + sampleShare · s̄)²),
+ *   k(n)     = base + perStation / n, clamped to the kind's bounds,
  *
  * where n is the number of stations the estimate is built from and spread the weighted RMS
  * distance of those stations from the estimate (metres), r̄ their weighted mean stored radius
- * (cells: a cell's radius says how large it is, from a few hundred metres to tens of km). The floor stands for what the spread
+ * (cells: a cell's radius says how large it is, from a few hundred metres to tens of km) and s̄
+ * their weighted mean of 1/√samples: a station observed 100 times is placed better than one
+ * observed 4 times, and in the simulator how often the stations were observed told the error
+ * apart better than their spread did (a city stumbled by 40 devices against one by 160). The floor stands for what the spread
  * cannot see: where the stations stand relative to their stored positions, and how far a
  * station is heard. With few stations the spread says little (two stations side by side can be
  * 200 m from the phone), hence a larger k. The parameters were fitted on `npm run bench:quality`
@@ -22,9 +25,10 @@ export type ModelledKind = "wifi" | "blue" | "cell";
 export interface AccuracyParameters {
   /** How much of the stations' spread counts. */
   readonly spreadShare: number;
-  /** Metres added in quadrature to the spread, plus this share of the stations' mean radius. */
+  /** Metres added in quadrature to the spread, plus shares of the stations' mean radius and 1/√samples. */
   readonly floor: number;
   readonly radiusShare: number;
+  readonly sampleShare: number;
   readonly base: number;
   readonly perStation: number;
   readonly min: number;
@@ -32,9 +36,9 @@ export interface AccuracyParameters {
 }
 
 export const ACCURACY_MODEL: Readonly<Record<ModelledKind, AccuracyParameters>> = {
-  wifi: { spreadShare: 0.25, floor: 100, radiusShare: 0, base: 0.6, perStation: 2, min: 15, max: 500 },
-  blue: { spreadShare: 0, floor: 12, radiusShare: 0, base: 2, perStation: 6, min: 10, max: 150 },
-  cell: { spreadShare: 1, floor: 0, radiusShare: 0.13, base: 1, perStation: 2, min: 200, max: 50_000 },
+  wifi: { spreadShare: 0.25, floor: 10, radiusShare: 0, sampleShare: 300, base: 0.5, perStation: 4.5, min: 15, max: 500 },
+  blue: { spreadShare: 0.5, floor: 5, radiusShare: 0, sampleShare: 60, base: 1.2, perStation: 2, min: 10, max: 150 },
+  cell: { spreadShare: 1, floor: 0, radiusShare: 0.13, sampleShare: 0, base: 1, perStation: 2, min: 200, max: 50_000 },
 };
 
 /** One station's position and the weight it had in the estimate. */
@@ -62,11 +66,13 @@ export interface EstimateShape {
   readonly spread: number;
   /** Metres: the stations' weighted mean stored radius. */
   readonly meanRadius: number;
+  /** The stations' weighted mean of 1/√samples (1 for a station observed once). */
+  readonly sampleTerm: number;
 }
 
 export function calibratedAccuracy(kind: ModelledKind, shape: EstimateShape): number {
   const m = ACCURACY_MODEL[kind];
   const k = m.base + m.perStation / Math.max(shape.stations, 1);
-  const floor = m.floor + m.radiusShare * shape.meanRadius;
+  const floor = m.floor + m.radiusShare * shape.meanRadius + m.sampleShare * shape.sampleTerm;
   return Math.min(Math.max(k * Math.hypot(m.spreadShare * shape.spread, floor), m.min), m.max);
 }

@@ -50,6 +50,7 @@ interface Network {
   readonly lat: number;
   readonly lon: number;
   readonly radius: number;
+  readonly samples: number;
   readonly score: number;
   /** ms, at least one second; dBm, defaulted to the radio's weakest. */
   readonly age: number;
@@ -94,7 +95,7 @@ function cellNetworks(lookups: readonly CellLookupFields[], cells: readonly Loca
       const age = Math.max(Math.abs(lookup?.age ?? 0), MIN_AGE_MS);
       const signal = lookup?.signal ?? DEFAULT_CELL_SIGNAL[c.radio];
       const seenToday = (c.lastSeen ?? "") >= today;
-      return { lat: c.lat, lon: c.lon, radius: c.radius ?? 0, score, age, signal, id, area: areaKey(c), seenToday };
+      return { lat: c.lat, lon: c.lon, radius: c.radius ?? 0, samples: c.samples ?? 1, score, age, signal, id, area: areaKey(c), seenToday };
     });
 }
 

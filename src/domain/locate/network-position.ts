@@ -66,6 +66,7 @@ function toNetworks(lookups: readonly MacLookup[], stations: readonly LocateMacS
       signal: lookup.signal || settings.defaultSignal,
       score: stationScore(station, now),
       radius: station.radius ?? 0,
+      samples: station.samples ?? 1,
       seenToday: station.lastSeen !== null && station.lastSeen >= today,
     });
   }

@@ -19,6 +19,8 @@ export interface SampleNetwork {
   readonly score: number;
   /** Metres, the station's stored radius (0 when unknown). */
   readonly radius: number;
+  /** How often the station was observed (at least 1). */
+  readonly samples: number;
 }
 
 export interface SignalCentre {
@@ -28,6 +30,8 @@ export interface SignalCentre {
   readonly spread: number;
   /** Weighted mean of the stations' radii, metres. */
   readonly meanRadius: number;
+  /** Weighted mean of 1/√samples. */
+  readonly sampleTerm: number;
 }
 
 const M_PER_DEG = 111_320;
@@ -58,16 +62,18 @@ export function signalCentre(sample: readonly SampleNetwork[], dbPerDecade: numb
   let x = 0;
   let y = 0;
   let radius = 0;
+  let sampleTerm = 0;
   points.forEach((p, i) => {
     total += p.weight;
     x += p.weight * p.x;
     y += p.weight * p.y;
     radius += p.weight * sample[i]!.radius;
+    sampleTerm += p.weight / Math.sqrt(Math.max(sample[i]!.samples, 1));
   });
   x /= total;
   y /= total;
   return {
     lat: origin.lat + y / M_PER_DEG, lon: origin.lon + x / (M_PER_DEG * cosLat),
-    spread: weightedSpread(points, x, y), meanRadius: radius / total,
+    spread: weightedSpread(points, x, y), meanRadius: radius / total, sampleTerm: sampleTerm / total,
   };
 }
