@@ -89,4 +89,18 @@ test("stations that all score 0 are still placed by their signals; spread, radiu
   near(c.spread, distance(51.5, -0.1, 51.501, -0.1) / 2, 0.2);
 });
 
+test("a loud station stored 400 m from the others is left out; half the sample never is", () => {
+  const others = [0, 1, 2, 3].map((i) => sample(51.5 + i * 0.0001, -0.1, -75));
+  const moved = sample(51.5036, -0.1, -45); // 400 m north, heard loudest: stored where it stood before a move
+  const kept = signalCentre([moved, ...others], 20, 300);
+  assert.is(kept.stations, 4);
+  near(kept.lat, 51.50015, 1e-9);
+  const without = signalCentre([moved, ...others], 20);
+  assert.ok(without.lat > 51.503, "without the check the loud station decides");
+  // Two of four far away: nothing says which pair is right, so all count.
+  const split = signalCentre([sample(51.5, -0.1, -70), sample(51.5001, -0.1, -70), sample(51.5036, -0.1, -70), sample(51.5037, -0.1, -70)], 20, 300);
+  assert.is(split.stations, 4);
+  near(split.lat, 51.50185, 1e-9);
+});
+
 test.run();

@@ -73,7 +73,7 @@ function aggregate(group: readonly Network[]): { lat: number; lon: number; accur
   if (group.length === 1 && only) return { lat: only.lat, lon: only.lon, accuracy: clamp(only.radius, LONE_CELL_ACCURACY), score: only.score };
   const centre = signalCentre(group, 10);
   return {
-    lat: centre.lat, lon: centre.lon, accuracy: calibratedAccuracy("cell", { stations: group.length, ...centre }),
+    lat: centre.lat, lon: centre.lon, accuracy: calibratedAccuracy("cell", centre),
     score: group.reduce((s, n) => s + n.score, 0),
   };
 }

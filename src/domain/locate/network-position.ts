@@ -36,11 +36,13 @@ interface KindSettings {
    * reach radii of 340 m, Bluetooth beacons 130 m.
    */
   readonly maxRadius: number;
+  /** Metres: a station this far from the centre of the others is left out (signal-centre.ts). */
+  readonly outlierDistance: number;
 }
 
 const SETTINGS: Readonly<Record<MacKind, KindSettings>> = {
-  wifi: { maxDistance: 500, maxNetworks: 40, defaultSignal: -100, maxRadius: 500 },
-  blue: { maxDistance: 100, maxNetworks: 10, defaultSignal: -127, maxRadius: 200 },
+  wifi: { maxDistance: 500, maxNetworks: 40, defaultSignal: -100, maxRadius: 500, outlierDistance: 300 },
+  blue: { maxDistance: 100, maxNetworks: 10, defaultSignal: -127, maxRadius: 200, outlierDistance: 100 },
 };
 
 interface Network extends SampleNetwork {
@@ -78,11 +80,11 @@ function clusterPosition(kind: MacKind, cluster: readonly Network[], settings: K
   // *lowest*-scoring networks. Ichnos uses the strongest: the nearest stations say the most
   // about where the phone is (by signal, then score; stable on ties).
   const sample = [...cluster].sort((a, b) => b.signal - a.signal || b.score - a.score).slice(0, settings.maxNetworks);
-  const position = signalCentre(sample, 20);
+  const position = signalCentre(sample, 20, settings.outlierDistance);
   return {
     lat: roundHalfEven(position.lat, 7),
     lon: roundHalfEven(position.lon, 7),
-    accuracy: roundHalfEven(calibratedAccuracy(kind, { stations: sample.length, ...position }), 7),
+    accuracy: roundHalfEven(calibratedAccuracy(kind, position), 7),
     // Every member counts towards the score, not only the sample.
     score: cluster.reduce((sum, n) => sum + n.score, 0),
     source: "internal",

@@ -7,7 +7,7 @@
  * (−40 dBm counts 316× −90 dBm), which in `npm run bench:quality` cut the median Wi-Fi error by
  * a quarter, where the least-squares step had made it worse (QUALITY.md).
  */
-import { type WeightedPoint, weightedSpread } from "./accuracy-model.ts";
+import { weightedSpread } from "./accuracy-model.ts";
 
 export interface SampleNetwork {
   readonly lat: number;
@@ -26,6 +26,8 @@ export interface SampleNetwork {
 export interface SignalCentre {
   readonly lat: number;
   readonly lon: number;
+  /** Stations the centre was built from: the sample less the outliers. */
+  readonly stations: number;
   /** Weighted RMS distance of the sample's stations from the centre, metres. */
   readonly spread: number;
   /** Weighted mean of the stations' radii, metres. */
@@ -40,10 +42,48 @@ const ageFactor = (n: SampleNetwork): number => Math.min(Math.sqrt(2000 / n.age)
 const signalWeight = (dbm: number, dbPerDecade: number): number => 10 ** (dbm / dbPerDecade);
 
 /**
+ * Stations farther than `limit` metres from the centre of the others are left out, one at a time
+ * (the one that pulls the most first: a loud outlier drags the centre of every other subset
+ * towards itself), and never half the sample or more (then nothing says which side is right): a
+ * station that moved and was not yet caught, heard loudly at its new place but stored at its old
+ * one, would otherwise pull the answer by its weight. Needs three stations at least.
+ */
+function dropOutliers(points: { x: number; y: number; weight: number }[], limit: number): number {
+  const most = Math.floor((points.length - 1) / 2);
+  let dropped = 0;
+  while (dropped < most) {
+    let total = 0;
+    let sx = 0;
+    let sy = 0;
+    for (const p of points) {
+      total += p.weight;
+      sx += p.weight * p.x;
+      sy += p.weight * p.y;
+    }
+    let worst: { x: number; y: number; weight: number } | null = null;
+    let worstPull = 0;
+    for (const p of points) {
+      const rest = total - p.weight;
+      if (p.weight === 0 || !(rest > 0)) continue;
+      const d = Math.hypot(p.x - (sx - p.weight * p.x) / rest, p.y - (sy - p.weight * p.y) / rest);
+      if (d > limit && p.weight * d > worstPull) {
+        worst = p;
+        worstPull = p.weight * d;
+      }
+    }
+    if (worst === null) break;
+    worst.weight = 0;
+    dropped += 1;
+  }
+  return dropped;
+}
+
+/**
  * `dbPerDecade` sets how steeply weight follows signal: 20 weighs by amplitude (Wi-Fi,
  * Bluetooth), 10 by power (cells, whose serving cell says much more than the neighbours).
+ * `outlierDistance` (metres), when given, leaves out stations far from the others (dropOutliers).
  */
-export function signalCentre(sample: readonly SampleNetwork[], dbPerDecade: number): SignalCentre {
+export function signalCentre(sample: readonly SampleNetwork[], dbPerDecade: number, outlierDistance?: number): SignalCentre {
   const origin = sample[0]!;
   const cosLat = Math.cos((origin.lat * Math.PI) / 180);
   const heard = sample.map((n) => signalWeight(n.signal, dbPerDecade) * ageFactor(n));
@@ -53,11 +93,12 @@ export function signalCentre(sample: readonly SampleNetwork[], dbPerDecade: numb
   // Stations that all score 0 (fresh, one sample) still say where the phone is: by signal alone.
   const weights = scored.some((w) => w > 0) ? scored : heard;
   // Metres east and north of the first station: exact enough over a cluster's few hundred metres.
-  const points: WeightedPoint[] = sample.map((n, i) => ({
+  const points: { x: number; y: number; weight: number }[] = sample.map((n, i) => ({
     x: (n.lon - origin.lon) * M_PER_DEG * cosLat,
     y: (n.lat - origin.lat) * M_PER_DEG,
     weight: weights[i]!,
   }));
+  const dropped = outlierDistance === undefined ? 0 : dropOutliers(points, outlierDistance);
   let total = 0;
   let x = 0;
   let y = 0;
@@ -73,7 +114,7 @@ export function signalCentre(sample: readonly SampleNetwork[], dbPerDecade: numb
   x /= total;
   y /= total;
   return {
-    lat: origin.lat + y / M_PER_DEG, lon: origin.lon + x / (M_PER_DEG * cosLat),
+    lat: origin.lat + y / M_PER_DEG, lon: origin.lon + x / (M_PER_DEG * cosLat), stations: sample.length - dropped,
     spread: weightedSpread(points, x, y), meanRadius: radius / total, sampleTerm: sampleTerm / total,
   };
 }
