@@ -53,8 +53,11 @@ export async function startPrivateMariaDb(options: PrivateMariaDbOptions = {}): 
   const dir = mkdtempSync(join(tmpdir(), "ichnos-mariadb-"));
   const datadir = join(dir, "data");
   // --user=root: test machines and containers often run as root, which mariadbd refuses otherwise.
+  // --tmpdir of its own: two bootstraps at once (a primary and its replica) shared /tmp's
+  // temporary tables and one failed with "Could not remove temporary table".
   await promisify(execFile)("mariadb-install-db", [
-    "--no-defaults", `--datadir=${datadir}`, "--auth-root-authentication-method=normal", "--user=root", "--skip-test-db", "--skip-name-resolve",
+    "--no-defaults", `--datadir=${datadir}`, `--tmpdir=${dir}`, "--auth-root-authentication-method=normal", "--user=root", "--skip-test-db",
+    "--skip-name-resolve",
   ]);
   const port = await freePort();
   const url = `mysql://root@127.0.0.1:${port}/`;
@@ -62,7 +65,7 @@ export async function startPrivateMariaDb(options: PrivateMariaDbOptions = {}): 
   const extra = options.args ?? [];
   const binlog = extra.some((a) => a.startsWith("--log-bin"));
   const args = [
-    "--no-defaults", `--datadir=${datadir}`, `--port=${port}`, `--socket=${join(dir, "sock")}`, `--pid-file=${join(dir, "pid")}`,
+    "--no-defaults", `--datadir=${datadir}`, `--tmpdir=${dir}`, `--port=${port}`, `--socket=${join(dir, "sock")}`, `--pid-file=${join(dir, "pid")}`,
     "--bind-address=127.0.0.1", "--user=root", "--skip-name-resolve", ...(binlog ? [] : ["--skip-log-bin"]), "--innodb-buffer-pool-size=32M",
     // Durability is not what these tests measure; fsyncs would make the migrations slow.
     "--innodb-flush-log-at-trx-commit=0", "--innodb-doublewrite=0", "--innodb-flush-method=nosync",
