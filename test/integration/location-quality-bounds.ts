@@ -6,7 +6,8 @@
  * editing the numbers below; nothing else needs to change.
  *
  * The numbers are what the code measured (three runs, 2026-12-04) with a margin: minAnswered =
- * measured − 3 points (rounded down), maxMedian = measured × 1.15 (rounded up), inside = measured
+ * measured − 3 points (rounded down; − 5 for Bluetooth rows, − 10 for rows under 30 queries), maxMedian = measured × 1.15 (rounded up; × 1.3 for the
+ * Bluetooth rows, which move from run to run), inside = measured
  * ± 5 points (rounded outwards, within 0–100), maxPulled = measured + 1. The comment after each
  * row gives what was measured. The small cities are not where the accuracy model was judged
  * (QUALITY.md: full scale); they hold the code to what it does, including the small sparse city's
@@ -20,6 +21,8 @@
  * What is checked:
  *   - only the rows listed; rows not here (buckets with fewer than 10 queries, and the "1"
  *     buckets, never answered: Ichnaea needs two networks of a kind) are not checked;
+ *   - the median only on rows of 30 queries or more (fewer: one query moves it by metres, and a
+ *     bucket of 21 Bluetooth queries moved from 12.0 to 14.1 m between runs);
  *   - calibration (`inside`) only where it is not null, and never on a bucket with fewer than 30
  *     answered queries (the test skips those whatever the table says: too noisy). It is null for
  *     the Bluetooth buckets other than "all", whose share inside can move from run to run.
@@ -54,20 +57,20 @@ export const LOCATION_QUALITY_BOUNDS: Readonly<Record<"dense" | "sparse", CityBo
     rows: {
       wifi: {
         all: { minAnswered: 96, maxMedian: 28, inside: [85, 96] }, // 600 queries: answered 99.3 %, median 24.1 m, inside 90.4 %
-        "4–6": { minAnswered: 89, maxMedian: 52, inside: null }, // 26 queries: answered 92.3 %, median 44.6 m, inside not checked: 24 answered
+        "4–6": { minAnswered: 82, maxMedian: null, inside: null }, // 26 queries (median not checked: too few): answered 92.3 %, median 44.6 m, inside not checked: 24 answered
         "7+": { minAnswered: 97, maxMedian: 28, inside: [85, 96] }, // 571 queries: answered 100.0 %, median 23.9 m, inside 90.2 %
       },
       blue: {
-        all: { minAnswered: 75, maxMedian: 20, inside: [76, 88] }, // 204 queries: answered 78.4–79.9 %, median 17.0–17.2 m, inside 81.4–82.5 %
-        "2–3": { minAnswered: 87, maxMedian: 33, inside: null }, // 77 queries: answered 90.9–94.8 %, median 27.8–28.1 m, inside 65–66 % (Bluetooth buckets: not checked)
-        "4–6": { minAnswered: 97, maxMedian: 17, inside: null }, // 69 queries: answered 100.0 %, median 13.9 m, inside 94 % (Bluetooth buckets: not checked)
-        "7+": { minAnswered: 97, maxMedian: 14, inside: null }, // 21 queries: answered 100.0 %, median 12.0 m, inside not checked: 21 answered
+        all: { minAnswered: 73, maxMedian: 23, inside: [76, 88] }, // 204 queries: answered 78.4–79.9 %, median 17.0–17.2 m, inside 81.4–82.5 %
+        "2–3": { minAnswered: 85, maxMedian: 37, inside: null }, // 77 queries: answered 90.9–94.8 %, median 27.8–28.1 m, inside 65–66 % (Bluetooth buckets: not checked)
+        "4–6": { minAnswered: 95, maxMedian: 19, inside: null }, // 69 queries: answered 100.0 %, median 13.9 m, inside 94 % (Bluetooth buckets: not checked)
+        "7+": { minAnswered: 90, maxMedian: null, inside: null }, // 21 queries (median not checked: too few): answered 100.0 %, median 12.0 m, inside not checked: 21 answered
       },
       "blue in venue": {
-        all: { minAnswered: 91, maxMedian: 17, inside: [92, 100] }, // 126 queries: answered 94.4–95.2 %, median 14.2–14.3 m, inside 97.5 %
-        "2–3": { minAnswered: 94, maxMedian: 19, inside: null }, // 41 queries: answered 97.6–100.0 %, median 16.2 m, inside 95 % (Bluetooth buckets: not checked)
-        "4–6": { minAnswered: 97, maxMedian: 16, inside: null }, // 63 queries: answered 100.0 %, median 13.6 m, inside 98 % (Bluetooth buckets: not checked)
-        "7+": { minAnswered: 97, maxMedian: 14, inside: null }, // 16 queries: answered 100.0 %, median 11.5 m, inside not checked: 16 answered
+        all: { minAnswered: 89, maxMedian: 19, inside: [92, 100] }, // 126 queries: answered 94.4–95.2 %, median 14.2–14.3 m, inside 97.5 %
+        "2–3": { minAnswered: 92, maxMedian: 22, inside: null }, // 41 queries: answered 97.6–100.0 %, median 16.2 m, inside 95 % (Bluetooth buckets: not checked)
+        "4–6": { minAnswered: 95, maxMedian: 18, inside: null }, // 63 queries: answered 100.0 %, median 13.6 m, inside 98 % (Bluetooth buckets: not checked)
+        "7+": { minAnswered: 90, maxMedian: null, inside: null }, // 16 queries (median not checked: too few): answered 100.0 %, median 11.5 m, inside not checked: 16 answered
       },
       cell: {
         all: { minAnswered: 97, maxMedian: 299, inside: [86, 97] }, // 600 queries: answered 100.0 %, median 259.9 m, inside 91.3 %
@@ -89,14 +92,14 @@ export const LOCATION_QUALITY_BOUNDS: Readonly<Record<"dense" | "sparse", CityBo
         "7+": { minAnswered: 97, maxMedian: 29, inside: [92, 100] }, // 122 queries: answered 100.0 %, median 25.0 m, inside 97.5 %
       },
       blue: {
-        all: { minAnswered: 84, maxMedian: 17, inside: [85, 97] }, // 164 queries: answered 87.2–87.8 %, median 13.2–13.9 m, inside 91.0–91.6 %
-        "2–3": { minAnswered: 91, maxMedian: 22, inside: null }, // 54 queries: answered 94.4–96.3 %, median 19.0 m, inside 77–78 % (Bluetooth buckets: not checked)
-        "4–6": { minAnswered: 97, maxMedian: 14, inside: null }, // 84 queries: answered 100.0 %, median 11.8 m, inside 99 % (Bluetooth buckets: not checked)
+        all: { minAnswered: 82, maxMedian: 19, inside: [85, 97] }, // 164 queries: answered 87.2–87.8 %, median 13.2–13.9 m, inside 91.0–91.6 %
+        "2–3": { minAnswered: 89, maxMedian: 25, inside: null }, // 54 queries: answered 94.4–96.3 %, median 19.0 m, inside 77–78 % (Bluetooth buckets: not checked)
+        "4–6": { minAnswered: 95, maxMedian: 16, inside: null }, // 84 queries: answered 100.0 %, median 11.8 m, inside 99 % (Bluetooth buckets: not checked)
       },
       "blue in venue": {
-        all: { minAnswered: 95, maxMedian: 15, inside: [94, 100] }, // 127 queries: answered 98.4 %, median 12.5–12.7 m, inside 99.2 %
-        "2–3": { minAnswered: 91, maxMedian: 18, inside: null }, // 39 queries: answered 94.9 %, median 15.2 m, inside 100 % (Bluetooth buckets: not checked)
-        "4–6": { minAnswered: 97, maxMedian: 14, inside: null }, // 80 queries: answered 100.0 %, median 11.8 m, inside 99 % (Bluetooth buckets: not checked)
+        all: { minAnswered: 93, maxMedian: 17, inside: [94, 100] }, // 127 queries: answered 98.4 %, median 12.5–12.7 m, inside 99.2 %
+        "2–3": { minAnswered: 89, maxMedian: 20, inside: null }, // 39 queries: answered 94.9 %, median 15.2 m, inside 100 % (Bluetooth buckets: not checked)
+        "4–6": { minAnswered: 95, maxMedian: 16, inside: null }, // 80 queries: answered 100.0 %, median 11.8 m, inside 99 % (Bluetooth buckets: not checked)
       },
       cell: {
         all: { minAnswered: 97, maxMedian: 453, inside: [60, 71] }, // 600 queries: answered 100.0 %, median 393.5 m, inside 65.7 %
