@@ -5,8 +5,10 @@
  * of it the stumblers submitted after the move: a mover heard 10 times or more after it moved must
  * have been caught (blocked or relocated), never averaged.
  */
-import { macShard } from "../../src/domain/observation/mac.ts";
+import type { RowDataPacket } from "mysql2/promise";
+import type { Pool } from "../../src/db/pool.ts";
 import { stationTable } from "../../src/db/station-tables.ts";
+import { macShard, normalizeMac } from "../../src/domain/observation/mac.ts";
 import type { Report } from "../../src/domain/report.ts";
 import type { City } from "./city.ts";
 
@@ -27,13 +29,9 @@ export interface MoverOutcomes {
 const NEAR_M = 300;
 const CAUGHT_WITHIN = 10;
 
-interface Queryable {
-  query(sql: string, values?: unknown[]): Promise<unknown>;
-}
-
-export async function moverOutcomes(pool: Queryable, city: City, reports: readonly Report[], moveAt: number): Promise<MoverOutcomes> {
+export async function moverOutcomes(pool: Pick<Pool, "query">, city: City, reports: readonly Report[], moveAt: number): Promise<MoverOutcomes> {
   const movers = city.wifi.filter((s) => s.moved);
-  const key = (mac: string) => mac.replaceAll(":", "").toLowerCase();
+  const key = normalizeMac;
   const heardAfter = new Map<string, number>(movers.map((s) => [key(s.mac), 0]));
   for (const r of reports) {
     if ((r.timestamp ?? 0) < moveAt) continue;
@@ -52,10 +50,10 @@ export async function moverOutcomes(pool: Queryable, city: City, reports: readon
   }
   const rows = new Map<string, { lat: number | null; lon: number | null }>();
   for (const [shard, macs] of byShard) {
-    const [found] = (await pool.query(
+    const [found] = await pool.query<RowDataPacket[]>(
       `SELECT LOWER(HEX(mac)) AS mac, lat, lon FROM ${stationTable("wifi", shard)} WHERE mac IN (${macs.map(() => "UNHEX(?)").join(",")})`, macs,
-    )) as [{ mac: string; lat: number | null; lon: number | null }[]];
-    for (const r of found) rows.set(r.mac, r);
+    );
+    for (const r of found) rows.set(r.mac as string, { lat: r.lat as number | null, lon: r.lon as number | null });
   }
   const out = { movers: movers.length, heardAfter: 0, blocked: 0, relocated: 0, atOldPlace: 0, averaged: 0, missedAfterTen: 0, mostHeardUncaught: 0 };
   for (const s of movers) {

@@ -7,8 +7,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { accuracyClass } from "../../src/domain/locate/accuracy.ts";
-import { ACCURACY_MODEL, calibratedAccuracy, weightedSpread } from "../../src/domain/locate/accuracy-model.ts";
-import { signalCentre } from "../../src/domain/locate/signal-centre.ts";
+import { ACCURACY_MODEL, calibratedAccuracy } from "../../src/domain/locate/accuracy-model.ts";
+import { signalCentre, weightedSpread } from "../../src/domain/locate/signal-centre.ts";
 import { distance } from "../../src/geo/distance.ts";
 
 const near = (actual: number, expected: number, eps = 1e-6) => assert.ok(Math.abs(actual - expected) < eps, `${actual} ≈ ${expected}`);

@@ -13,12 +13,12 @@
  * (cells: a cell's radius says how large it is, from a few hundred metres to tens of km) and s̄
  * their weighted mean of 1/√samples: a station observed 100 times is placed better than one
  * observed 4 times, and in the simulator how often the stations were observed told the error
- * apart better than their spread did (a city stumbled by 40 devices against one by 160). The floor stands for what the spread
- * cannot see: where the stations stand relative to their stored positions, and how far a
- * station is heard. With few stations the spread says little (two stations side by side can be
- * 200 m from the phone), hence a larger k. The parameters were fitted on `npm run bench:quality`
- * (both cities, several seeds, full scale) so that 95% of answers hold the truth in every bucket
- * of stations heard; QUALITY.md records the fit and its check.
+ * apart better than their spread did (a city stumbled by 40 devices against one by 160). The
+ * floor stands for what neither can see: how far the stored positions lean towards where they
+ * were observed from. With few stations the spread says little (two stations side by side can
+ * be 200 m from the phone), hence a larger k. The parameters were fitted on `npm run
+ * bench:quality` (both cities, both scales, several seeds) so that 95% of answers hold the truth
+ * in every bucket of stations heard; QUALITY.md records the fit and its check.
  */
 export type ModelledKind = "wifi" | "blue" | "cell";
 
@@ -40,24 +40,6 @@ export const ACCURACY_MODEL: Readonly<Record<ModelledKind, AccuracyParameters>> 
   blue: { spreadShare: 0.5, floor: 5, radiusShare: 0, sampleShare: 60, base: 1.2, perStation: 2, min: 10, max: 150 },
   cell: { spreadShare: 1, floor: 0, radiusShare: 0.13, sampleShare: 0, base: 1, perStation: 2, min: 200, max: 50_000 },
 };
-
-/** One station's position and the weight it had in the estimate. */
-export interface WeightedPoint {
-  readonly x: number;
-  readonly y: number;
-  readonly weight: number;
-}
-
-/** Weighted RMS distance (metres) of the points from (x, y), in a local metric frame. */
-export function weightedSpread(points: readonly WeightedPoint[], x: number, y: number): number {
-  let total = 0;
-  let sum = 0;
-  for (const p of points) {
-    total += p.weight;
-    sum += p.weight * ((p.x - x) ** 2 + (p.y - y) ** 2);
-  }
-  return total > 0 ? Math.sqrt(sum / total) : 0;
-}
 
 /** What the estimate was built from. */
 export interface EstimateShape {

@@ -32,8 +32,8 @@ interface KindSettings {
   /**
    * Metres: a station whose stored radius is larger cannot place anyone (it was heard from
    * places farther apart than the type reaches, or merged across a move) and is not used.
-   * A difference from Ichnaea, measured in QUALITY.md: static access points of the simulator
-   * reach radii of 340 m, Bluetooth beacons 130 m.
+   * A difference from Ichnaea: static access points of `npm run bench:quality` reach radii of
+   * up to 430 m, Bluetooth beacons up to 190 m.
    */
   readonly maxRadius: number;
   /** Metres: a station this far from the centre of the others is left out (signal-centre.ts). */

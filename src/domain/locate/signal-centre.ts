@@ -1,13 +1,13 @@
 /**
- * The position of one Wi-Fi / Bluetooth cluster sample or one area's cells: the centre of the stations' stored
- * positions weighted by received amplitude (10^(dBm/20)), the station's score and the age of
- * the observation. A deliberate difference from Ichnaea (README "Differences from Ichnaea"):
+ * The position of one Wi-Fi / Bluetooth cluster sample or one area's cells: the centre of the
+ * stations' stored positions weighted by received signal and the age of the observation (a
+ * station scoring 0 counts only when they all do). A deliberate difference from Ichnaea (README
+ * "Differences from Ichnaea"):
  * Ichnaea weighs by 1/dBm² (−40 dBm counts 5× −90 dBm) and refines with a least-squares fit of
  * the distances; amplitude weights make the nearest stations count as much as their signal says
  * (−40 dBm counts 316× −90 dBm), which in `npm run bench:quality` cut the median Wi-Fi error by
  * a quarter, where the least-squares step had made it worse (QUALITY.md).
  */
-import { weightedSpread } from "./accuracy-model.ts";
 
 export interface SampleNetwork {
   readonly lat: number;
@@ -36,6 +36,24 @@ export interface SignalCentre {
   readonly sampleTerm: number;
 }
 
+/** A station in metres east and north of the sample's first one, and its weight (0: left out). */
+export interface Point {
+  x: number;
+  y: number;
+  weight: number;
+}
+
+/** Weighted RMS distance (metres) of the points from (x, y). */
+export function weightedSpread(points: readonly Readonly<Point>[], x: number, y: number): number {
+  let total = 0;
+  let sum = 0;
+  for (const p of points) {
+    total += p.weight;
+    sum += p.weight * ((p.x - x) ** 2 + (p.y - y) ** 2);
+  }
+  return total > 0 ? Math.sqrt(sum / total) : 0;
+}
+
 const M_PER_DEG = 111_320;
 /** Older observations count less; anything seen within 2 s counts fully. */
 const ageFactor = (n: SampleNetwork): number => Math.min(Math.sqrt(2000 / n.age), 1);
@@ -48,7 +66,7 @@ const signalWeight = (dbm: number, dbPerDecade: number): number => 10 ** (dbm / 
  * station that moved and was not yet caught, heard loudly at its new place but stored at its old
  * one, would otherwise pull the answer by its weight. Needs three stations at least.
  */
-function dropOutliers(points: { x: number; y: number; weight: number }[], limit: number): number {
+function dropOutliers(points: Point[], limit: number): number {
   const most = Math.floor((points.length - 1) / 2);
   let dropped = 0;
   while (dropped < most) {
@@ -60,7 +78,7 @@ function dropOutliers(points: { x: number; y: number; weight: number }[], limit:
       sx += p.weight * p.x;
       sy += p.weight * p.y;
     }
-    let worst: { x: number; y: number; weight: number } | null = null;
+    let worst: Point | null = null;
     let worstPull = 0;
     for (const p of points) {
       const rest = total - p.weight;
@@ -93,7 +111,7 @@ export function signalCentre(sample: readonly SampleNetwork[], dbPerDecade: numb
   // Stations that all score 0 (fresh, one sample) still say where the phone is: by signal alone.
   const weights = scored.some((w) => w > 0) ? scored : heard;
   // Metres east and north of the first station: exact enough over a cluster's few hundred metres.
-  const points: { x: number; y: number; weight: number }[] = sample.map((n, i) => ({
+  const points: Point[] = sample.map((n, i) => ({
     x: (n.lon - origin.lon) * M_PER_DEG * cosLat,
     y: (n.lat - origin.lat) * M_PER_DEG,
     weight: weights[i]!,

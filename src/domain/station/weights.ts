@@ -66,13 +66,11 @@ export function speedWeight(speed: number | undefined): number {
  * access points and from 16 to 11 m for beacons, and the median answer error from 31 to 24 m for
  * Wi-Fi and from 22 to 14 m for Bluetooth in venues.
  */
-const WIFI_REFERENCE_DBM = -80;
-const BLUE_REFERENCE_DBM = -80;
-const powerWeight = (signal: number | undefined, reference: number): number => 10 ** (((signal ?? reference) - reference) / 10);
+const REFERENCE_DBM = -80;
+const powerWeight = (signal: number | undefined): number => 10 ** (((signal ?? REFERENCE_DBM) - REFERENCE_DBM) / 10);
 
 export function signalWeight(kind: StationKind, obs: WeightInput): number {
-  if (kind === "blue") return powerWeight(obs.signal, BLUE_REFERENCE_DBM);
-  if (kind === "wifi") return powerWeight(obs.signal, WIFI_REFERENCE_DBM);
+  if (kind === "blue" || kind === "wifi") return powerWeight(obs.signal);
   const radio = obs.radio === undefined ? undefined : CELL_SIGNAL[obs.radio];
   const s = obs.signal ?? radio?.fallback;
   if (s === undefined) return 1;
