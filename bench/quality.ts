@@ -15,6 +15,7 @@
  *      used to stand.
  * Seeds make runs reproducible. `--scale small` runs in about a minute, `full` in a few.
  */
+import { writeFileSync } from "node:fs";
 import type { Report } from "../src/domain/report.ts";
 import { spawnChild, startServer } from "./harness/children.ts";
 import { readMachineInfo } from "./harness/machine.ts";
@@ -29,6 +30,7 @@ import { createRadio, heardFields } from "./quality-support/radio.ts";
 import { formatQuality, type QualityRun } from "./quality-support/report.ts";
 import { type Outcome, score } from "./quality-support/score.ts";
 import { moverOutcomes } from "./quality-support/movers.ts";
+import { staticOutcomes } from "./quality-support/static-stations.ts";
 import { moveTimeOf, planQueries, planTrips } from "./quality-support/trips.ts";
 
 const OPTIONS = {
@@ -37,6 +39,8 @@ const OPTIONS = {
   /** Which cities: dense, sparse, or both. */
   cities: { kind: "text", default: "dense,sparse", metavar: "dense,sparse" },
   seeds: { kind: "ints", default: [1] },
+  /** Also write every query's outcome to this file, a JSON object per line (for fitting the accuracy model). */
+  outcomes: { kind: "text", default: "", metavar: "FILE" },
 } as const satisfies OptionTable;
 
 const SCALES = {
@@ -52,6 +56,15 @@ const TYPES: readonly { readonly type: string; readonly kinds: readonly NetworkK
 const MOVER_PULL_M = 500;
 const MOVER_ATTRIBUTION_M = 50;
 
+/** The strongest signal heard per network type of the query (what an accuracy model may use). */
+function strongest(fields: ReturnType<typeof heardFields>, kinds: readonly NetworkKind[]): Record<string, number | null> {
+  const max = (xs: readonly { signalStrength?: number }[]) => (xs.length ? Math.max(...xs.map((x) => x.signalStrength ?? -200)) : null);
+  return {
+    wifiMax: kinds.includes("wifi") ? max(fields.wifiAccessPoints) : null,
+    blueMax: kinds.includes("blue") ? max(fields.bluetoothBeacons) : null,
+  };
+}
+
 const options = readOptions("quality", OPTIONS);
 const scale = SCALES[options.scale as keyof typeof SCALES];
 if (!scale) throw new Error(`--scale must be small or full (got ${options.scale})`);
@@ -60,6 +73,7 @@ const kinds = options.cities.split(",").map((c) => c.trim()) as CityKind[];
 runBench("quality", options, async (run) => {
   const { progress } = run;
   const runs: QualityRun[] = [];
+  const outcomeLines: string[] = [];
   let machine = null as Awaited<ReturnType<typeof readMachineInfo>> | null;
   for (const kind of kinds) {
     for (const seed of options.seeds) {
@@ -96,6 +110,8 @@ runBench("quality", options, async (run) => {
       const code = await drain.exited;
       if (code !== 0) throw new Error(`ichnos drain exited ${code}`);
 
+      // Before the queries (which the key keeps out of the stations): which movers are caught.
+      const moverRows = await moverOutcomes(pool, city, reports, trips.moveAt);
       const peer = buildPeer(city, reports);
       const ours: Outcome[] = [];
       const peers: Outcome[] = [];
@@ -126,35 +142,40 @@ runBench("quality", options, async (run) => {
         // Bluetooth inside venues is also scored on its own: that is where beacons are meant to work.
         for (const type of t.type === "blue" && q.inVenue ? [t.type, "blue in venue"] : [t.type]) {
           ours.push({ type, heard, error, accuracy: status === 200 ? answer.accuracy ?? null : null });
+          if (type === t.type) outcomeLines.push(JSON.stringify({ city: kind, seed, type, heard, inVenue: q.inVenue, error, accuracy: status === 200 ? answer.accuracy ?? null : null, ...strongest(fields, t.kinds) }));
           peers.push({ type, heard, error: p ? Math.hypot(p.x - q.x, p.y - q.y) : null, accuracy: null });
           refs.push({ type, heard, error: r ? Math.hypot(r.x - q.x, r.y - q.y) : null, accuracy: null });
         }
         // A query hearing a moved AP at its new place must not be placed near its old one by it:
         // answered within 500 m of the old place, and at least 50 m nearer to it than the same
-        // query answered without that AP (other stations near the old place are not its doing).
+        // query answered without that AP (other stations near the old place are not its doing),
+        // while the AP is still stored away from its new place (blocked or relocated, it cannot
+        // be what placed the answer there).
         if (t.type === "wifi" && at) {
           for (const h of q.heard.wifi) {
             const s = city.wifi[h.index]!;
             if (!s.moved || Math.hypot(q.x - s.x, q.y - s.y) < MOVER_PULL_M) continue;
+            // Counted among the queries either way; only one stored elsewhere can pull.
             moverChecks.queries += 1;
             const nearOld = Math.hypot(at.x - s.x, at.y - s.y);
             if (nearOld >= MOVER_PULL_M) break;
             const without = await geolocate({ ...body, wifiAccessPoints: fields.wifiAccessPoints.filter((w) => w.macAddress !== s.mac) });
             const alone = without.at ? Math.hypot(without.at.x - s.x, without.at.y - s.y) : Number.POSITIVE_INFINITY;
-            if (nearOld < alone - MOVER_ATTRIBUTION_M) moverChecks.pulled += 1;
+            if (nearOld < alone - MOVER_ATTRIBUTION_M && !moverRows.caught.has(s.mac)) moverChecks.pulled += 1;
             break;
           }
         }
       });
-      const moverRows = await moverOutcomes(pool, city, reports, trips.moveAt);
+      const staticRows = await staticOutcomes(pool, city);
       await web.stop();
       runs.push({
         kind, seed, wifi: city.wifi.length, beacons: city.beacons.length, cells: city.cells.length, reports: reports.length,
         queries: queries.length, seconds: (performance.now() - started) / 1000,
-        ichnos: score(ours), peer: score(peers), reference: score(refs), movers: moverChecks, moverRows,
+        ichnos: score(ours), peer: score(peers), reference: score(refs), movers: moverChecks, moverRows: moverRows.outcomes, staticRows,
       });
       progress(`${kind} city, seed ${seed}: done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     }
   }
+  if (options.outcomes !== "") writeFileSync(options.outcomes, outcomeLines.map((l) => `${l}\n`).join(""));
   writeReport(options.json, { machine, scale: options.scale, runs }, formatQuality);
 });

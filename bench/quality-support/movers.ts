@@ -26,10 +26,16 @@ export interface MoverOutcomes {
   readonly mostHeardUncaught: number;
 }
 
+export interface MoverRows {
+  readonly outcomes: MoverOutcomes;
+  /** MACs (as the city spells them) of the movers blocked or relocated: they cannot pull a query to their old place. */
+  readonly caught: ReadonlySet<string>;
+}
+
 const NEAR_M = 300;
 const CAUGHT_WITHIN = 10;
 
-export async function moverOutcomes(pool: Pick<Pool, "query">, city: City, reports: readonly Report[], moveAt: number): Promise<MoverOutcomes> {
+export async function moverOutcomes(pool: Pick<Pool, "query">, city: City, reports: readonly Report[], moveAt: number): Promise<MoverRows> {
   const movers = city.wifi.filter((s) => s.moved);
   const key = normalizeMac;
   const heardAfter = new Map<string, number>(movers.map((s) => [key(s.mac), 0]));
@@ -56,27 +62,29 @@ export async function moverOutcomes(pool: Pick<Pool, "query">, city: City, repor
     for (const r of found) rows.set(r.mac as string, { lat: r.lat as number | null, lon: r.lon as number | null });
   }
   const out = { movers: movers.length, heardAfter: 0, blocked: 0, relocated: 0, atOldPlace: 0, averaged: 0, missedAfterTen: 0, mostHeardUncaught: 0 };
+  const caught = new Set<string>();
   for (const s of movers) {
     const k = key(s.mac);
     const after = heardAfter.get(k) ?? 0;
+    const row = rows.get(k);
+    let isCaught = true;
+    const p = row && row.lat !== null && row.lon !== null ? city.fromLatLon(row.lat, row.lon) : null;
+    if (p === null || Math.hypot(p.x - s.moved!.x, p.y - s.moved!.y) <= NEAR_M) caught.add(s.mac);
     if (after === 0) continue;
     out.heardAfter += 1;
-    const row = rows.get(k);
-    let caught = true;
-    if (!row || row.lat === null || row.lon === null) out.blocked += 1;
+    if (p === null) out.blocked += 1;
     else {
-      const p = city.fromLatLon(row.lat, row.lon);
       if (Math.hypot(p.x - s.moved!.x, p.y - s.moved!.y) <= NEAR_M) out.relocated += 1;
       else {
-        caught = false;
+        isCaught = false;
         if (Math.hypot(p.x - s.x, p.y - s.y) <= NEAR_M) out.atOldPlace += 1;
         else out.averaged += 1;
       }
     }
-    if (!caught) {
+    if (!isCaught) {
       out.mostHeardUncaught = Math.max(out.mostHeardUncaught, after);
       if (after >= CAUGHT_WITHIN) out.missedAfterTen += 1;
     }
   }
-  return out;
+  return { outcomes: out, caught };
 }

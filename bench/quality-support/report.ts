@@ -4,6 +4,7 @@ import type { MachineInfo } from "../harness/machine.ts";
 import { reportHeading } from "../harness/report.ts";
 import type { MoverOutcomes } from "./movers.ts";
 import type { Row } from "./score.ts";
+import type { StaticOutcomes } from "./static-stations.ts";
 
 export interface QualityRun {
   readonly kind: string;
@@ -20,6 +21,8 @@ export interface QualityRun {
   /** Wi-Fi queries hearing a moved AP at its new place, and how many were placed within 500 m of its old one. */
   readonly movers: { readonly queries: number; readonly pulled: number };
   readonly moverRows: MoverOutcomes;
+  /** Stations that never moved: blocked, or placed farther than they are heard from where they stand. */
+  readonly staticRows: StaticOutcomes;
 }
 
 export interface QualityResults {
@@ -49,6 +52,9 @@ export function formatQuality(r: QualityResults): string {
     lines.push(`moved access points: ${mr.movers}, heard after the move ${mr.heardAfter}: blocked ${mr.blocked}, relocated ${mr.relocated}, ` +
       `still at the old place ${mr.atOldPlace}, averaged across the move ${mr.averaged}; not caught though heard ≥ 10 times after the move: ${mr.missedAfterTen} ` +
       `(most post-move observations of one not caught: ${mr.mostHeardUncaught})`);
+    const { wifi, blue } = run.staticRows;
+    lines.push(`static stations: access points ${wifi.stored}, blocked ${wifi.blocked}, placed > 300 m from where they stand ${wifi.far}; ` +
+      `beacons ${blue.stored}, blocked ${blue.blocked}, placed > 150 m away ${blue.far}`);
     lines.push("");
   }
   return lines.join("\n");

@@ -58,7 +58,8 @@ async function positionedRows(db: Queryable, sql: string | null): Promise<RowDat
 
 /** Only the columns the searchers read (LocateFields): a third of the row, a third of the parsing. */
 const LOCATE_COLUMNS = "lat, lon, radius, region, samples, created, modified, last_seen, block_last, block_count";
-const MAC_COLUMNS = `mac, ${LOCATE_COLUMNS}`;
+/** move_samples: a station with a move candidate is not used (network-position.ts). */
+const MAC_COLUMNS = `mac, ${LOCATE_COLUMNS}, move_samples`;
 const CELL_COLUMNS = `radio, mcc, mnc, lac, cid, ${LOCATE_COLUMNS}`;
 
 function locateFieldsOf(row: RowDataPacket): LocateFields {
@@ -79,7 +80,7 @@ export function macLocateSql(kind: "wifi" | "blue", macs: readonly string[]): st
 
 export async function loadMacStationsForLocate(db: Queryable, kind: "wifi" | "blue", macs: readonly string[]): Promise<LocateMacStation[]> {
   const rows = await positionedRows(db, macLocateSql(kind, macs));
-  return rows.map((r) => ({ mac: (r.mac as Buffer).toString("hex"), ...locateFieldsOf(r) }));
+  return rows.map((r) => ({ mac: (r.mac as Buffer).toString("hex"), ...locateFieldsOf(r), moving: r.move_samples !== null }));
 }
 
 export interface CellKeyParts {

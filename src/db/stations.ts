@@ -17,10 +17,12 @@ const FIELD_COLUMNS = [
   "samples", "source", "weight", "last_seen", "block_first", "block_last", "block_count",
 ] as const;
 const CELL_COLUMNS = ["cellid", "radio", "mcc", "mnc", "lac", "cid", "psc"] as const;
+/** Wi-Fi and Bluetooth only: the move candidate (move-watch.ts). */
+const MOVE_COLUMNS = ["move_lat", "move_lon", "move_weight", "move_samples"] as const;
 
 
 export function columnsOf(kind: StationKind): readonly string[] {
-  return kind === "cell" ? [...FIELD_COLUMNS, ...CELL_COLUMNS] : [...FIELD_COLUMNS, "mac"];
+  return kind === "cell" ? [...FIELD_COLUMNS, ...CELL_COLUMNS] : [...FIELD_COLUMNS, "mac", ...MOVE_COLUMNS];
 }
 
 const day = (value: unknown): string | null => (value instanceof Date ? value.toISOString().slice(0, 10) : value == null ? null : String(value));
@@ -37,7 +39,14 @@ function fieldsFrom(row: RowDataPacket): StationFields {
 
 export function stationFromRow(kind: StationKind, row: RowDataPacket): StationRow {
   const fields = fieldsFrom(row);
-  if (kind !== "cell") return { ...fields, mac: (row.mac as Buffer).toString("hex") } satisfies MacStation;
+  if (kind !== "cell") {
+    const station: MacStation = { ...fields, mac: (row.mac as Buffer).toString("hex") };
+    const samples = nullableNumber(row.move_samples);
+    if (samples !== null) {
+      station.move = { lat: Number(row.move_lat), lon: Number(row.move_lon), weight: Number(row.move_weight), samples };
+    }
+    return station;
+  }
   return {
     ...fields, radio: radioOfCode(row.radio), mcc: Number(row.mcc), mnc: Number(row.mnc),
     lac: Number(row.lac), cid: Number(row.cid), psc: nullableNumber(row.psc),
@@ -68,7 +77,10 @@ function valuesOf(row: StationRow, id: Buffer): unknown[] {
     row.maxLat, row.minLat, row.maxLon, row.minLon, row.lat, row.lon, row.created, row.modified, row.radius, row.region,
     row.samples, row.source, row.weight, row.lastSeen, row.blockFirst, row.blockLast, row.blockCount,
   ];
-  if ("mac" in row) values.push(id);
+  if ("mac" in row) {
+    const move = row.move;
+    values.push(id, move?.lat ?? null, move?.lon ?? null, move?.weight ?? null, move?.samples ?? null);
+  }
   else values.push(id, RADIO_CODES[row.radio], row.mcc, row.mnc, row.lac, row.cid, row.psc);
   return values;
 }

@@ -12,8 +12,7 @@ import { fileURLToPath } from "node:url";
 import mysql, { type RowDataPacket } from "mysql2/promise";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import type { QualityResults } from "../../bench/quality-support/report.ts";
-import type { Row } from "../../bench/quality-support/score.ts";
+import type { QualityResults, QualityRun } from "../../bench/quality-support/report.ts";
 import { toConnectionOptions } from "../../src/db/database-url.ts";
 import { closeRedis, createRedis } from "../../src/redis/create-redis.ts";
 import { artifactPath } from "../support/artifacts.ts";
@@ -94,7 +93,8 @@ function fail(message: string): never {
 const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
 
 /** Every way the run's rows fall outside the city's bounds, as sentences; empty when all hold. */
-function violations(city: string, rows: readonly Row[], movers: { queries: number; pulled: number }, bounds: CityBounds): string[] {
+function violations(city: string, run: QualityRun, bounds: CityBounds): string[] {
+  const { ichnos: rows, movers, moverRows, staticRows } = run;
   const out: string[] = [];
   for (const [type, buckets] of Object.entries(bounds.rows)) {
     for (const [bucket, b] of Object.entries(buckets)) {
@@ -118,6 +118,13 @@ function violations(city: string, rows: readonly Row[], movers: { queries: numbe
   }
   if (movers.pulled > bounds.movers.maxPulled) {
     out.push(`${city} movers: ${movers.pulled} of ${movers.queries} Wi-Fi queries pulled to a moved access point's old place > bound ${bounds.movers.maxPulled}`);
+  }
+  if (moverRows.missedAfterTen > bounds.maxMissedMovers) {
+    out.push(`${city} movers: ${moverRows.missedAfterTen} moved access points heard ≥ 10 times after the move are not caught > bound ${bounds.maxMissedMovers}`);
+  }
+  const disturbed = staticRows.wifi.blocked + staticRows.wifi.far + staticRows.blue.blocked + staticRows.blue.far;
+  if (disturbed > bounds.maxDisturbedStatic) {
+    out.push(`${city} static stations: ${disturbed} blocked or placed far from where they stand (${JSON.stringify(staticRows)}) > bound ${bounds.maxDisturbedStatic}`);
   }
   return out;
 }
@@ -176,7 +183,7 @@ S("the dense and the sparse city, seed 1, stay within location-quality-bounds.ts
   for (const [city, bounds] of Object.entries(LOCATION_QUALITY_BOUNDS)) {
     const measured = results.runs.find((r) => r.kind === city && r.seed === 1);
     if (!measured) problems.push(`${city}: no run in the results`);
-    else problems.push(...violations(city, measured.ichnos, measured.movers, bounds));
+    else problems.push(...violations(city, measured, bounds));
   }
   problems.push(...(await leftovers(run.stderr, env.DATABASE_URL, env.REDIS_URL)).map((l) => `the bench left ${l} behind`));
 

@@ -12,25 +12,30 @@ import { signalCentre, weightedSpread } from "../../src/domain/locate/signal-cen
 import { distance } from "../../src/geo/distance.ts";
 
 const near = (actual: number, expected: number, eps = 1e-6) => assert.ok(Math.abs(actual - expected) < eps, `${actual} ≈ ${expected}`);
-const shape = (stations: number, spread: number, sampleTerm = 1, meanRadius = 0) => ({ stations, spread, sampleTerm, meanRadius });
+const shape = (stations: number, spread: number, sampleTerm = 1, meanRadius = 0, strongest = -60) => ({ stations, spread, sampleTerm, meanRadius, strongest });
 
-test("Wi-Fi: (0.5 + 4.5/n) · √((spread / 4)² + (10 + 300 · s̄)²), within 15…500 m", () => {
-  near(calibratedAccuracy("wifi", shape(4, 0, 0.1)), 65);
-  near(calibratedAccuracy("wifi", shape(10, 400, 0.1)), 0.95 * Math.hypot(100, 40));
+test("Wi-Fi: (0.5 + 4/n) · √((spread / 4)² + (10 + 300 · s̄)²), within 15…500 m", () => {
+  near(calibratedAccuracy("wifi", shape(4, 0, 0.1)), 60);
+  near(calibratedAccuracy("wifi", shape(10, 400, 0.1)), 0.9 * Math.hypot(100, 40));
+  near(calibratedAccuracy("wifi", shape(10, 400, 0.1, 0, -95)), 0.9 * Math.hypot(100, 40), 1e-6);
   // Stations observed 100 times each place better than stations observed 4 times.
   assert.ok(calibratedAccuracy("wifi", shape(5, 20, 0.1)) < calibratedAccuracy("wifi", shape(5, 20, 0.5)));
-  assert.is(calibratedAccuracy("wifi", shape(2, 0, 1)), 500, "two stations observed once: 852 m, held to 500");
-  assert.is(calibratedAccuracy("wifi", shape(20, 0, 0.01)), 15, "9.4 m raised to the minimum");
+  assert.is(calibratedAccuracy("wifi", shape(2, 0, 1)), 500, "two stations observed once: 775 m, held to 500");
+  assert.is(calibratedAccuracy("wifi", shape(20, 0, 0.01)), 15, "9 m raised to the minimum");
 });
 
-test("Bluetooth: (1.2 + 2/n) · √((spread / 2)² + (5 + 60 · s̄)²), within 10…150 m", () => {
-  near(calibratedAccuracy("blue", shape(2, 0, 1)), 143);
-  near(calibratedAccuracy("blue", shape(3, 40, 0.25)), (1.2 + 2 / 3) * Math.hypot(20, 20));
-  near(calibratedAccuracy("blue", shape(6, 0, 0.1)), (1.2 + 2 / 6) * 11);
+test("Bluetooth: √(((1.3 + 0.5/n) · √((spread / 2)² + (5 + 60 · s̄)²))² + (12 · max(0, −76 − loudest dBm))²), within 10…150 m", () => {
+  near(calibratedAccuracy("blue", shape(2, 0, 1)), 1.55 * 65);
+  near(calibratedAccuracy("blue", shape(3, 40, 0.25)), (1.3 + 0.5 / 3) * Math.hypot(20, 20));
+  near(calibratedAccuracy("blue", shape(6, 0, 0.1)), (1.3 + 0.5 / 6) * 11);
+  // The nearest beacon heard at −88 dBm: the phone is outside the venue, 12 dB × 12 m away.
+  near(calibratedAccuracy("blue", shape(6, 0, 0.1, 0, -88)), Math.hypot((1.3 + 0.5 / 6) * 11, 144));
+  assert.is(calibratedAccuracy("blue", shape(6, 0, 0.1, 0, -95)), 150, "held to the maximum");
+  assert.ok(calibratedAccuracy("blue", shape(6, 0, 0.1, 0, -80)) < calibratedAccuracy("blue", shape(6, 0, 0.1, 0, -85)));
 });
 
-test("cells: (1 + 2/n) · √(spread² + (0.13 · mean radius)²), at least 200 m", () => {
-  near(calibratedAccuracy("cell", shape(5, 300, 0.1, 5000)), 1.4 * Math.hypot(300, 650));
+test("cells: (0.8 + 1.6/n) · √(spread² + (0.13 · mean radius)²), at least 200 m", () => {
+  near(calibratedAccuracy("cell", shape(5, 300, 0.1, 5000)), 1.12 * Math.hypot(300, 650));
   assert.is(calibratedAccuracy("cell", shape(5, 10, 0.1, 100)), 200);
   assert.is(calibratedAccuracy("cell", shape(2, 1e6, 0.1, 1e6)), 50_000);
 });
@@ -82,11 +87,13 @@ test("age lowers a station's weight; the score does not move the centre", () => 
 });
 
 test("stations that all score 0 are still placed by their signals; spread, radius and samples are reported", () => {
-  const c = signalCentre([sample(51.5, -0.1, -70, { score: 0, radius: 100, samples: 4 }), sample(51.501, -0.1, -70, { score: 0, radius: 300, samples: 100 })], 20);
-  near(c.lat, 51.5005, 1e-12);
-  near(c.meanRadius, 200);
-  near(c.sampleTerm, (1 / 2 + 1 / 10) / 2);
-  near(c.spread, distance(51.5, -0.1, 51.501, -0.1) / 2, 0.2);
+  const c = signalCentre([sample(51.5, -0.1, -70, { score: 0, radius: 100, samples: 4 }), sample(51.501, -0.1, -72, { score: 0, radius: 300, samples: 100 })], 20);
+  near(c.lat, 51.5 + 0.001 * (10 ** -3.6 / (10 ** -3.5 + 10 ** -3.6)), 1e-12);
+  assert.is(c.strongest, -70);
+  const share = 10 ** -3.6 / (10 ** -3.5 + 10 ** -3.6);
+  near(c.meanRadius, 100 * (1 - share) + 300 * share);
+  near(c.sampleTerm, (1 - share) / 2 + share / 10);
+  near(c.spread, distance(51.5, -0.1, 51.501, -0.1) * Math.sqrt(share * (1 - share)), 0.2);
 });
 
 test("a loud station stored 400 m from the others is left out; half the sample never is", () => {
@@ -94,6 +101,7 @@ test("a loud station stored 400 m from the others is left out; half the sample n
   const moved = sample(51.5036, -0.1, -45); // 400 m north, heard loudest: stored where it stood before a move
   const kept = signalCentre([moved, ...others], 20, 300);
   assert.is(kept.stations, 4);
+  assert.is(kept.strongest, -75, "the loudest station left in, not the outlier");
   near(kept.lat, 51.50015, 1e-9);
   const without = signalCentre([moved, ...others], 20);
   assert.ok(without.lat > 51.503, "without the check the loud station decides");

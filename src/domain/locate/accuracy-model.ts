@@ -5,7 +5,8 @@
  * to the stations used (which holds the truth 55–67% of the time with 2–3 Wi-Fi networks and is
  * pinned at 10 m for Bluetooth, 1,000 m for cells: QUALITY.md).
  *
- *   accuracy = k(n) · √((spreadShare · spread)² + (floor + radiusShare · r̄ + sampleShare · s̄)²),
+ *   accuracy = √((k(n) · √((spreadShare · spread)² + (floor + radiusShare · r̄ + sampleShare · s̄)²))²
+ *                + (signalShare · max(0, signalReference − loudest))²),
  *   k(n)     = base + perStation / n, clamped to the kind's bounds,
  *
  * where n is the number of stations the estimate is built from and spread the weighted RMS
@@ -16,7 +17,11 @@
  * apart better than their spread did (a city stumbled by 40 devices against one by 160). The
  * floor stands for what neither can see: how far the stored positions lean towards where they
  * were observed from. With few stations the spread says little (two stations side by side can
- * be 200 m from the phone), hence a larger k. The parameters were fitted on `npm run
+ * be 200 m from the phone), hence a larger k. Bluetooth adds the loudest signal heard: a phone
+ * that hears its nearest beacon at −90 dBm is not in the venue but on the street outside, and
+ * the venue's centre is 30–60 m off however tight its beacons are (in the simulator the error
+ * of such answers was 2.9× the accuracy at −90 dBm, 1.1–1.3× from −80 dBm up). The parameters
+ * were fitted on `npm run
  * bench:quality` (both cities, both scales, several seeds) so that 95% of answers hold the truth
  * in every bucket of stations heard; QUALITY.md records the fit and its check.
  */
@@ -31,14 +36,17 @@ export interface AccuracyParameters {
   readonly sampleShare: number;
   readonly base: number;
   readonly perStation: number;
+  /** Metres per dB the loudest station used is below `signalReference` (dBm). */
+  readonly signalShare: number;
+  readonly signalReference: number;
   readonly min: number;
   readonly max: number;
 }
 
 export const ACCURACY_MODEL: Readonly<Record<ModelledKind, AccuracyParameters>> = {
-  wifi: { spreadShare: 0.25, floor: 10, radiusShare: 0, sampleShare: 300, base: 0.5, perStation: 4.5, min: 15, max: 500 },
-  blue: { spreadShare: 0.5, floor: 5, radiusShare: 0, sampleShare: 60, base: 1.2, perStation: 2, min: 10, max: 150 },
-  cell: { spreadShare: 1, floor: 0, radiusShare: 0.13, sampleShare: 0, base: 1, perStation: 2, min: 200, max: 50_000 },
+  wifi: { spreadShare: 0.25, floor: 10, radiusShare: 0, sampleShare: 300, base: 0.5, perStation: 4, signalShare: 0, signalReference: 0, min: 15, max: 500 },
+  blue: { spreadShare: 0.5, floor: 5, radiusShare: 0, sampleShare: 60, base: 1.3, perStation: 0.5, signalShare: 12, signalReference: -76, min: 10, max: 150 },
+  cell: { spreadShare: 1, floor: 0, radiusShare: 0.13, sampleShare: 0, base: 0.8, perStation: 1.6, signalShare: 0, signalReference: 0, min: 200, max: 50_000 },
 };
 
 /** What the estimate was built from. */
@@ -50,11 +58,14 @@ export interface EstimateShape {
   readonly meanRadius: number;
   /** The stations' weighted mean of 1/√samples (1 for a station observed once). */
   readonly sampleTerm: number;
+  /** dBm: the loudest station the estimate was built from. */
+  readonly strongest: number;
 }
 
 export function calibratedAccuracy(kind: ModelledKind, shape: EstimateShape): number {
   const m = ACCURACY_MODEL[kind];
   const k = m.base + m.perStation / Math.max(shape.stations, 1);
   const floor = m.floor + m.radiusShare * shape.meanRadius + m.sampleShare * shape.sampleTerm;
-  return Math.min(Math.max(k * Math.hypot(m.spreadShare * shape.spread, floor), m.min), m.max);
+  const weak = m.signalShare * Math.max(0, m.signalReference - shape.strongest);
+  return Math.min(Math.max(Math.hypot(k * Math.hypot(m.spreadShare * shape.spread, floor), weak), m.min), m.max);
 }

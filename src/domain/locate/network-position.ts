@@ -59,6 +59,9 @@ function toNetworks(lookups: readonly MacLookup[], stations: readonly LocateMacS
     const lookup = observed.get(station.mac);
     if (!lookup || station.lat === null || station.lon === null || isStationBlocked(station, today)) continue;
     if ((station.radius ?? 0) > settings.maxRadius) continue;
+    // Heard far from its place since it was last heard there (move-watch.ts): it may have moved,
+    // and placing the phone at its stored position would pull the answer to where it stood.
+    if (station.moving === true) continue;
     networks.push({
       mac: station.mac,
       lat: station.lat,

@@ -34,6 +34,8 @@ export interface SignalCentre {
   readonly meanRadius: number;
   /** Weighted mean of 1/√samples. */
   readonly sampleTerm: number;
+  /** dBm: the loudest of the stations the centre was built from. */
+  readonly strongest: number;
 }
 
 /** A station in metres east and north of the sample's first one, and its weight (0: left out). */
@@ -122,7 +124,9 @@ export function signalCentre(sample: readonly SampleNetwork[], dbPerDecade: numb
   let y = 0;
   let radius = 0;
   let sampleTerm = 0;
+  let strongest = Number.NEGATIVE_INFINITY;
   points.forEach((p, i) => {
+    if (p.weight > 0) strongest = Math.max(strongest, sample[i]!.signal);
     total += p.weight;
     x += p.weight * p.x;
     y += p.weight * p.y;
@@ -133,6 +137,6 @@ export function signalCentre(sample: readonly SampleNetwork[], dbPerDecade: numb
   y /= total;
   return {
     lat: origin.lat + y / M_PER_DEG, lon: origin.lon + x / (M_PER_DEG * cosLat), stations: sample.length - dropped,
-    spread: weightedSpread(points, x, y), meanRadius: radius / total, sampleTerm: sampleTerm / total,
+    spread: weightedSpread(points, x, y), meanRadius: radius / total, sampleTerm: sampleTerm / total, strongest,
   };
 }

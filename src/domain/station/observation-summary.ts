@@ -40,7 +40,7 @@ export const MAX_OLD_WEIGHT = 10000;
  * it stops placing anyone (QUALITY.md counts both).
  */
 export const STATION_REACH: Readonly<Record<StationKind, { readonly reach: number; readonly radiusAllowance: number }>> = {
-  blue: { reach: 150, radiusAllowance: 100 },
+  blue: { reach: 300, radiusAllowance: 100 },
   wifi: { reach: 1000, radiusAllowance: 500 },
   cell: { reach: 100000, radiusAllowance: 0 },
 };

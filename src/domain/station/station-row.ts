@@ -3,6 +3,7 @@
  * strings (UTC days); DATETIME columns are Dates (UTC).
  */
 import type { StationRadio } from "../observation/types.ts";
+import type { MoveCandidate } from "./move-watch.ts";
 
 /** ReportSource codes stored in the `source` column. */
 export const SOURCE_CODES = { fixed: 0, gnss: 3, fused: 6, query: 9 } as const;
@@ -31,6 +32,8 @@ export interface StationFields {
 export interface MacStation extends StationFields {
   /** 12 lowercase hex digits. */
   mac: string;
+  /** Where strong observations far from the stored centre point (move-watch.ts); absent = none. */
+  move?: MoveCandidate;
 }
 
 export interface CellStation extends StationFields {
@@ -52,5 +55,8 @@ export type LocateFields = Pick<
   StationFields,
   "lat" | "lon" | "radius" | "region" | "samples" | "created" | "modified" | "lastSeen" | "blockLast" | "blockCount"
 >;
-export type LocateMacStation = LocateFields & Pick<MacStation, "mac">;
+export type LocateMacStation = LocateFields & Pick<MacStation, "mac"> & {
+  /** It has a move candidate: observations since it was last heard at its place put it elsewhere. */
+  readonly moving?: boolean;
+};
 export type LocateCellStation = LocateFields & Pick<CellStation, "radio" | "mcc" | "mnc" | "lac" | "cid">;

@@ -6,9 +6,10 @@
 import type { RegionLookup } from "../../geo/region-lookup.ts";
 import type { CellObservation, Observation, StationKind } from "../observation/types.ts";
 import { isStationBlocked } from "./blocking.ts";
+import { type MoveCandidate, watchBatch, watchesMoves } from "./move-watch.ts";
 import { summariseObservations, type WeightedObservation } from "./observation-summary.ts";
 import { utcDay, wholeSeconds } from "./station-days.ts";
-import { SOURCE_CODES, type CellStation, type StationRow } from "./station-row.ts";
+import { SOURCE_CODES, type CellStation, type MacStation, type StationRow } from "./station-row.ts";
 import { classifyStation, decideTransition, observationState, type ObservationGroup } from "./station-state.ts";
 import { applyTransition, type EffectInput } from "./transitions.ts";
 import { observationWeight } from "./weights.ts";
@@ -95,9 +96,37 @@ function decideStation(ctx: BatchContext, group: readonly WeightedObservation[],
   const transition = decideTransition(stationState, observationState(source, summary !== null));
   if (transition === null) return NO_CHANGE;
   const { kind, now, today, regions } = ctx;
-  const input: EffectInput = { kind, now, today, regions, station, group: chosen, source: SOURCE_CODES[source], summary };
+  const base = { kind, now, today, regions, station, source: SOURCE_CODES[source] };
+  // Consistent observations within reach of a positioned Wi-Fi or Bluetooth station: those
+  // farther than it is heard are watched as a possible move instead of merged (move-watch.ts).
+  const watched = station !== undefined && "mac" in station && station.lat !== null && station.lon !== null &&
+      summary !== null && watchesMoves(kind) && stationState.startsWith("agree_")
+    ? watchBatch(kind, { lat: station.lat, lon: station.lon }, station.move ?? null, chosen)
+    : null;
+  if (watched === null) {
+    const row = applyTransition(transition, { ...base, group: chosen, summary });
+    return row === null ? NO_CHANGE : { status: transition, row };
+  }
+  if (watched.relocation !== null) {
+    const row = applyTransition("replace", { ...base, group: chosen, summary: watched.relocation });
+    return row === null ? NO_CHANGE : { status: "replace", row };
+  }
+  const move = watched.candidate;
+  const moveChanged = move !== ((station as MacStation).move ?? null);
+  // Only displaced observations: the station stays as it is and keeps the candidate.
+  if (watched.kept.length === 0) return { status: "no_change", row: withMove(station!, move) };
+  const input: EffectInput = { ...base, group: watched.kept, summary: summariseObservations(kind, watched.kept) };
   const row = applyTransition(transition, input);
-  return row === null ? NO_CHANGE : { status: transition, row };
+  // A same-day confirm writes nothing, unless the candidate changed.
+  if (row === null) return moveChanged ? { status: "no_change", row: withMove(station!, move) } : NO_CHANGE;
+  return { status: transition, row: withMove(row, move) };
+}
+
+/** The row with this move candidate (none: the field is absent). Cells never carry one. */
+function withMove(row: StationRow, move: MoveCandidate | null): StationRow {
+  if (!("mac" in row)) return row;
+  const { move: _old, ...rest } = row;
+  return move === null ? rest : { ...rest, move };
 }
 
 export function planStationUpdates(input: StationPlanInput): StationPlan {
