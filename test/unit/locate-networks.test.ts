@@ -56,6 +56,19 @@ test("two close stations: the stronger pulls the centre (lon + 0.0000009) and sc
   assert.equal(result.usedNetworks.map((n) => n.id).sort(), [a.mac, b.mac].sort());
 });
 
+test("a station with a move candidate (heard far from its place since last heard there) is not used", () => {
+  // A difference from Ichnaea (move-watch.ts): it may stand elsewhere now, and its stored place
+  // would pull the answer to where it stood.
+  const a = station();
+  const b = station({ lon: LON + 0.0001 });
+  const moving = { ...station({ lat: LAT + 0.002 }), moving: true }; // 222 m: within the outlier limit
+  const result = only(locateByNetworks("wifi", lookupsOf([a, b, moving], [{}, {}, { signal: -30 }]), [a, b, moving], NOW));
+  assert.equal(result.usedNetworks.map((n) => n.id).sort(), [a.mac, b.mac].sort());
+  assert.ok(distance(LAT, LON, result.lat, result.lon) < 10, "placed by the two that stayed");
+  // Alone with one other it leaves one network: no answer, as for any single network.
+  assert.equal(locateByNetworks("wifi", lookupsOf([a, moving]), [a, moving], NOW), []);
+});
+
 test("four stations weigh by amplitude and age: lat + 0.0000016, lon + 0.0000020, 500 m", () => {
   const stations = [0, 1, 2, 3].map((i) => station({ lat: LAT + i * 0.0001, lon: LON + i * 0.00012 }));
   const result = only(wifi(stations, [

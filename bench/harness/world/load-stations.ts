@@ -57,7 +57,8 @@ function macChunks(world: World, kind: "wifi" | "blue", st: MacStations, now: nu
     else perShard.set(shard, [i]);
   }
   const chunks: Chunk[] = [];
-  const columns = columnsOf(kind);
+  // The world's stations have no move candidate: the move_* columns stay NULL.
+  const columns = columnsOf(kind).filter((c) => !c.startsWith("move_"));
   for (const [shard, idx] of perShard) {
     for (let k = 0; k < idx.length; k += batch) {
       const part = idx.slice(k, k + batch);
