@@ -218,16 +218,20 @@ async function scaleOut(scaled: Target): Promise<void> {
       await sampler;
     };
     let heldAtDeath = 0;
+    let victim = -1;
     const killer = (async () => {
-      // Mid-run, while it holds entries: the first worker dies without a word (no SIGTERM hand-over).
+      // Mid-run, while it holds entries: a worker dies without a word (no SIGTERM hand-over). The
+      // first worker found holding some: one worker alone may be between batches at every look.
       await waitFor("half the reports sent", async () => sent >= REPORTS / 2, 60_000);
-      const victim = workers[0]!.child.pid!;
-      heldAtDeath = await waitFor("the first worker holding entries", async () => {
-        const held = (await pendingByPid(scaled)).get(victim) ?? 0;
-        if (held > 0) workers[0]!.child.kill("SIGKILL");
-        return held;
+      heldAtDeath = await waitFor("a worker holding entries", async () => {
+        const held = await pendingByPid(scaled);
+        const i = workers.findIndex((w) => (held.get(w.child.pid!) ?? 0) > 0);
+        if (i < 0) return 0;
+        victim = i;
+        workers[i]!.child.kill("SIGKILL");
+        return held.get(workers[i]!.child.pid!)!;
       }, 60_000);
-      await workers[0]!.exited;
+      await workers[victim]!.exited;
     })();
     await Promise.all([0, 1, 2, 3].map(sender));
     await killer;
@@ -257,7 +261,7 @@ async function scaleOut(scaled: Target): Promise<void> {
     assert.ok(settled.every((r) => r.deadLetters === 0 && r.lost === 0), "no dead letters, nothing lost");
 
     // The survivors took over what the dead one held (lag 0, nothing pending above) and stop cleanly.
-    for (const w of workers.slice(1)) assert.is(await w.stop(10_000), 0, w.output());
+    for (const w of workers.filter((_, i) => i !== victim)) assert.is(await w.stop(10_000), 0, w.output());
 
     // The reference: the same reports, one process.
     const { env: alone, stations: expectedStations } = await referenceRun();
