@@ -133,6 +133,18 @@ test("an observation at the stored place clears the candidate: the station is st
   assert.equal([again.statuses.no_change, (again.writes[0] as MacStation).move?.samples], [1, 1], "counting starts again");
 });
 
+test("a far observation whose fix is uncertain by more than 50 m is merged, not taken for a move", () => {
+  const mac = "a82066c00016";
+  const vague = { ...obs(mac, north(400), -80), accuracy: 150 } as Observation;
+  const plan = step("wifi", [vague], established(mac, 120));
+  assert.is(plan.statuses.change, 1);
+  const row = plan.writes[0] as MacStation;
+  assert.equal([row.move, row.samples], [undefined, 51]);
+  // The same observation with a 20 m fix starts a candidate.
+  const precise = step("wifi", [{ ...vague, accuracy: 20 } as Observation], established(mac, 120));
+  assert.equal([precise.statuses.no_change, (precise.writes[0] as MacStation).move?.samples], [1, 1]);
+});
+
 test("displaced observations in two places far apart do not add up to a move", () => {
   const mac = "a82066c00012";
   const spread = MOVE_WATCH.wifi.candidateM;

@@ -2,8 +2,9 @@
  * Moved Wi-Fi access points and Bluetooth beacons (a difference from Ichnaea, README "Differences
  * from Ichnaea"). Ichnaea merges every observation within 5 km of a Wi-Fi station, so an access
  * point moved a few hundred metres is averaged across the move. Here an observation farther from
- * the stored centre than a static station is heard (300 m for Wi-Fi, 150 m for Bluetooth) is
- * displaced: it is kept apart from the station's history, as a candidate position.
+ * the stored centre than a static station is heard (300 m for Wi-Fi, 150 m for Bluetooth), from
+ * a fix that claims to be good to 50 m (30 m), is displaced: it is kept apart from the station's
+ * history, as a candidate position.
  * `RELOCATE_AFTER` displaced observations that agree with each other, with no observation close
  * to the stored centre in between, relocate the station to the candidate (a `replace`). An
  * observation close to the stored centre (100 m, 50 m) clears the candidate: the station is
@@ -30,6 +31,12 @@ export interface MoveCandidate {
 interface WatchLimits {
   /** An observation farther than this from the stored centre is displaced (metres). */
   readonly displacedM: number;
+  /**
+   * Only an observation whose fix claims this accuracy or better (metres; none claimed counts as
+   * good, as for its weight) can be displaced: a fix 150 m uncertain and 300 m off says nothing
+   * about a move, and a candidate keeps the station out of locate until it is heard at its place.
+   */
+  readonly maxAccuracy: number;
   /** An observation within this of the stored centre anchors the station there. */
   readonly anchoredM: number;
   /** Displaced observations farther than this from the candidate start a new one. */
@@ -42,8 +49,8 @@ interface WatchLimits {
  * a few tens of metres off. A candidate spans what one station can be heard across.
  */
 export const MOVE_WATCH: Readonly<Record<"wifi" | "blue", WatchLimits>> = {
-  wifi: { displacedM: 300, anchoredM: 100, candidateM: 500 },
-  blue: { displacedM: 150, anchoredM: 50, candidateM: 240 },
+  wifi: { displacedM: 300, maxAccuracy: 50, anchoredM: 100, candidateM: 500 },
+  blue: { displacedM: 150, maxAccuracy: 30, anchoredM: 50, candidateM: 240 },
 };
 
 /** Displaced observations, in one batch or several, that relocate a station. */
@@ -102,7 +109,7 @@ export function watchBatch(
   let anchored = false;
   for (const item of group) {
     const d = distance(item.obs.lat, item.obs.lon, centre.lat, centre.lon);
-    if (d > limits.displacedM) displaced.push(item);
+    if (d > limits.displacedM && Math.abs(item.obs.accuracy ?? 0) <= limits.maxAccuracy) displaced.push(item);
     else {
       kept.push(item);
       if (d <= limits.anchoredM) anchored = true;
