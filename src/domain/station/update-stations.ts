@@ -29,7 +29,10 @@ export interface StationPlanInput {
 export interface StationPlan {
   /** Complete rows to upsert, one per station at most, in first-seen order. */
   readonly writes: StationRow[];
-  /** Per-station outcomes; `no_change` covers a same-day confirm and an ignored no_position station. */
+  /**
+   * Per-station outcomes; `no_change` covers a same-day confirm, an ignored no_position station
+   * and a batch held apart as a move candidate (the row is then written for the candidate alone).
+   */
   readonly statuses: Record<StationStatus, number>;
   /** For the daily observation counter: every weight > 0 observation, blocked stations included. */
   readonly observations: number;
