@@ -67,20 +67,16 @@ export async function moverOutcomes(pool: Pick<Pool, "query">, city: City, repor
     const k = key(s.mac);
     const after = heardAfter.get(k) ?? 0;
     const row = rows.get(k);
-    let isCaught = true;
     const p = row && row.lat !== null && row.lon !== null ? city.fromLatLon(row.lat, row.lon) : null;
-    if (p === null || Math.hypot(p.x - s.moved!.x, p.y - s.moved!.y) <= NEAR_M) caught.add(s.mac);
+    const atNewPlace = p !== null && Math.hypot(p.x - s.moved!.x, p.y - s.moved!.y) <= NEAR_M;
+    const isCaught = p === null || atNewPlace;
+    if (isCaught) caught.add(s.mac);
     if (after === 0) continue;
     out.heardAfter += 1;
     if (p === null) out.blocked += 1;
-    else {
-      if (Math.hypot(p.x - s.moved!.x, p.y - s.moved!.y) <= NEAR_M) out.relocated += 1;
-      else {
-        isCaught = false;
-        if (Math.hypot(p.x - s.x, p.y - s.y) <= NEAR_M) out.atOldPlace += 1;
-        else out.averaged += 1;
-      }
-    }
+    else if (atNewPlace) out.relocated += 1;
+    else if (Math.hypot(p.x - s.x, p.y - s.y) <= NEAR_M) out.atOldPlace += 1;
+    else out.averaged += 1;
     if (!isCaught) {
       out.mostHeardUncaught = Math.max(out.mostHeardUncaught, after);
       if (after >= CAUGHT_WITHIN) out.missedAfterTen += 1;

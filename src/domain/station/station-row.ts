@@ -32,7 +32,7 @@ export interface StationFields {
 export interface MacStation extends StationFields {
   /** 12 lowercase hex digits. */
   mac: string;
-  /** Where strong observations far from the stored centre point (move-watch.ts); absent = none. */
+  /** Where observations farther from the stored centre than it is heard point (move-watch.ts); absent = none. */
   move?: MoveCandidate;
 }
 

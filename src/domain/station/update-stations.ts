@@ -11,7 +11,7 @@ import { summariseObservations, type WeightedObservation } from "./observation-s
 import { utcDay, wholeSeconds } from "./station-days.ts";
 import { SOURCE_CODES, type CellStation, type MacStation, type StationRow } from "./station-row.ts";
 import { classifyStation, decideTransition, observationState, type ObservationGroup } from "./station-state.ts";
-import { applyTransition, type EffectInput } from "./transitions.ts";
+import { applyTransition } from "./transitions.ts";
 import { observationWeight } from "./weights.ts";
 
 export type StationStatus = "new" | "new_block" | "change" | "replace" | "confirm" | "block" | "blocked_skip" | "no_change";
@@ -115,14 +115,13 @@ function decideStation(ctx: BatchContext, group: readonly WeightedObservation[],
     return row === null ? NO_CHANGE : { status: "replace", row };
   }
   const move = watched.candidate;
-  const moveChanged = move !== ((station as MacStation).move ?? null);
-  // Only displaced observations: the station stays as it is and keeps the candidate.
-  if (watched.kept.length === 0) return { status: "no_change", row: withMove(station!, move) };
-  const input: EffectInput = { ...base, group: watched.kept, summary: summariseObservations(kind, watched.kept) };
-  const row = applyTransition(transition, input);
-  // A same-day confirm writes nothing, unless the candidate changed.
-  if (row === null) return moveChanged ? { status: "no_change", row: withMove(station!, move) } : NO_CHANGE;
-  return { status: transition, row: withMove(row, move) };
+  const row = watched.kept.length === 0
+    ? null
+    : applyTransition(transition, { ...base, group: watched.kept, summary: summariseObservations(kind, watched.kept) });
+  if (row !== null) return { status: transition, row: withMove(row, move) };
+  // Only displaced observations (the station stays as it is) or a same-day confirm: the row is
+  // written only when the candidate changed.
+  return move !== ((station as MacStation).move ?? null) ? { status: "no_change", row: withMove(station!, move) } : NO_CHANGE;
 }
 
 /** The row with this move candidate (none: the field is absent). Cells never carry one. */
