@@ -3,7 +3,9 @@
  * submissions and queries:
  *   - a peer (beaconDB's method): each station's bounding box of the GNSS fixes it was heard at;
  *     a query's answer is the signal-weighted mean of the box centres of the stations heard whose
- *     radius (half the box's diagonal) is 1–500 m;
+ *     radius (half the box's diagonal) is 1–500 m, given at least two such stations (beaconDB
+ *     answers from Wi-Fi only when two networks are known and falls through to the cells
+ *     otherwise; its geolocate has no Bluetooth, so the peer applies its Wi-Fi rule to beacons);
  *   - a reference: the signal-weighted centroid of the true positions of the stations heard, the
  *     best any centroid method could do.
  * Weights are received power in milliwatts (10^(dBm/10)), so the strongest stations dominate.
@@ -30,6 +32,8 @@ export interface Estimate {
 }
 
 const M_PER_DEG = 111_320;
+/** beaconDB's "at least two WiFi networks have to be known" (src/geolocate.rs). */
+const MIN_SHORT_RANGE = 2;
 
 export interface PeerModel {
   locate(query: Query, kinds: readonly NetworkKind[]): Estimate | null;
@@ -71,6 +75,7 @@ export function buildPeer(city: City, reports: readonly Report[]): PeerModel {
       let sx = 0;
       let sy = 0;
       let sw = 0;
+      let used = 0;
       for (const kind of kinds) {
         for (const { key, rssi } of keyed(query, kind)) {
           const b = boxes[kind].get(key);
@@ -82,9 +87,12 @@ export function buildPeer(city: City, reports: readonly Report[]): PeerModel {
           sx += w * ((b.minX + b.maxX) / 2);
           sy += w * ((b.minY + b.maxY) / 2);
           sw += w;
+          used++;
         }
       }
-      return sw > 0 ? { x: sx / sw, y: sy / sw } : null;
+      // One cell answers (a cell covers an area, not a home); Wi-Fi and beacons need two.
+      const enough = kinds.includes("cell") ? used >= 1 : used >= MIN_SHORT_RANGE;
+      return enough && sw > 0 ? { x: sx / sw, y: sy / sw } : null;
   };
   return {
     locate(query, kinds) {

@@ -53,8 +53,10 @@ export function formatQuality(r: QualityResults): string {
       `still at the old place ${mr.atOldPlace}, averaged across the move ${mr.averaged}; not caught though heard ≥ 10 times after the move: ${mr.missedAfterTen} ` +
       `(most post-move observations of one not caught: ${mr.mostHeardUncaught})`);
     const { wifi, blue } = run.staticRows;
-    lines.push(`static stations: access points ${wifi.stored}, blocked ${wifi.blocked}, placed > 300 m from where they stand ${wifi.far}; ` +
-      `beacons ${blue.stored}, blocked ${blue.blocked}, placed > 150 m away ${blue.far}`);
+    const off = (o: number | null) => (o === null ? "–" : `${o.toFixed(1)} m`);
+    lines.push(`static stations: access points ${wifi.stored}, blocked ${wifi.blocked}, placed > 300 m from where they stand ${wifi.far}, ` +
+      `median distance from where they stand ${off(wifi.medianOffset)}; ` +
+      `beacons ${blue.stored}, blocked ${blue.blocked}, placed > 150 m away ${blue.far}, median ${off(blue.medianOffset)}`);
     lines.push("");
   }
   return lines.join("\n");

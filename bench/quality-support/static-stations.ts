@@ -15,6 +15,12 @@ export interface StaticOutcome {
   readonly blocked: number;
   /** Placed farther than `FAR_M` from where they stand. */
   readonly far: number;
+  /**
+   * Metres: the median distance of the positioned ones from where they stand. What bounds any
+   * answer built from them: a centroid of stored positions this far off cannot match the
+   * centroid of the true ones.
+   */
+  readonly medianOffset: number | null;
 }
 
 export interface StaticOutcomes {
@@ -28,6 +34,7 @@ const FAR_M = { wifi: 300, blue: 150 } as const;
 async function outcome(pool: Pick<Pool, "query">, city: City, kind: "wifi" | "blue", stations: readonly Station[]): Promise<StaticOutcome> {
   const byMac = new Map(stations.filter((s) => !s.moved).map((s) => [normalizeMac(s.mac), s]));
   const out = { stored: 0, blocked: 0, far: 0 };
+  const offsets: number[] = [];
   for (const table of allStationTables(kind)) {
     const [rows] = await pool.query<RowDataPacket[]>(`SELECT LOWER(HEX(mac)) AS mac, lat, lon FROM ${table}`);
     for (const r of rows) {
@@ -39,10 +46,13 @@ async function outcome(pool: Pick<Pool, "query">, city: City, kind: "wifi" | "bl
         continue;
       }
       const p = city.fromLatLon(r.lat as number, r.lon as number);
-      if (Math.hypot(p.x - s.x, p.y - s.y) > FAR_M[kind]) out.far += 1;
+      const offset = Math.hypot(p.x - s.x, p.y - s.y);
+      offsets.push(offset);
+      if (offset > FAR_M[kind]) out.far += 1;
     }
   }
-  return out;
+  offsets.sort((a, b) => a - b);
+  return { ...out, medianOffset: offsets.length ? offsets[Math.floor((offsets.length - 1) / 2)]! : null };
 }
 
 export async function staticOutcomes(pool: Pick<Pool, "query">, city: City): Promise<StaticOutcomes> {

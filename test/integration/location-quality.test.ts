@@ -116,6 +116,13 @@ function violations(city: string, run: QualityRun, bounds: CityBounds): string[]
       }
     }
   }
+  // Issue target: Wi-Fi answers at least as often as the beaconDB-style peer, which needs two
+  // known networks as Ichnos does (baselines.ts). Not a bound of ours to tune: the peer's own.
+  const ourWifi = rows.find((r) => r.type === "wifi" && r.bucket === "all");
+  const peerWifi = run.peer.find((r) => r.type === "wifi" && r.bucket === "all");
+  if (ourWifi && peerWifi && ourWifi.answered < peerWifi.answered) {
+    out.push(`${city} wifi all: answered ${pct(ourWifi.answered)} < the peer's ${pct(peerWifi.answered)} of the same ${ourWifi.queries} queries`);
+  }
   if (movers.pulled > bounds.movers.maxPulled) {
     out.push(`${city} movers: ${movers.pulled} of ${movers.queries} Wi-Fi queries pulled to a moved access point's old place > bound ${bounds.movers.maxPulled}`);
   }

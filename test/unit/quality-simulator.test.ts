@@ -76,21 +76,36 @@ S("a query hears the stations near it, and a mover only at the place it stands a
   assert.ok(queries.some((q) => q.inVenue) && queries.some((q) => !q.inVenue));
 });
 
-S("the peer uses box centres of stations with a radius of 1–500 m; the reference uses true positions", () => {
-  const a = city.wifi[0]!;
-  const b = city.wifi[1]!;
+S("the peer uses box centres of stations with a radius of 1–500 m, needs two of them, and else answers from the cells", () => {
+  const [a, b, c] = [city.wifi[0]!, city.wifi[1]!, city.wifi[2]!];
+  const cell = city.cells[0]!;
   const fix = (x: number, y: number) => ({ latitude: city.toLat(y), longitude: city.toLon(x), accuracy: 5 });
-  const report = (x: number, y: number, macs: string[]) => ({
-    timestamp: 0, position: fix(x, y), wifiAccessPoints: macs.map((m) => ({ macAddress: m, signalStrength: -60 })), bluetoothBeacons: [], cellTowers: [],
+  const report = (x: number, y: number, macs: string[], withCell = false) => ({
+    timestamp: 0, position: fix(x, y), wifiAccessPoints: macs.map((m) => ({ macAddress: m, signalStrength: -60 })), bluetoothBeacons: [],
+    cellTowers: withCell ? [{ radioType: "lte" as const, mobileCountryCode: cell.mcc, mobileNetworkCode: cell.mnc, locationAreaCode: cell.lac, cellId: cell.cid }] : [],
   });
-  // a: seen at (0,0) and (100,0): box centre (50,0), radius 50. b: seen once: radius 0, ignored.
-  const peer = buildPeer(city, [report(0, 0, [a.mac]), report(100, 0, [a.mac, b.mac])]);
-  const query: Query = { x: 0, y: 0, inVenue: false, heard: { wifi: [{ index: 0, rssi: -50 }, { index: 1, rssi: -40 }], beacons: [], cells: [] } };
-  const got = peer.locate(query, ["wifi"])!;
-  assert.ok(Math.abs(got.x - 50) < 0.5 && Math.abs(got.y) < 0.5, JSON.stringify(got));
-  const ref = trueCentroid(city, query, ["wifi"], 0, Number.POSITIVE_INFINITY)!;
-  // Weights in mW: b (−40 dBm) weighs ten times a (−50 dBm).
-  assert.ok(Math.abs(ref.x - (a.x + 10 * b.x) / 11) < 1e-6 && Math.abs(ref.y - (a.y + 10 * b.y) / 11) < 1e-6);
+  // a: seen at (0,0) and (100,0): box centre (50,0), radius 50. c: seen at (0,0) and (0,100):
+  // box centre (0,50). b: seen once: radius 0, ignored. The cell: seen at (0,0) and (0,-200).
+  const peer = buildPeer(city, [
+    report(0, 0, [a.mac, c.mac], true), report(100, 0, [a.mac, b.mac]), report(0, 100, [c.mac]), report(0, -200, [], true),
+  ]);
+  const heard = (wifi: { index: number; rssi: number }[]) => ({ wifi, beacons: [], cells: [{ index: 0, rssi: -90 }] });
+  const two: Query = { x: 0, y: 0, inVenue: false, heard: heard([{ index: 0, rssi: -50 }, { index: 1, rssi: -40 }, { index: 2, rssi: -60 }]) };
+  const got = peer.locate(two, ["wifi"])!;
+  // Weights in mW: a (−50 dBm) weighs ten times c (−60 dBm); b does not count.
+  assert.ok(Math.abs(got.x - (10 * 50) / 11) < 0.5 && Math.abs(got.y - 50 / 11) < 0.5, JSON.stringify(got));
+  // One usable network (b is ignored): beaconDB does not answer from one Wi-Fi network...
+  const one: Query = { x: 0, y: 0, inVenue: false, heard: heard([{ index: 0, rssi: -50 }, { index: 1, rssi: -40 }]) };
+  assert.is(peer.locate(one, ["wifi"]), null);
+  // ...and with every kind heard it answers from the cell (box centre (0,-100)).
+  const fromCell = peer.locate(one, ["wifi", "blue", "cell"])!;
+  assert.ok(Math.abs(fromCell.x) < 0.5 && Math.abs(fromCell.y + 100) < 0.5, JSON.stringify(fromCell));
+  const ref = trueCentroid(city, two, ["wifi"], 0, Number.POSITIVE_INFINITY)!;
+  // The reference weighs every station heard at its true position: b (−40 dBm) ten times a.
+  const w = [10 ** -5, 10 ** -4, 10 ** -6];
+  const sum = w[0]! + w[1]! + w[2]!;
+  assert.ok(Math.abs(ref.x - (w[0]! * a.x + w[1]! * b.x + w[2]! * c.x) / sum) < 1e-6);
+  assert.ok(Math.abs(ref.y - (w[0]! * a.y + w[1]! * b.y + w[2]! * c.y) / sum) < 1e-6);
 });
 
 S("scores: answered share, error quantiles, the share inside the accuracy, per bucket of networks heard", () => {
