@@ -34,7 +34,8 @@ export const BUCKETS: readonly { readonly name: string; readonly lo: number; rea
   { name: "1", lo: 1, hi: 1 }, { name: "2–3", lo: 2, hi: 3 }, { name: "4–6", lo: 4, hi: 6 }, { name: "7+", lo: 7, hi: Number.POSITIVE_INFINITY },
 ];
 
-function quantile(sorted: readonly number[], q: number): number | null {
+/** The q-quantile of ascending values (the lower one for a median of an even count); null when empty. */
+export function quantile(sorted: readonly number[], q: number): number | null {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }

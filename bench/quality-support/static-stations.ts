@@ -8,6 +8,7 @@ import type { Pool } from "../../src/db/pool.ts";
 import { allStationTables } from "../../src/db/station-tables.ts";
 import { normalizeMac } from "../../src/domain/observation/mac.ts";
 import type { City, Station } from "./city.ts";
+import { quantile } from "./score.ts";
 
 export interface StaticOutcome {
   /** Static stations with a row (heard at least once). */
@@ -52,7 +53,7 @@ async function outcome(pool: Pick<Pool, "query">, city: City, kind: "wifi" | "bl
     }
   }
   offsets.sort((a, b) => a - b);
-  return { ...out, medianOffset: offsets.length ? offsets[Math.floor((offsets.length - 1) / 2)]! : null };
+  return { ...out, medianOffset: quantile(offsets, 0.5) };
 }
 
 export async function staticOutcomes(pool: Pick<Pool, "query">, city: City): Promise<StaticOutcomes> {
