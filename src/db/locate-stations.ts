@@ -58,8 +58,8 @@ async function positionedRows(db: Queryable, sql: string | null): Promise<RowDat
 
 /** Only the columns the searchers read (LocateFields): a third of the row, a third of the parsing. */
 const LOCATE_COLUMNS = "lat, lon, radius, region, samples, created, modified, last_seen, block_last, block_count";
-/** move_samples: a station with a move candidate is not used (network-position.ts). */
-const MAC_COLUMNS = `mac, ${LOCATE_COLUMNS}, move_samples`;
+/** The move candidate: such a station may stand at either place (network-position.ts). */
+const MAC_COLUMNS = `mac, ${LOCATE_COLUMNS}, move_lat, move_lon, move_samples`;
 const CELL_COLUMNS = `radio, mcc, mnc, lac, cid, ${LOCATE_COLUMNS}`;
 
 function locateFieldsOf(row: RowDataPacket): LocateFields {
@@ -71,6 +71,11 @@ function locateFieldsOf(row: RowDataPacket): LocateFields {
   };
 }
 
+function moveCandidateOf(row: RowDataPacket): LocateMacStation["moveCandidate"] {
+  const lat = nullableNumber(row.move_lat), lon = nullableNumber(row.move_lon), samples = nullableNumber(row.move_samples);
+  return lat === null || lon === null || samples === null ? null : { lat, lon, samples };
+}
+
 /** The statement for Wi-Fi or Bluetooth stations of normalised MACs, over every shard they live in. */
 export function macLocateSql(kind: "wifi" | "blue", macs: readonly string[]): string | null {
   const perTable = new Map<string, Buffer[]>();
@@ -80,7 +85,7 @@ export function macLocateSql(kind: "wifi" | "blue", macs: readonly string[]): st
 
 export async function loadMacStationsForLocate(db: Queryable, kind: "wifi" | "blue", macs: readonly string[]): Promise<LocateMacStation[]> {
   const rows = await positionedRows(db, macLocateSql(kind, macs));
-  return rows.map((r) => ({ mac: (r.mac as Buffer).toString("hex"), ...locateFieldsOf(r), moving: r.move_samples !== null }));
+  return rows.map((r) => ({ mac: (r.mac as Buffer).toString("hex"), ...locateFieldsOf(r), moveCandidate: moveCandidateOf(r) }));
 }
 
 export interface CellKeyParts {

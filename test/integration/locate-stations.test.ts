@@ -72,7 +72,7 @@ S("the locate read returns every field the searchers use exactly as the projecto
     lastSeen: "2026-11-29", blockFirst: "2025-06-01", blockLast: "2026-01-02", blockCount: 3,
   };
   const wifi = stationRow("wifi", { mac: "a82066aa0001" }, over);
-  // One with a move candidate (move-watch.ts): locate must learn that it may have moved.
+  // One with a move candidate (move-watch.ts): locate must learn where it may stand now.
   const moving = { ...stationRow("wifi", { mac: "a82066aa0002" }, over), move: { lat: 51.52, lon: -0.12, weight: 3, samples: 2 } };
   const cell = stationRow("cell", { radio: "gsm", mcc: 234, mnc: 30, lac: 7, cid: 4242 }, over);
   await insertStations(env.pool, "wifi", [wifi, moving]);
@@ -83,7 +83,8 @@ S("the locate read returns every field the searchers use exactly as the projecto
   };
   const found = await loadMacStationsForLocate(env.pool, "wifi", ["a82066aa0001", "a82066aa0002"]);
   assert.equal(found.sort((a, b) => a.mac.localeCompare(b.mac)), [
-    { mac: "a82066aa0001", ...searched, moving: false }, { mac: "a82066aa0002", ...searched, moving: true },
+    { mac: "a82066aa0001", ...searched, moveCandidate: null },
+    { mac: "a82066aa0002", ...searched, moveCandidate: { lat: 51.52, lon: -0.12, samples: 2 } },
   ]);
   assert.equal(await loadCellStationsForLocate(env.pool, [{ radio: "gsm", mcc: 234, mnc: 30, lac: 7, cid: 4242 }]), [
     { radio: "gsm", mcc: 234, mnc: 30, lac: 7, cid: 4242, ...searched },

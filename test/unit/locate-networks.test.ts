@@ -56,17 +56,52 @@ test("two close stations: the stronger pulls the centre (lon + 0.0000009) and sc
   assert.equal(result.usedNetworks.map((n) => n.id).sort(), [a.mac, b.mac].sort());
 });
 
-test("a station with a move candidate (heard far from its place since last heard there) is not used", () => {
-  // A difference from Ichnaea (move-watch.ts): it may stand elsewhere now, and its stored place
-  // would pull the answer to where it stood.
+// A difference from Ichnaea (move-watch.ts): a station heard far from its place since it was last
+// heard there stands either where it was stored or at its move candidate; the query's other
+// networks decide which, and the two places of one station never count as two networks.
+const withCandidate = (fields: Partial<MacStation>, lat: number, lon: number, samples = 1) =>
+  ({ ...station(fields), moveCandidate: { lat, lon, samples } });
+
+test("a station with a move candidate heard with its old neighbours stands where it was stored", () => {
   const a = station();
   const b = station({ lon: LON + 0.0001 });
-  const moving = { ...station({ lat: LAT + 0.002 }), moving: true }; // 222 m: within the outlier limit
-  const result = only(locateByNetworks("wifi", lookupsOf([a, b, moving], [{}, {}, { signal: -30 }]), [a, b, moving], NOW));
-  assert.equal(result.usedNetworks.map((n) => n.id).sort(), [a.mac, b.mac].sort());
-  assert.ok(distance(LAT, LON, result.lat, result.lon) < 10, "placed by the two that stayed");
-  // Alone with one other it leaves one network: no answer, as for any single network.
-  assert.equal(locateByNetworks("wifi", lookupsOf([a, moving]), [a, moving], NOW), []);
+  // Stored beside a and b; one observation 2 km north started a candidate (a static access point
+  // heard once from afar, or a move the query says did not happen).
+  const c = withCandidate({ lon: LON + 0.0002 }, LAT + 0.018, LON);
+  const result = only(wifi([a, b, c], [{}, {}, { signal: -30 }]));
+  assert.equal(result.usedNetworks.map((n) => n.id).sort(), [a.mac, b.mac, c.mac].sort());
+  // −30 dBm dominates the amplitude weights: the answer is at c's stored place, not 2 km north.
+  assert.ok(distance(LAT, LON + 0.0002, result.lat, result.lon) < 2, `${result.lat}, ${result.lon}`);
+});
+
+test("a station with a move candidate heard with its new neighbours stands at the candidate", () => {
+  const a = station({ lat: LAT + 0.018 });
+  const b = station({ lat: LAT + 0.018, lon: LON + 0.0001 });
+  // Stored 2 km south of a and b (observed there 80 times), its candidate beside them.
+  const c = withCandidate({ samples: 80 }, LAT + 0.018, LON + 0.0002, 2);
+  const result = only(wifi([a, b, c], [{}, {}, { signal: -30 }]));
+  assert.equal(result.usedNetworks.map((n) => n.id).sort(), [a.mac, b.mac, c.mac].sort());
+  assert.ok(distance(LAT + 0.018, LON + 0.0002, result.lat, result.lon) < 2, `${result.lat}, ${result.lon}`);
+});
+
+test("both places of a station within one cluster: the one nearer the others is used", () => {
+  const a = station();
+  const b = station({ lon: LON + 0.0001 });
+  // Stored 350 m north, candidate 10 m east of b: both within 500 m of everyone, one cluster.
+  const c = withCandidate({ lat: LAT + 0.00315 }, LAT, LON + 0.00025);
+  const result = only(wifi([a, b, c], [{ signal: -70 }, { signal: -70 }, { signal: -70 }]));
+  assert.equal(result.usedNetworks.map((n) => n.id).sort(), [a.mac, b.mac, c.mac].sort());
+  // The centre of a, b and c's candidate: 0.0001167° east of a, on its latitude.
+  assert.ok(distance(LAT, LON + 0.00035 / 3, result.lat, result.lon) < 1, `${result.lat}, ${result.lon}`);
+});
+
+test("the two places of one station are one network: alone they give no answer", () => {
+  const c = withCandidate({}, LAT + 0.003, LON);
+  assert.equal(wifi([c]), []);
+  // With one other network beside its candidate, the pair answers there.
+  const a = station({ lat: LAT + 0.003, lon: LON + 0.0001 });
+  const result = only(wifi([a, c]));
+  assert.ok(distance(LAT + 0.003, LON + 0.00005, result.lat, result.lon) < 1, `${result.lat}, ${result.lon}`);
 });
 
 test("four stations weigh by amplitude and age: lat + 0.0000016, lon + 0.0000020, 500 m", () => {

@@ -5,6 +5,7 @@
  * networks (signal-centre.ts) with a calibrated accuracy (accuracy-model.ts). Pure: the caller
  * loads the stations and passes `now`.
  */
+import { distance } from "../../geo/distance.ts";
 import { roundHalfEven } from "../../geo/round.ts";
 import { isStationBlocked } from "../station/blocking.ts";
 import { utcDay } from "../station/station-days.ts";
@@ -48,6 +49,8 @@ const SETTINGS: Readonly<Record<MacKind, KindSettings>> = {
 interface Network extends SampleNetwork {
   readonly mac: string;
   readonly seenToday: boolean;
+  /** Placed at its move candidate rather than its stored position (a second copy of the station). */
+  readonly atCandidate: boolean;
 }
 
 function toNetworks(lookups: readonly MacLookup[], stations: readonly LocateMacStation[], now: Date, settings: KindSettings): Network[] {
@@ -59,10 +62,7 @@ function toNetworks(lookups: readonly MacLookup[], stations: readonly LocateMacS
     const lookup = observed.get(station.mac);
     if (!lookup || station.lat === null || station.lon === null || isStationBlocked(station, today)) continue;
     if ((station.radius ?? 0) > settings.maxRadius) continue;
-    // Heard far from its place since it was last heard there (move-watch.ts): it may have moved,
-    // and placing the phone at its stored position would pull the answer to where it stood.
-    if (station.moving === true) continue;
-    networks.push({
+    const stored: Network = {
       mac: station.mac,
       lat: station.lat,
       lon: station.lon,
@@ -73,9 +73,46 @@ function toNetworks(lookups: readonly MacLookup[], stations: readonly LocateMacS
       radius: station.radius ?? 0,
       samples: station.samples ?? 1,
       seenToday: station.lastSeen !== null && station.lastSeen >= today,
-    });
+      atCandidate: false,
+    };
+    networks.push(stored);
+    // Heard far from its place since it was last heard there (move-watch.ts): it stands either
+    // where it was stored or where the candidate says, and the query's other networks decide
+    // (oneCopyPerStation). Leaving it out instead lost answers: a static access point heard once
+    // from 300 m away was unusable until heard near its place again.
+    const candidate = station.moveCandidate;
+    if (candidate) {
+      networks.push({
+        ...stored, lat: candidate.lat, lon: candidate.lon, samples: candidate.samples, atCandidate: true,
+        score: stationScore({ ...station, samples: candidate.samples }, now),
+      });
+    }
   }
   return networks;
+}
+
+/**
+ * A cluster holding both places of a station keeps the one nearer to the centre of the cluster's
+ * other stations; with no other station to tell, the stored one. Null when fewer than two
+ * stations remain: two places of one station are still one network.
+ */
+function oneCopyPerStation(cluster: readonly Network[]): Network[] | null {
+  const count = new Map<string, number>();
+  for (const n of cluster) count.set(n.mac, (count.get(n.mac) ?? 0) + 1);
+  if (count.size < 2) return null;
+  if (count.size === cluster.length) return [...cluster];
+  const others = cluster.filter((n) => count.get(n.mac) === 1);
+  const lat = others.reduce((sum, n) => sum + n.lat, 0) / others.length;
+  const lon = others.reduce((sum, n) => sum + n.lon, 0) / others.length;
+  const keep = (n: Network): boolean => {
+    if (count.get(n.mac) === 1) return true;
+    if (others.length === 0) return !n.atCandidate;
+    const twin = cluster.find((m) => m.mac === n.mac && m !== n)!;
+    const mine = distance(lat, lon, n.lat, n.lon);
+    const theirs = distance(lat, lon, twin.lat, twin.lon);
+    return mine < theirs || (mine === theirs && !n.atCandidate);
+  };
+  return cluster.filter(keep);
 }
 
 function clusterPosition(kind: MacKind, cluster: readonly Network[], settings: KindSettings): PositionResult {
@@ -108,5 +145,8 @@ export function locateByNetworks(
 ): PositionResult[] {
   const settings = SETTINGS[kind];
   const networks = toNetworks(lookups, stations, now, settings);
-  return clusterNetworks(networks, settings.maxDistance).map((cluster) => clusterPosition(kind, cluster, settings));
+  return clusterNetworks(networks, settings.maxDistance)
+    .map(oneCopyPerStation)
+    .filter((cluster) => cluster !== null)
+    .map((cluster) => clusterPosition(kind, cluster, settings));
 }

@@ -56,7 +56,10 @@ export type LocateFields = Pick<
   "lat" | "lon" | "radius" | "region" | "samples" | "created" | "modified" | "lastSeen" | "blockLast" | "blockCount"
 >;
 export type LocateMacStation = LocateFields & Pick<MacStation, "mac"> & {
-  /** It has a move candidate: observations since it was last heard at its place put it elsewhere. */
-  readonly moving?: boolean;
+  /**
+   * Its move candidate (move-watch.ts): where observations since it was last heard at its place
+   * put it, and how many of them; null or absent when it has none.
+   */
+  readonly moveCandidate?: { readonly lat: number; readonly lon: number; readonly samples: number } | null;
 };
 export type LocateCellStation = LocateFields & Pick<CellStation, "radio" | "mcc" | "mnc" | "lac" | "cid">;
