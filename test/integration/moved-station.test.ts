@@ -11,7 +11,11 @@
  * neighbourhoods gives. A station that never moves (S, heard around P in both phases) is the
  * control: it still locates near P, so a locate that stopped answering fails the suite too.
  *
- * MySQL is read directly (not through the code under test) only for M's stored row.
+ * A third station (HEARD_FAR) never moves but is heard once from 400 m away: it has a move
+ * candidate, and locate must still use it where the networks heard with it are.
+ *
+ * MySQL is read directly (not through the code under test) only for M's stored row and
+ * HEARD_FAR's candidate.
  */
 import mysql, { type Connection, type RowDataPacket } from "mysql2/promise";
 import { suite } from "uvu";
@@ -72,6 +76,9 @@ function movedStationSuite(moveM: number, reportsAfterMove: number): void {
   const M_AFTER = offset(Q, 10, -5);
   /** The control: never moves, heard only around P in both phases. */
   const STAYER: Ap = { mac: mac(0x0002), at: offset(P, -10, 15) };
+  /** Never moves either, heard around P in phase A and once, from 400 m east, in phase B. */
+  const HEARD_FAR: Ap = { mac: mac(0x0003), at: offset(P, 10, -15) };
+  const FAR_FIX = offset(P, 0, 400);
 
   /** Stronger when closer, inside the -100…-10 dBm the submit validation keeps. */
   const signalAt = (d: number): number => Math.max(-100, Math.min(-10, Math.round(-40 - 30 * Math.log10(Math.max(d, 1)))));
@@ -162,13 +169,20 @@ function movedStationSuite(moveM: number, reportsAfterMove: number): void {
     // Phase A, three hours ago: M and S among A..F around P.
     await submitAndDrain(ctx, reports({
       centre: P, reports: 40, seed: 1, firstTimestamp: now - 3 * HOUR_MS,
-      always: [{ mac: MOVER, at: M_BEFORE }, STAYER], nearby: AROUND_P,
+      always: [{ mac: MOVER, at: M_BEFORE }, STAYER, HEARD_FAR], nearby: AROUND_P,
     }));
     ctx.beforeMove = await geolocate(ctx, moverBefore);
     // Phase B, an hour ago: M now among G..L around Q; S still heard among A..F around P.
     await submitAndDrain(ctx, [
       ...reports({ centre: Q, reports: reportsAfterMove, seed: 2, firstTimestamp: now - HOUR_MS, always: [{ mac: MOVER, at: M_AFTER }], nearby: AROUND_Q }),
       ...reports({ centre: P, reports: 20, seed: 3, firstTimestamp: now - HOUR_MS + 30 * 60_000, always: [STAYER], nearby: AROUND_P }),
+      // Heard faintly by a passer-by 400 m away, beyond the 300 m a station is heard from its
+      // stored centre: a move candidate, though it never moved.
+      {
+        timestamp: now - HOUR_MS + 45 * 60_000,
+        position: { latitude: FAR_FIX.lat, longitude: FAR_FIX.lon, accuracy: 5, source: "gnss" },
+        wifiAccessPoints: [{ macAddress: HEARD_FAR.mac, signalStrength: -92, frequency: 2437 }],
+      },
     ]);
   });
 
@@ -223,6 +237,19 @@ function movedStationSuite(moveM: number, reportsAfterMove: number): void {
       const at = located(answer);
       assert.ok(metres(at, P) < 150, `S + ${n} of A..F should be within 150 m of P: ${describe(answer)}`);
     }
+  });
+
+  S("a station heard once far from its place (a move candidate) still locates with one of A..F, and never alone", async (ctx) => {
+    const [rows] = await ctx.conn.query<RowDataPacket[]>(
+      `SELECT move_samples FROM wifi_shard_${HEARD_FAR.mac.charAt(4)} WHERE mac = UNHEX(?)`, [HEARD_FAR.mac]);
+    assert.is(rows[0]?.move_samples, 1, "the far observation made a move candidate");
+    // It may stand at P (stored) or 400 m east (the candidate): A..F say P.
+    const answer = await geolocate(ctx, [{ mac: HEARD_FAR.mac, signal: -45 }, { mac: AROUND_P[0]!.mac, signal: -70 }]);
+    const at = located(answer);
+    assert.ok(metres(at, P) < 150, `HEARD_FAR + one of A..F should be within 150 m of P: ${describe(answer)}`);
+    // Its two places are one network: alone it reveals neither.
+    const alone = await geolocate(ctx, [{ mac: HEARD_FAR.mac, signal: -45 }]);
+    assert.is(alone.status, 404, `HEARD_FAR alone: ${describe(alone)}`);
   });
 
   S(`M's stored row is ${moveM > 1500 ? "blocked (no position) or " : ""}within ${near} m of Q, not at the midpoint`, async ({ conn }) => {
