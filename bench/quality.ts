@@ -150,7 +150,7 @@ runBench("quality", options, async (run) => {
         // answered within 500 m of the old place, and at least 50 m nearer to it than the same
         // query answered without that AP (other stations near the old place are not its doing),
         // while the AP is still stored away from its new place (blocked or relocated, it cannot
-        // be what placed the answer there).
+        // be what placed the answer there) and the answer is not nearer its move candidate.
         if (t.type === "wifi" && at) {
           for (const h of q.heard.wifi) {
             const s = city.wifi[h.index]!;
@@ -161,7 +161,11 @@ runBench("quality", options, async (run) => {
             if (nearOld >= MOVER_PULL_M) break;
             const without = await geolocate({ ...body, wifiAccessPoints: fields.wifiAccessPoints.filter((w) => w.macAddress !== s.mac) });
             const alone = without.at ? Math.hypot(without.at.x - s.x, without.at.y - s.y) : Number.POSITIVE_INFINITY;
-            if (nearOld < alone - MOVER_ATTRIBUTION_M && !moverRows.caught.has(s.mac)) moverChecks.pulled += 1;
+            // A mover locate may have placed at its candidate (near its new place): an answer
+            // nearer that than the old place was moved there by the candidate, not the old place.
+            const candidate = moverRows.candidates.get(s.mac);
+            const byCandidate = candidate !== undefined && Math.hypot(at.x - candidate.x, at.y - candidate.y) < nearOld;
+            if (nearOld < alone - MOVER_ATTRIBUTION_M && !moverRows.caught.has(s.mac) && !byCandidate) moverChecks.pulled += 1;
             break;
           }
         }

@@ -30,6 +30,12 @@ export interface MoverRows {
   readonly outcomes: MoverOutcomes;
   /** MACs (as the city spells them) of the movers blocked or relocated: they cannot pull a query to their old place. */
   readonly caught: ReadonlySet<string>;
+  /**
+   * Where the movers not caught whose move candidate lies within 300 m of their new place have it
+   * (metres, by MAC as the city spells it): locate may place such a mover at its candidate, and an
+   * answer nearer that than the old place was not pulled there by the old one.
+   */
+  readonly candidates: ReadonlyMap<string, { readonly x: number; readonly y: number }>;
 }
 
 const NEAR_M = 300;
@@ -54,15 +60,18 @@ export async function moverOutcomes(pool: Pick<Pool, "query">, city: City, repor
     list.push(k);
     byShard.set(macShard(k), list);
   }
-  const rows = new Map<string, { lat: number | null; lon: number | null }>();
+  const rows = new Map<string, { lat: number | null; lon: number | null; moveLat: number | null; moveLon: number | null }>();
   for (const [shard, macs] of byShard) {
     const [found] = await pool.query<RowDataPacket[]>(
-      `SELECT LOWER(HEX(mac)) AS mac, lat, lon FROM ${stationTable("wifi", shard)} WHERE mac IN (${macs.map(() => "UNHEX(?)").join(",")})`, macs,
+      `SELECT LOWER(HEX(mac)) AS mac, lat, lon, move_lat, move_lon FROM ${stationTable("wifi", shard)} WHERE mac IN (${macs.map(() => "UNHEX(?)").join(",")})`, macs,
     );
-    for (const r of found) rows.set(r.mac as string, { lat: r.lat as number | null, lon: r.lon as number | null });
+    for (const r of found) {
+      rows.set(r.mac as string, { lat: r.lat as number | null, lon: r.lon as number | null, moveLat: r.move_lat as number | null, moveLon: r.move_lon as number | null });
+    }
   }
   const out = { movers: movers.length, heardAfter: 0, blocked: 0, relocated: 0, atOldPlace: 0, averaged: 0, missedAfterTen: 0, mostHeardUncaught: 0 };
   const caught = new Set<string>();
+  const candidates = new Map<string, { x: number; y: number }>();
   for (const s of movers) {
     const k = key(s.mac);
     const after = heardAfter.get(k) ?? 0;
@@ -71,6 +80,8 @@ export async function moverOutcomes(pool: Pick<Pool, "query">, city: City, repor
     const atNewPlace = p !== null && Math.hypot(p.x - s.moved!.x, p.y - s.moved!.y) <= NEAR_M;
     const isCaught = p === null || atNewPlace;
     if (isCaught) caught.add(s.mac);
+    const c = row && row.moveLat !== null && row.moveLon !== null ? city.fromLatLon(row.moveLat, row.moveLon) : null;
+    if (!isCaught && c !== null && Math.hypot(c.x - s.moved!.x, c.y - s.moved!.y) <= NEAR_M) candidates.set(s.mac, c);
     if (after === 0) continue;
     out.heardAfter += 1;
     if (p === null) out.blocked += 1;
@@ -82,5 +93,5 @@ export async function moverOutcomes(pool: Pick<Pool, "query">, city: City, repor
       if (after >= CAUGHT_WITHIN) out.missedAfterTen += 1;
     }
   }
-  return { outcomes: out, caught };
+  return { outcomes: out, caught, candidates };
 }

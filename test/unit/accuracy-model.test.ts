@@ -24,12 +24,14 @@ test("Wi-Fi: (0.5 + 4/n) · √((spread / 4)² + (10 + 300 · s̄)²), within 15
   assert.is(calibratedAccuracy("wifi", shape(20, 0, 0.01)), 15, "9 m raised to the minimum");
 });
 
-test("Bluetooth: √(((1.3 + 0.5/n) · √((spread / 2)² + (5 + 60 · s̄)²))² + (12 · max(0, −76 − loudest dBm))²), within 10…150 m", () => {
-  near(calibratedAccuracy("blue", shape(2, 0, 1)), 1.55 * 65);
-  near(calibratedAccuracy("blue", shape(3, 40, 0.25)), (1.3 + 0.5 / 3) * Math.hypot(20, 20));
-  near(calibratedAccuracy("blue", shape(6, 0, 0.1)), (1.3 + 0.5 / 6) * 11);
-  // The nearest beacon heard at −88 dBm: the phone is outside the venue, 12 dB × 12 m away.
-  near(calibratedAccuracy("blue", shape(6, 0, 0.1, 0, -88)), Math.hypot((1.3 + 0.5 / 6) * 11, 144));
+test("Bluetooth: √((0.4 · spread)² + (140 · s̄)² + (16 · max(0, −80 − loudest dBm))²), within 10…150 m", () => {
+  near(calibratedAccuracy("blue", shape(2, 0, 1)), 140);
+  near(calibratedAccuracy("blue", shape(3, 40, 0.25)), Math.hypot(16, 35));
+  near(calibratedAccuracy("blue", shape(6, 0, 0.1)), 14);
+  // As many beacons, observed 400 times instead of 100: half the radius.
+  near(calibratedAccuracy("blue", shape(6, 0, 0.05)), 10);
+  // The nearest beacon heard at −88 dBm: the phone is outside the venue, 8 dB × 16 m away.
+  near(calibratedAccuracy("blue", shape(6, 0, 0.1, 0, -88)), Math.hypot(14, 128));
   assert.is(calibratedAccuracy("blue", shape(6, 0, 0.1, 0, -95)), 150, "held to the maximum");
   assert.ok(calibratedAccuracy("blue", shape(6, 0, 0.1, 0, -80)) < calibratedAccuracy("blue", shape(6, 0, 0.1, 0, -85)));
 });

@@ -256,8 +256,8 @@ test("Bluetooth clusters span at most 100 m; their accuracy is the calibrated ra
   const near = station({ lat: LAT + 0.0008 });
   const lookups = [{ mac: a.mac, signal: -10 }, { mac: near.mac, signal: -127 }];
   // Two beacons observed once, side by side in the estimate's eyes (the −127 dBm one weighs nothing),
-  // the loudest at −10 dBm: (1.3 + 0.5/2) · (5 + 60) m (accuracy-model.ts).
-  assert.ok(Math.abs(only(locateByNetworks("blue", lookups, [a, near], NOW)).accuracy - 100.75) < 0.01);
+  // the loudest at −10 dBm: 140 m · 1/√1 (accuracy-model.ts).
+  assert.ok(Math.abs(only(locateByNetworks("blue", lookups, [a, near], NOW)).accuracy - 140) < 0.01);
 });
 
 test("a station whose radius says it cannot place anyone is not used (Wi-Fi > 500 m, Bluetooth > 200 m)", () => {
