@@ -77,11 +77,12 @@ export async function moverOutcomes(pool: Pick<Pool, "query">, city: City, repor
     const after = heardAfter.get(k) ?? 0;
     const row = rows.get(k);
     const p = row && row.lat !== null && row.lon !== null ? city.fromLatLon(row.lat, row.lon) : null;
-    const atNewPlace = p !== null && Math.hypot(p.x - s.moved!.x, p.y - s.moved!.y) <= NEAR_M;
+    const nearNewPlace = (q: { x: number; y: number }) => Math.hypot(q.x - s.moved!.x, q.y - s.moved!.y) <= NEAR_M;
+    const atNewPlace = p !== null && nearNewPlace(p);
     const isCaught = p === null || atNewPlace;
     if (isCaught) caught.add(s.mac);
     const c = row && row.moveLat !== null && row.moveLon !== null ? city.fromLatLon(row.moveLat, row.moveLon) : null;
-    if (!isCaught && c !== null && Math.hypot(c.x - s.moved!.x, c.y - s.moved!.y) <= NEAR_M) candidates.set(s.mac, c);
+    if (!isCaught && c !== null && nearNewPlace(c)) candidates.set(s.mac, c);
     if (after === 0) continue;
     out.heardAfter += 1;
     if (p === null) out.blocked += 1;

@@ -71,7 +71,7 @@ function locateFieldsOf(row: RowDataPacket): LocateFields {
   };
 }
 
-function moveCandidateOf(row: RowDataPacket): LocateMacStation["moveCandidate"] {
+function moveOf(row: RowDataPacket): LocateMacStation["move"] {
   const lat = nullableNumber(row.move_lat), lon = nullableNumber(row.move_lon), samples = nullableNumber(row.move_samples);
   return lat === null || lon === null || samples === null ? null : { lat, lon, samples };
 }
@@ -85,7 +85,7 @@ export function macLocateSql(kind: "wifi" | "blue", macs: readonly string[]): st
 
 export async function loadMacStationsForLocate(db: Queryable, kind: "wifi" | "blue", macs: readonly string[]): Promise<LocateMacStation[]> {
   const rows = await positionedRows(db, macLocateSql(kind, macs));
-  return rows.map((r) => ({ mac: (r.mac as Buffer).toString("hex"), ...locateFieldsOf(r), moveCandidate: moveCandidateOf(r) }));
+  return rows.map((r) => ({ mac: (r.mac as Buffer).toString("hex"), ...locateFieldsOf(r), move: moveOf(r) }));
 }
 
 export interface CellKeyParts {

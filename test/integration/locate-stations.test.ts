@@ -83,8 +83,8 @@ S("the locate read returns every field the searchers use exactly as the projecto
   };
   const found = await loadMacStationsForLocate(env.pool, "wifi", ["a82066aa0001", "a82066aa0002"]);
   assert.equal(found.sort((a, b) => a.mac.localeCompare(b.mac)), [
-    { mac: "a82066aa0001", ...searched, moveCandidate: null },
-    { mac: "a82066aa0002", ...searched, moveCandidate: { lat: 51.52, lon: -0.12, samples: 2 } },
+    { mac: "a82066aa0001", ...searched, move: null },
+    { mac: "a82066aa0002", ...searched, move: { lat: 51.52, lon: -0.12, samples: 2 } },
   ]);
   assert.equal(await loadCellStationsForLocate(env.pool, [{ radio: "gsm", mcc: 234, mnc: 30, lac: 7, cid: 4242 }]), [
     { radio: "gsm", mcc: 234, mnc: 30, lac: 7, cid: 4242, ...searched },

@@ -60,7 +60,7 @@ test("two close stations: the stronger pulls the centre (lon + 0.0000009) and sc
 // heard there stands either where it was stored or at its move candidate; the query's other
 // networks decide which, and the two places of one station never count as two networks.
 const withCandidate = (fields: Partial<MacStation>, lat: number, lon: number, samples = 1) =>
-  ({ ...station(fields), moveCandidate: { lat, lon, samples } });
+  ({ ...station(fields), move: { lat, lon, weight: samples, samples } });
 
 test("a station with a move candidate heard with its old neighbours stands where it was stored", () => {
   const a = station();

@@ -80,7 +80,7 @@ function toNetworks(lookups: readonly MacLookup[], stations: readonly LocateMacS
     // where it was stored or where the candidate says, and the query's other networks decide
     // (oneCopyPerStation). Leaving it out instead lost answers: a static access point heard once
     // from 300 m away was unusable until heard near its place again.
-    const candidate = station.moveCandidate;
+    const candidate = station.move;
     if (candidate) {
       networks.push({
         ...stored, lat: candidate.lat, lon: candidate.lon, samples: candidate.samples, atCandidate: true,

@@ -56,10 +56,7 @@ export type LocateFields = Pick<
   "lat" | "lon" | "radius" | "region" | "samples" | "created" | "modified" | "lastSeen" | "blockLast" | "blockCount"
 >;
 export type LocateMacStation = LocateFields & Pick<MacStation, "mac"> & {
-  /**
-   * Its move candidate (move-watch.ts): where observations since it was last heard at its place
-   * put it, and how many of them; null or absent when it has none.
-   */
-  readonly moveCandidate?: { readonly lat: number; readonly lon: number; readonly samples: number } | null;
+  /** Its move candidate (MacStation's `move`, without the weight locate does not read); null or absent: none. */
+  readonly move?: Pick<MoveCandidate, "lat" | "lon" | "samples"> | null;
 };
 export type LocateCellStation = LocateFields & Pick<CellStation, "radio" | "mcc" | "mnc" | "lac" | "cid">;
