@@ -36,9 +36,14 @@ test("Bluetooth: √((0.4 · spread)² + (140 · s̄)² + (16 · max(0, −80 �
   assert.ok(calibratedAccuracy("blue", shape(6, 0, 0.1, 0, -80)) < calibratedAccuracy("blue", shape(6, 0, 0.1, 0, -85)));
 });
 
-test("cells: (0.8 + 1.6/n) · √(spread² + (0.13 · mean radius)²), at least 200 m", () => {
-  near(calibratedAccuracy("cell", shape(5, 300, 0.1, 5000)), 1.12 * Math.hypot(300, 650));
-  assert.is(calibratedAccuracy("cell", shape(5, 10, 0.1, 100)), 200);
+test("cells: √((0.4 · spread)² + (0.032 · mean radius)² + (36 · max(0, −50 − loudest dBm))²), at least 200 m", () => {
+  near(calibratedAccuracy("cell", shape(5, 300, 0.1, 5000, -50)), 0.4 * Math.hypot(300, 400));
+  // The serving cell heard at −60 dBm: 10 dB × 36 m added in quadrature.
+  near(calibratedAccuracy("cell", shape(5, 300, 0.1, 5000)), Math.hypot(200, 360));
+  // Neither the number of cells nor how often they were observed moves it.
+  near(calibratedAccuracy("cell", shape(2, 300, 1, 5000)), Math.hypot(200, 360));
+  assert.ok(calibratedAccuracy("cell", shape(5, 300, 0.1, 5000, -90)) > calibratedAccuracy("cell", shape(5, 300, 0.1, 5000, -70)));
+  assert.is(calibratedAccuracy("cell", shape(5, 10, 0.1, 100, -45)), 200);
   assert.is(calibratedAccuracy("cell", shape(2, 1e6, 0.1, 1e6)), 50_000);
 });
 
@@ -62,7 +67,9 @@ test("the accuracy classes read the calibrated values: Wi-Fi and Bluetooth answe
   // SPEC §3.3: high up to 500 m, so the fallback decision (§3.4) is unchanged for them.
   assert.is(accuracyClass(calibratedAccuracy("wifi", shape(2, 10_000))), "high");
   assert.is(accuracyClass(calibratedAccuracy("blue", shape(2, 10_000))), "high");
-  assert.is(accuracyClass(calibratedAccuracy("cell", shape(5, 300, 0.1, 5000))), "medium");
+  assert.is(accuracyClass(calibratedAccuracy("cell", shape(5, 300, 0.1, 5000, -80))), "medium");
+  // A group of cells heard loudly can be "high" (≤ 500 m), as its calibrated radius says.
+  assert.is(accuracyClass(calibratedAccuracy("cell", shape(5, 300, 0.1, 5000))), "high");
 });
 
 test("weighted spread is the weighted RMS distance from the point", () => {

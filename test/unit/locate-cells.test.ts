@@ -65,7 +65,8 @@ Cells("two cells of one area 1° apart with samples 100 and 10 and no signal mee
   assert.is(rest.length, 0);
   close(r?.lat, 52);
   close(r?.lon, 0.4);
-  assert.is(r?.accuracy, 50_000);
+  // Half the 131 km between them is the spread; no signal counts as gsm's weakest, −113 dBm.
+  assert.ok(Math.abs(r!.accuracy - Math.hypot(0.4 * Math.hypot(65_562, 40), 36 * 63)) < 5, `${r?.accuracy}`);
   close(r?.score, stationScore(a, NOW) + stationScore(b, NOW));
   assert.equal(r?.usedNetworks.map((n) => n.id), [cellKey(a), cellKey(b)]);
 });
@@ -82,17 +83,23 @@ Cells("the weights follow received power and age, with the radio's weakest signa
 });
 
 // A difference from Ichnaea (its 95th percentile of the distances, at least 1,000 m): the
-// calibrated radius (accuracy-model.ts), k(2) = 1 + 2/2 on √(spread² + (0.13 · mean radius)²).
-Cells("the accuracy of a group is calibrated from the cells' spread and radii, at least 200 m", () => {
+// calibrated radius (accuracy-model.ts), √((0.4 · spread)² + (0.032 · mean radius)² + (36 · max(0, −50 − loudest dBm))²).
+Cells("the accuracy of a group is calibrated from the cells' spread, radii and loudest signal, at least 200 m", () => {
   const a = cell();
   const b = cell({ cid: 2, lat: 51.501 });
-  let [r] = locateByCells([lookupOf(a), lookupOf(b)], [a, b], NOW);
-  close(r?.lat, 51.5005);
-  assert.is(r?.accuracy, 200, "1.6 · √(55.6² + 65²) = 137 m, raised to 200");
-  const big = [cell({ radius: 5000 }), cell({ cid: 2, lat: 51.501, radius: 5000 })];
-  [r] = locateByCells(big.map((c) => lookupOf(c)), big, NOW);
   const spread = 55.66; // half of the 111.3 m between the two cells
-  assert.ok(Math.abs(r!.accuracy - 1.6 * Math.hypot(spread, 650)) < 1, `${r?.accuracy}`);
+  let [r] = locateByCells([lookupOf(a, { signal: -50 }), lookupOf(b, { signal: -50 })], [a, b], NOW);
+  close(r?.lat, 51.5005);
+  assert.is(r?.accuracy, 200, "0.4 · √(55.7² + 40²) = 27 m, raised to 200");
+  // The serving cell heard at −70 dBm: the phone is 20 dB from the towers, 36 m per dB.
+  [r] = locateByCells([lookupOf(a, { signal: -70 }), lookupOf(b, { signal: -70 })], [a, b], NOW);
+  assert.ok(Math.abs(r!.accuracy - Math.hypot(0.4 * Math.hypot(spread, 40), 720)) < 1, `${r?.accuracy}`);
+  // No signal given: the radio's weakest (gsm, −113 dBm), 63 dB below −50.
+  [r] = locateByCells([lookupOf(a), lookupOf(b)], [a, b], NOW);
+  assert.ok(Math.abs(r!.accuracy - Math.hypot(0.4 * Math.hypot(spread, 40), 36 * 63)) < 1, `${r?.accuracy}`);
+  const big = [cell({ radius: 20_000 }), cell({ cid: 2, lat: 51.501, radius: 20_000 })];
+  [r] = locateByCells(big.map((c) => lookupOf(c, { signal: -50 })), big, NOW);
+  assert.ok(Math.abs(r!.accuracy - 0.4 * Math.hypot(spread, 1600)) < 1, `${r?.accuracy}`);
 });
 
 Cells("cells of different areas are separate results, in the order first found", () => {
