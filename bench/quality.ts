@@ -6,8 +6,9 @@
  *   2. stumblers walking and cycling the streets with GNSS noise (trips.ts), their reports POSTed
  *      to `/v2/geosubmit` of an `ichnos web` child in uploads of 50, then `ichnos drain`;
  *   3. held-out street positions, scanned by devices of their own, located through
- *      `/v1/geolocate` as Wi-Fi-only, Bluetooth-only, cell-only and all-networks queries
- *      (`considerIp: false`, no fallback: the stations' answer alone);
+ *      `/v1/geolocate` as Wi-Fi-only, Bluetooth-only, cell-only and all-networks queries, and
+ *      as the serving cell alone ("lone cell") and under an id no station has ("cell area",
+ *      answered from its area) (`considerIp: false`, no fallback: the stations' answer alone);
  *   4. per type and per number of networks heard: answered share, median / p90 / p95 error, the
  *      share inside the reported accuracy and the median accuracy (score.ts); beside them a
  *      beaconDB-style peer and the true-position centroid, from the same data (baselines.ts);
@@ -50,9 +51,16 @@ const SCALES = {
 const KEY = "bench-quality";
 const BIN = new URL("../bin/ichnos.js", import.meta.url);
 const WEB_CHILD = new URL("./harness/web-child.ts", import.meta.url);
-const TYPES: readonly { readonly type: string; readonly kinds: readonly NetworkKind[] }[] = [
+/**
+ * `cells` narrows a cell query to its serving cell ("serving": a lone-cell answer) or to the
+ * serving cell under an id no station has ("unknown": the answer of its cell area).
+ */
+const TYPES: readonly { readonly type: string; readonly kinds: readonly NetworkKind[]; readonly cells?: "serving" | "unknown" }[] = [
   { type: "wifi", kinds: ["wifi"] }, { type: "blue", kinds: ["blue"] }, { type: "cell", kinds: ["cell"] }, { type: "all", kinds: ["wifi", "blue", "cell"] },
+  { type: "lone cell", kinds: ["cell"], cells: "serving" }, { type: "cell area", kinds: ["cell"], cells: "unknown" },
 ];
+/** Added to a serving cell's id for the area queries: LTE ids go to 2^28 − 1, the simulator's stay below 10^5. */
+const UNKNOWN_CELL_OFFSET = 100_000_000;
 const MOVER_PULL_M = 500;
 const MOVER_ATTRIBUTION_M = 50;
 
@@ -125,10 +133,13 @@ runBench("quality", options, async (run) => {
       };
       await inFlight(jobs.length, 8, async (j) => {
         const { q, t } = jobs[j]!;
-        const heard = (t.kinds.includes("wifi") ? q.heard.wifi.length : 0) + (t.kinds.includes("blue") ? q.heard.beacons.length : 0) +
-          (t.kinds.includes("cell") ? q.heard.cells.length : 0);
+        // A lone-cell or area query hears the serving cell alone.
+        const asked = t.cells ? { ...q, heard: { ...q.heard, cells: q.heard.cells.slice(0, 1) } } : q;
+        const heard = (t.kinds.includes("wifi") ? asked.heard.wifi.length : 0) + (t.kinds.includes("blue") ? asked.heard.beacons.length : 0) +
+          (t.kinds.includes("cell") ? asked.heard.cells.length : 0);
         if (heard === 0) return;
-        const fields = heardFields(city, q.heard);
+        const fields = heardFields(city, asked.heard);
+        if (t.cells === "unknown") fields.cellTowers = fields.cellTowers.map((c) => ({ ...c, cellId: (c.cellId ?? 0) + UNKNOWN_CELL_OFFSET }));
         const body = {
           considerIp: false,
           ...(t.kinds.includes("wifi") ? { wifiAccessPoints: fields.wifiAccessPoints } : {}),
@@ -137,8 +148,9 @@ runBench("quality", options, async (run) => {
         };
         const { status, answer, at } = await geolocate(body);
         const error = at ? Math.hypot(at.x - q.x, at.y - q.y) : null;
-        const p = peer.locate(q, t.kinds);
-        const r = trueCentroid(city, q, t.kinds, trips.endMs, trips.moveAt);
+        // Neither baseline answers from a cell area: beaconDB has none, and a centroid of towers needs the towers.
+        const p = t.cells === "unknown" ? null : peer.locate(asked, t.kinds);
+        const r = t.cells === "unknown" ? null : trueCentroid(city, asked, t.kinds, trips.endMs, trips.moveAt);
         // Bluetooth inside venues is also scored on its own: that is where beacons are meant to work.
         for (const type of t.type === "blue" && q.inVenue ? [t.type, "blue in venue"] : [t.type]) {
           ours.push({ type, heard, error, accuracy: status === 200 ? answer.accuracy ?? null : null });
