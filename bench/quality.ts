@@ -135,11 +135,12 @@ runBench("quality", options, async (run) => {
         const { q, t } = jobs[j]!;
         // A lone-cell or area query hears the serving cell alone.
         const asked = t.cells ? { ...q, heard: { ...q.heard, cells: q.heard.cells.slice(0, 1) } } : q;
+        const areaQuery = t.cells === "unknown";
         const heard = (t.kinds.includes("wifi") ? asked.heard.wifi.length : 0) + (t.kinds.includes("blue") ? asked.heard.beacons.length : 0) +
           (t.kinds.includes("cell") ? asked.heard.cells.length : 0);
         if (heard === 0) return;
         const fields = heardFields(city, asked.heard);
-        if (t.cells === "unknown") fields.cellTowers = fields.cellTowers.map((c) => ({ ...c, cellId: (c.cellId ?? 0) + UNKNOWN_CELL_OFFSET }));
+        if (areaQuery) fields.cellTowers = fields.cellTowers.map((c) => ({ ...c, cellId: (c.cellId ?? 0) + UNKNOWN_CELL_OFFSET }));
         const body = {
           considerIp: false,
           ...(t.kinds.includes("wifi") ? { wifiAccessPoints: fields.wifiAccessPoints } : {}),
@@ -149,8 +150,8 @@ runBench("quality", options, async (run) => {
         const { status, answer, at } = await geolocate(body);
         const error = at ? Math.hypot(at.x - q.x, at.y - q.y) : null;
         // Neither baseline answers from a cell area: beaconDB has none, and a centroid of towers needs the towers.
-        const p = t.cells === "unknown" ? null : peer.locate(asked, t.kinds);
-        const r = t.cells === "unknown" ? null : trueCentroid(city, asked, t.kinds, trips.endMs, trips.moveAt);
+        const p = areaQuery ? null : peer.locate(asked, t.kinds);
+        const r = areaQuery ? null : trueCentroid(city, asked, t.kinds, trips.endMs, trips.moveAt);
         // Bluetooth inside venues is also scored on its own: that is where beacons are meant to work.
         for (const type of t.type === "blue" && q.inVenue ? [t.type, "blue in venue"] : [t.type]) {
           ours.push({ type, heard, error, accuracy: status === 200 ? answer.accuracy ?? null : null });
